@@ -1,0 +1,286 @@
+// Package index builds the immutable relationship index of a set of briefs.
+//
+// It accepts validated briefs (already filtered to what will be published)
+// and a resolver. Every name is resolved once to a canonical term of its
+// kind; each term gets a unique slug and URL, the briefs that name it (newest
+// first), the terms it co-occurs with in each other kind (with counts), and,
+// for actors, the attribution claims made about it. The cost is linear in
+// the number of term mentions: co-occurrence is counted per brief, over the
+// terms that brief names, never by comparing briefs with each other.
+package index
+
+import (
+	"cmp"
+	"slices"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+)
+
+// Index is the whole relationship graph. Nothing in it changes after Build.
+type Index struct {
+	Kinds   []taxonomy.Kind
+	Entries []*Entry           // newest first, then by slug
+	Terms   map[string][]*Term // kind → terms sorted by name (techniques, countries... by ID)
+	bySlug  map[string]map[string]*Term
+	byKey   map[string]map[string]*Term
+}
+
+// Entry is one brief and its resolved terms.
+type Entry struct {
+	Brief     *brief.Brief
+	URL       string             // /briefs/<slug>/
+	Terms     map[string][]*Term // kind → terms in the order the brief gives them
+	Claims    []Claim
+	Campaigns []CampaignRef
+	Sources   []SourceRef
+}
+
+// SourceRef is a cited publication with its publisher resolved.
+type SourceRef struct {
+	Term *Term
+	URL  string
+}
+
+// Claim is an attribution claim with its actor resolved.
+type Claim struct {
+	Actor      *Term
+	By         string
+	Confidence brief.Confidence
+	Entry      *Entry
+}
+
+// CampaignRef is a campaign as one brief dates it.
+type CampaignRef struct {
+	Term      *Term
+	FirstSeen string
+	LastSeen  string
+}
+
+// Term is one canonical term with everything that links to it.
+type Term struct {
+	resolve.Term
+	Slug    string
+	URL     string   // /<kind>/<slug>/
+	Entries []*Entry // briefs naming it, newest first
+	// Cooc maps another kind to the terms of that kind named in the same
+	// briefs, most frequent first.
+	Cooc map[string][]Count
+	// Claims made about an actor, newest brief first.
+	Claims []Claim
+	// FirstSeen and LastSeen span the months briefs give (campaigns).
+	FirstSeen, LastSeen string
+}
+
+// Count is a co-occurring term and the number of briefs naming both.
+type Count struct {
+	Term *Term
+	N    int
+}
+
+// Build resolves and links the briefs.
+func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
+	ix := &Index{
+		Kinds:  taxonomy.Kinds(),
+		Terms:  map[string][]*Term{},
+		bySlug: map[string]map[string]*Term{},
+		byKey:  map[string]map[string]*Term{},
+	}
+	for _, k := range ix.Kinds {
+		ix.byKey[k.Name] = map[string]*Term{}
+		ix.bySlug[k.Name] = map[string]*Term{}
+	}
+
+	// Entries, newest first: every later list is built in this order, so it
+	// needs no sorting of its own.
+	for i := range briefs {
+		b := &briefs[i]
+		ix.Entries = append(ix.Entries, &Entry{Brief: b, URL: "/briefs/" + b.Slug + "/", Terms: map[string][]*Term{}})
+	}
+	slices.SortStableFunc(ix.Entries, func(a, b *Entry) int {
+		return cmp.Or(b.Brief.Date.Compare(a.Brief.Date), cmp.Compare(a.Brief.Slug, b.Brief.Slug))
+	})
+
+	// Resolve every name; remember every spelling so a term without a
+	// profile or vocabulary entry is shown as most authors write it.
+	spellings := map[*Term]map[string]int{}
+	for _, e := range ix.Entries {
+		for _, k := range ix.Kinds {
+			seen := map[*Term]bool{}
+			for _, ref := range k.Refs(e.Brief) {
+				rt, _ := r.Resolve(k, ref.Value)
+				t := ix.byKey[k.Name][rt.Key]
+				if t == nil {
+					t = &Term{Term: rt, Cooc: map[string][]Count{}}
+					ix.byKey[k.Name][rt.Key] = t
+					spellings[t] = map[string]int{}
+				}
+				spellings[t][rt.Name]++
+				if !seen[t] {
+					seen[t] = true
+					e.Terms[k.Name] = append(e.Terms[k.Name], t)
+					t.Entries = append(t.Entries, e)
+				}
+			}
+		}
+		for _, c := range e.Brief.Attribution {
+			rt, _ := r.Resolve(mustKind("actors"), c.Actor)
+			t := ix.byKey["actors"][rt.Key]
+			cl := Claim{Actor: t, By: c.By, Confidence: c.Confidence, Entry: e}
+			e.Claims = append(e.Claims, cl)
+			t.Claims = append(t.Claims, cl)
+		}
+		for _, src := range e.Brief.Sources {
+			rt, _ := r.Resolve(mustKind("sources"), src.Name)
+			e.Sources = append(e.Sources, SourceRef{Term: ix.byKey["sources"][rt.Key], URL: src.URL})
+		}
+		for _, c := range e.Brief.Campaigns {
+			rt, _ := r.Resolve(mustKind("campaigns"), c.Name)
+			t := ix.byKey["campaigns"][rt.Key]
+			e.Campaigns = append(e.Campaigns, CampaignRef{Term: t, FirstSeen: c.FirstSeen, LastSeen: c.LastSeen})
+			t.FirstSeen = minMonth(t.FirstSeen, c.FirstSeen)
+			t.LastSeen = maxMonth(t.LastSeen, cmp.Or(c.LastSeen, c.FirstSeen))
+		}
+	}
+
+	for _, k := range ix.Kinds {
+		terms := make([]*Term, 0, len(ix.byKey[k.Name]))
+		for _, t := range ix.byKey[k.Name] {
+			if t.Profile == nil && t.ID == "" {
+				t.Name = mostCommon(spellings[t])
+			}
+			terms = append(terms, t)
+		}
+		slices.SortFunc(terms, func(a, b *Term) int {
+			return cmp.Or(cmp.Compare(sortKey(a), sortKey(b)), cmp.Compare(a.Key, b.Key))
+		})
+		for _, t := range terms {
+			ix.assignSlug(k.Name, t)
+		}
+		ix.Terms[k.Name] = terms
+	}
+
+	// Co-occurrence, one brief at a time.
+	counts := map[*Term]map[string]map[*Term]int{}
+	for _, e := range ix.Entries {
+		for ka, ta := range e.Terms {
+			for _, a := range ta {
+				ca := counts[a]
+				if ca == nil {
+					ca = map[string]map[*Term]int{}
+					counts[a] = ca
+				}
+				for kb, tb := range e.Terms {
+					if ka == kb {
+						continue
+					}
+					if ca[kb] == nil {
+						ca[kb] = map[*Term]int{}
+					}
+					for _, b := range tb {
+						ca[kb][b]++
+					}
+				}
+			}
+		}
+	}
+	for t, byKind := range counts {
+		for k, m := range byKind {
+			t.Cooc[k] = sorted(m)
+		}
+	}
+	return ix
+}
+
+func mustKind(name string) taxonomy.Kind {
+	k, ok := taxonomy.Lookup(name)
+	if !ok {
+		panic("index: no kind " + name)
+	}
+	return k
+}
+
+// sortKey orders terms: by ID where the kind has IDs (T1003 before T1190),
+// else by name, case-insensitively.
+func sortKey(t *Term) string {
+	if t.ID != "" && t.Kind != "countries" {
+		return t.ID
+	}
+	return strings.ToLower(t.Name)
+}
+
+func (ix *Index) assignSlug(kind string, t *Term) {
+	base := slug.Make(cmp.Or(t.ID, t.Name))
+	if t.Profile != nil && t.Profile.Slug != "" {
+		base = t.Profile.Slug
+	}
+	s := base
+	for n := 2; ix.bySlug[kind][s] != nil; n++ {
+		s = base + "-" + itoa(n)
+	}
+	t.Slug = s
+	t.URL = "/" + kind + "/" + s + "/"
+	ix.bySlug[kind][s] = t
+}
+
+func itoa(n int) string {
+	if n < 10 {
+		return string(rune('0' + n))
+	}
+	return itoa(n/10) + string(rune('0'+n%10))
+}
+
+// sorted lists co-occurring terms by count, then by name.
+func sorted(m map[*Term]int) []Count {
+	out := make([]Count, 0, len(m))
+	for t, n := range m {
+		out = append(out, Count{Term: t, N: n})
+	}
+	slices.SortFunc(out, func(a, b Count) int {
+		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(sortKey(a.Term), sortKey(b.Term)), cmp.Compare(a.Term.Key, b.Term.Key))
+	})
+	return out
+}
+
+func mostCommon(m map[string]int) string {
+	best, bestN := "", -1
+	for s, n := range m {
+		if n > bestN || (n == bestN && s < best) {
+			best, bestN = s, n
+		}
+	}
+	return best
+}
+
+func minMonth(a, b string) string {
+	if a == "" || (b != "" && b < a) {
+		return b
+	}
+	return a
+}
+
+func maxMonth(a, b string) string {
+	if b > a {
+		return b
+	}
+	return a
+}
+
+// Term returns the term of a kind with the given slug.
+func (ix *Index) Term(kind, slug string) (*Term, bool) {
+	t, ok := ix.bySlug[kind][slug]
+	return t, ok
+}
+
+// Top returns the n terms of a kind named by the most briefs.
+func (ix *Index) Top(kind string, n int) []*Term {
+	terms := slices.Clone(ix.Terms[kind])
+	slices.SortStableFunc(terms, func(a, b *Term) int { return cmp.Compare(len(b.Entries), len(a.Entries)) })
+	if len(terms) > n {
+		terms = terms[:n]
+	}
+	return terms
+}

@@ -1,0 +1,340 @@
+// Package load reads briefs and term profiles from a project tree.
+//
+// It accepts an fs.FS rooted at the project directory and reads
+// content/briefs/**/*.md (briefs) and content/<kind>/<slug>/_index.md
+// (profiles, for the kinds it is given). Each file must be UTF-8 text of at
+// most MaxFileSize bytes that starts with a line of three dashes, then YAML
+// front matter, then a closing line of dashes and the Markdown body. A UTF-8
+// byte-order mark and CRLF line endings are accepted.
+//
+// Front matter is read with github.com/yuin/goldmark-meta (YAML 1.1, as
+// authors' tools write it). Line numbers come from a second, position-only
+// parse with go.yaml.in/yaml/v3, because goldmark-meta keeps none. Problems
+// are reported as diagnostics naming file and line; a file with a problem
+// yields no Doc.
+package load
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/yuin/goldmark"
+	meta "github.com/yuin/goldmark-meta"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/text"
+	yaml3 "go.yaml.in/yaml/v3"
+	"gopkg.in/yaml.v2"
+)
+
+// MaxFileSize bounds one content file. Briefs are a few kilobytes; anything
+// near this is a mistake (a pasted dump) and is refused before parsing.
+const MaxFileSize = 1 << 20
+
+// BriefsDir is where briefs live, relative to the project root.
+const BriefsDir = "content/briefs"
+
+// Doc is one parsed content file.
+type Doc struct {
+	File  string        // slash path relative to the project root
+	Items yaml.MapSlice // front matter in document order, as goldmark-meta read it
+	Lines map[string]int
+	// Plain maps the path of each unquoted scalar to its source text, so
+	// validation can explain YAML 1.1 coercions (NO read as false).
+	Plain    map[string]string
+	Body     string
+	BodyLine int // line of the first body line in File
+
+	// For profiles: the taxonomy and the directory name.
+	Kind string
+	Slug string
+}
+
+// Set is everything loaded from one project.
+type Set struct {
+	Briefs   []Doc
+	Profiles []Doc
+}
+
+// Load reads every brief and the profiles of the given kinds. Diagnostics
+// are returned for every file that could not be read; the Set holds the rest.
+func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
+	var diags diag.List
+	var briefFiles, profileFiles []string
+
+	err := fs.WalkDir(fsys, BriefsDir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) && p == BriefsDir {
+				return fs.SkipDir
+			}
+			diags.Errorf(p, 0, "", "cannot read: %v", err)
+			return nil
+		}
+		if d.IsDir() {
+			if p != BriefsDir && strings.HasPrefix(d.Name(), ".") {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if strings.HasSuffix(p, ".md") && d.Name() != "_index.md" && !strings.HasPrefix(d.Name(), ".") {
+			if d.Type()&fs.ModeSymlink != 0 {
+				diags.Errorf(p, 0, "", "symbolic links are not followed in content/")
+				return nil
+			}
+			briefFiles = append(briefFiles, p)
+		}
+		return nil
+	})
+	if err != nil {
+		diags.Errorf(BriefsDir, 0, "", "cannot list briefs: %v", err)
+	}
+	for _, k := range kinds {
+		matches, err := fs.Glob(fsys, path.Join("content", k, "*", "_index.md"))
+		if err != nil {
+			diags.Errorf(path.Join("content", k), 0, "", "cannot list profiles: %v", err)
+			continue
+		}
+		profileFiles = append(profileFiles, matches...)
+	}
+	slices.Sort(briefFiles)
+	slices.Sort(profileFiles)
+
+	set := &Set{}
+	set.Briefs = parseAll(fsys, briefFiles, &diags)
+	set.Profiles = parseAll(fsys, profileFiles, &diags)
+	for i := range set.Profiles {
+		parts := strings.Split(set.Profiles[i].File, "/")
+		set.Profiles[i].Kind = parts[1]
+		set.Profiles[i].Slug = parts[2]
+	}
+	return set, &diags
+}
+
+// parseAll parses files on all cores and returns the docs in input order.
+func parseAll(fsys fs.FS, files []string, diags *diag.List) []Doc {
+	docs := make([]Doc, len(files))
+	ok := make([]bool, len(files))
+	lists := make([]diag.List, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				data, err := readLimited(fsys, files[i])
+				if err != nil {
+					lists[i].Errorf(files[i], 0, "", "%v", err)
+					continue
+				}
+				docs[i], ok[i] = Parse(files[i], data, &lists[i])
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	out := make([]Doc, 0, len(files))
+	for i := range files {
+		diags.Merge(&lists[i])
+		if ok[i] {
+			out = append(out, docs[i])
+		}
+	}
+	return out
+}
+
+func readLimited(fsys fs.FS, name string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("cannot open: %w", err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot stat: %w", err)
+	}
+	if st.Size() > MaxFileSize {
+		return nil, fmt.Errorf("file is %d bytes; a content file may be at most %d bytes", st.Size(), MaxFileSize)
+	}
+	buf := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := f.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if len(buf) > MaxFileSize {
+			return nil, fmt.Errorf("file is larger than %d bytes", MaxFileSize)
+		}
+		if err != nil {
+			break
+		}
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, 4096)
+		}
+	}
+	return buf, nil
+}
+
+var bom = []byte("\xef\xbb\xbf")
+
+// Parse splits one file into front matter and body and parses the front
+// matter. It reports problems into diags and returns false when the file
+// cannot be used.
+func Parse(file string, data []byte, diags *diag.List) (Doc, bool) {
+	data = bytes.TrimPrefix(data, bom)
+	if i := bytes.IndexByte(data, 0); i >= 0 {
+		diags.Errorf(file, lineAt(data, i), "", "binary data (a NUL byte) in a text file")
+		return Doc{}, false
+	}
+	if !utf8.Valid(data) {
+		diags.Errorf(file, firstInvalidUTF8Line(data), "", "invalid UTF-8; save the file as UTF-8")
+		return Doc{}, false
+	}
+	if bytes.IndexByte(data, '\r') >= 0 {
+		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
+		data = bytes.ReplaceAll(data, []byte("\r"), []byte("\n"))
+	}
+
+	lines := strings.SplitAfter(string(data), "\n")
+	if len(lines) == 0 || !isSeparator(lines[0]) {
+		diags.Errorf(file, 1, "", "no front matter: the file must start with a line \"---\"")
+		return Doc{}, false
+	}
+	end := -1
+	for i := 1; i < len(lines); i++ {
+		if isSeparator(lines[i]) {
+			end = i
+			break
+		}
+	}
+	if end < 0 {
+		diags.Errorf(file, 1, "", "front matter is not closed: add a line \"---\" after it")
+		return Doc{}, false
+	}
+	fm := strings.Join(lines[1:end], "")
+	const fmFirstLine = 2 // line 1 is the opening "---"
+
+	items, err := readFrontMatter(fm)
+	if err != nil {
+		line, msg := yamlErrorLine(err)
+		if line > 0 {
+			line += fmFirstLine - 1
+		} else {
+			line = 1
+		}
+		diags.Errorf(file, line, "", "front matter is not valid YAML: %s", msg)
+		return Doc{}, false
+	}
+	if items == nil && strings.TrimSpace(fm) != "" {
+		diags.Errorf(file, fmFirstLine, "", "front matter must be a mapping of keys to values")
+		return Doc{}, false
+	}
+
+	lineMap, plain := positions(fm, fmFirstLine)
+	doc := Doc{
+		File:     file,
+		Items:    items,
+		Lines:    lineMap,
+		Plain:    plain,
+		Body:     strings.Join(lines[end+1:], ""),
+		BodyLine: end + 2,
+	}
+	doc.Lines[""] = 1
+	return doc, true
+}
+
+func isSeparator(line string) bool {
+	line = strings.TrimSpace(line)
+	return len(line) >= 3 && strings.Trim(line, "-") == ""
+}
+
+// readFrontMatter hands goldmark only the front-matter block, so the body is
+// parsed once, by Hugo, not twice.
+func readFrontMatter(fm string) (yaml.MapSlice, error) {
+	md := goldmark.New(goldmark.WithExtensions(meta.Meta))
+	ctx := parser.NewContext()
+	src := []byte("---\n" + fm + "---\n")
+	md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	return meta.TryGetItems(ctx)
+}
+
+var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): `)
+
+// yamlErrorLine pulls the "line N" out of a yaml.v2 error.
+func yamlErrorLine(err error) (int, string) {
+	msg := err.Error()
+	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		return n, msg[len(m[0]):]
+	}
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.ReplaceAll(msg, "yaml.MapSlice", "a mapping")
+	return 0, msg
+}
+
+// positions maps each key and list item of the front matter to its line,
+// and each unquoted scalar to its text.
+func positions(fm string, firstLine int) (map[string]int, map[string]string) {
+	out := map[string]int{}
+	plain := map[string]string{}
+	var root yaml3.Node
+	if err := yaml3.Unmarshal([]byte(fm), &root); err != nil || len(root.Content) == 0 {
+		return out, plain
+	}
+	var walk func(n *yaml3.Node, p string, depth int)
+	walk = func(n *yaml3.Node, p string, depth int) {
+		if depth > 8 {
+			return
+		}
+		switch n.Kind {
+		case yaml3.ScalarNode:
+			if n.Style == 0 && p != "" {
+				plain[p] = n.Value
+			}
+		case yaml3.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k := n.Content[i]
+				kp := k.Value
+				if p != "" {
+					kp = p + "." + k.Value
+				}
+				if _, dup := out[kp]; !dup {
+					out[kp] = k.Line + firstLine - 1
+				}
+				walk(n.Content[i+1], kp, depth+1)
+			}
+		case yaml3.SequenceNode:
+			for i, c := range n.Content {
+				ip := fmt.Sprintf("%s[%d]", p, i)
+				out[ip] = c.Line + firstLine - 1
+				walk(c, ip, depth+1)
+			}
+		}
+	}
+	walk(root.Content[0], "", 0)
+	return out, plain
+}
+
+func lineAt(data []byte, offset int) int {
+	return bytes.Count(data[:offset], []byte("\n")) + 1
+}
+
+func firstInvalidUTF8Line(data []byte) int {
+	for i := 0; i < len(data); {
+		r, size := utf8.DecodeRune(data[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return lineAt(data, i)
+		}
+		i += size
+	}
+	return 1
+}

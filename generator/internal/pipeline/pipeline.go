@@ -1,0 +1,310 @@
+// Package pipeline runs the generator's stages in order:
+//
+//	load → validate → index → stage → render → post-process → verify → publish
+//
+// It accepts a project directory (content/, layouts/, assets/, config.toml)
+// and Options. Check runs the first three stages and returns every
+// diagnostic. Build runs them all: it stops before rendering when validation
+// found an error, renders into a working directory beside the destination,
+// and swaps that into place only when every later stage succeeded, so a
+// failed or interrupted build leaves the previous output as it was. Errors
+// are wrapped with the name of the stage that failed.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/load"
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
+	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
+	"github.com/threatbriefs/threatbriefs/generator/internal/render"
+	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
+	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+)
+
+// Options configures a check or a build.
+type Options struct {
+	ProjectDir  string    // project root; made absolute
+	Destination string    // output directory; default <ProjectDir>/public
+	BaseURL     string    // overrides config.toml's baseURL
+	Environment string    // production (default) or development
+	MaxTLP      brief.TLP // most restricted label to publish; default clear
+	Log         io.Writer // Hugo's warnings; nil discards them
+	// Preview marks a build for the local preview server (live reload).
+	Preview bool
+	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
+	FS fs.FS
+}
+
+// Timing is how long one stage took.
+type Timing struct {
+	Stage    string
+	Duration time.Duration
+}
+
+// Checked is the outcome of load, validate and index.
+type Checked struct {
+	Diagnostics *diag.List
+	Briefs      []brief.Brief // every brief that loaded
+	Published   []brief.Brief // the ones within MaxTLP
+	Excluded    []brief.Brief // the ones above it
+	Index       *index.Index  // of Published; nil when there are errors
+	Vocab       *vocab.Vocab
+	Timings     []Timing
+}
+
+// Result is the outcome of a build.
+type Result struct {
+	Checked
+	Pages       int // pages Hugo rendered
+	Destination string
+}
+
+func (o *Options) normalize() error {
+	if o.ProjectDir == "" {
+		o.ProjectDir = "."
+	}
+	abs, err := filepath.Abs(o.ProjectDir)
+	if err != nil {
+		return err
+	}
+	o.ProjectDir = abs
+	if o.Destination == "" {
+		o.Destination = filepath.Join(abs, "public")
+	} else if !filepath.IsAbs(o.Destination) {
+		o.Destination = filepath.Join(abs, o.Destination)
+	}
+	if o.MaxTLP == "" {
+		o.MaxTLP = brief.TLPClear
+	}
+	if o.MaxTLP.Rank() < 0 {
+		return fmt.Errorf("unknown TLP label %q", o.MaxTLP)
+	}
+	if o.FS == nil {
+		o.FS = os.DirFS(abs)
+	}
+	return nil
+}
+
+type timer struct{ timings *[]Timing }
+
+func (t timer) run(name string, fn func() error) error {
+	start := time.Now()
+	err := fn()
+	*t.timings = append(*t.timings, Timing{Stage: name, Duration: time.Since(start)})
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	return nil
+}
+
+// Check loads, validates and indexes the project.
+func Check(o Options) (*Checked, error) {
+	if err := o.normalize(); err != nil {
+		return nil, fmt.Errorf("options: %w", err)
+	}
+	c := &Checked{Diagnostics: &diag.List{}}
+	tm := timer{&c.Timings}
+	var set *load.Set
+	if err := tm.run("load", func() error {
+		v, err := vocab.Default()
+		if err != nil {
+			return err
+		}
+		c.Vocab = v
+		var diags *diag.List
+		set, diags = load.Load(o.FS, taxonomy.Names())
+		c.Diagnostics.Merge(diags)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	var r *resolve.Resolver
+	_ = tm.run("validate", func() error {
+		profiles, diags := validate.Profiles(set.Profiles, c.Vocab)
+		c.Diagnostics.Merge(diags)
+		var rdiags *diag.List
+		r, rdiags = resolve.New(c.Vocab, profiles)
+		c.Diagnostics.Merge(rdiags)
+		c.Briefs, diags = validate.Briefs(set.Briefs, r)
+		c.Diagnostics.Merge(diags)
+		for _, b := range c.Briefs {
+			if b.TLP.Rank() <= o.MaxTLP.Rank() && b.TLP != "" {
+				c.Published = append(c.Published, b)
+			} else {
+				c.Excluded = append(c.Excluded, b)
+			}
+		}
+		return nil
+	})
+	if c.Diagnostics.ErrorCount() > 0 {
+		return c, nil
+	}
+	_ = tm.run("index", func() error {
+		c.Index = index.Build(c.Published, r)
+		return nil
+	})
+	return c, nil
+}
+
+// ErrInvalid is returned (wrapped) by Build when validation found errors.
+var ErrInvalid = errors.New("the content has errors; nothing was built")
+
+// Build checks, renders and publishes the site.
+func Build(ctx context.Context, o Options) (*Result, error) {
+	if err := o.normalize(); err != nil {
+		return nil, fmt.Errorf("options: %w", err)
+	}
+	c, err := Check(o)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Checked: *c, Destination: o.Destination}
+	if err := c.Diagnostics.Err(); err != nil {
+		return res, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
+	}
+	tm := timer{&res.Timings}
+
+	var staged *stage.Site
+	if err := tm.run("stage", func() error {
+		edition := ""
+		if o.MaxTLP != brief.TLPClear {
+			edition = "Internal edition: includes briefs up to TLP:" + strings.ToUpper(string(o.MaxTLP))
+		}
+		var err error
+		staged, err = stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview})
+		return err
+	}); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+
+	tmp, err := publish.Prepare(o.Destination)
+	if err != nil {
+		return res, fmt.Errorf("publish: %w", err)
+	}
+	published := false
+	defer func() {
+		if !published {
+			publish.Discard(tmp)
+		}
+	}()
+
+	baseURL := o.BaseURL
+	if err := tm.run("render", func() error {
+		done := make(chan error, 1)
+		go func() {
+			st, err := render.Render(render.Options{
+				ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
+				PublishDir: tmp, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true, Log: o.Log,
+			})
+			res.Pages = st.Pages
+			if st.BaseURL != "" {
+				baseURL = st.BaseURL
+			}
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			return err
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}); err != nil {
+		return res, err
+	}
+
+	if err := tm.run("post-process", func() error {
+		w := postprocess.NewWriter(tmp)
+		data, err := postprocess.BriefsJSON(c.Index, baseURL)
+		if err != nil {
+			return err
+		}
+		return w.Write("briefs.json", data)
+	}); err != nil {
+		return res, err
+	}
+
+	if err := tm.run("verify", func() error {
+		broken, err := verify.Links(tmp, baseURL)
+		if err != nil {
+			return err
+		}
+		var problems []string
+		for _, b := range broken {
+			problems = append(problems, b.String())
+		}
+		leaks, err := verify.Leaks(tmp, forbidden(c))
+		if err != nil {
+			return err
+		}
+		for _, l := range leaks {
+			problems = append(problems, l.String())
+		}
+		if len(problems) > 0 {
+			if len(problems) > 50 {
+				problems = append(problems[:50], fmt.Sprintf("... and %d more", len(problems)-50))
+			}
+			return fmt.Errorf("%d problem(s) in the rendered site:\n%s", len(problems), strings.Join(problems, "\n"))
+		}
+		return nil
+	}); err != nil {
+		return res, err
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+
+	if err := tm.run("publish", func() error { return publish.Swap(tmp, o.Destination) }); err != nil {
+		return res, err
+	}
+	published = true
+	return res, nil
+}
+
+// forbidden lists strings that identify an excluded brief and appear in no
+// published one: its URL path, its title and its indicators.
+func forbidden(c *Checked) []string {
+	if len(c.Excluded) == 0 {
+		return nil
+	}
+	public := map[string]bool{}
+	for _, b := range c.Published {
+		public[b.Title] = true
+		for _, ioc := range b.IOCs {
+			public[ioc.Value] = true
+		}
+	}
+	var out []string
+	for _, b := range c.Excluded {
+		if b.Slug != "" {
+			out = append(out, "/briefs/"+b.Slug+"/")
+		}
+		if b.Title != "" && !public[b.Title] {
+			out = append(out, b.Title)
+		}
+		for _, ioc := range b.IOCs {
+			if !public[ioc.Value] {
+				out = append(out, ioc.Value, stage.Defang(ioc.Type, ioc.Value))
+			}
+		}
+	}
+	return out
+}

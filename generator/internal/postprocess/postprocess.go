@@ -1,0 +1,131 @@
+// Package postprocess writes the files the generator produces itself (as
+// opposed to pages Hugo renders) into a built site, minified.
+//
+// It accepts the relationship index and the directory Hugo wrote. Every file
+// goes through one tdewolff/minify instance configured for the site's media
+// types, so what the generator writes is minified the same way Hugo's
+// minifier (the same library) treats rendered pages.
+package postprocess
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	mjson "github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+)
+
+// NewMinifier returns a minifier for every media type the site publishes.
+func NewMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
+	m.AddFunc("text/css", css.Minify)
+	m.AddFunc("application/javascript", js.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`[/+]json$`), mjson.Minify)
+	m.AddFunc("image/svg+xml", svg.Minify)
+	m.AddFuncRegexp(regexp.MustCompile(`[/+]xml$`), xml.Minify)
+	return m
+}
+
+// MediaType returns the media type of a file by its extension, or "".
+func MediaType(name string) string {
+	switch filepath.Ext(name) {
+	case ".html":
+		return "text/html"
+	case ".css":
+		return "text/css"
+	case ".js":
+		return "application/javascript"
+	case ".json":
+		return "application/json"
+	case ".svg":
+		return "image/svg+xml"
+	case ".xml":
+		return "application/xml"
+	}
+	return ""
+}
+
+// Writer writes minified files under a site directory.
+type Writer struct {
+	Dir string
+	m   *minify.M
+}
+
+// NewWriter returns a Writer for dir.
+func NewWriter(dir string) *Writer { return &Writer{Dir: dir, m: NewMinifier()} }
+
+// Write minifies data by the file's media type and writes it at rel.
+func (w *Writer) Write(rel string, data []byte) error {
+	if mt := MediaType(rel); mt != "" {
+		var buf bytes.Buffer
+		if err := w.m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+			return fmt.Errorf("postprocess: minifying %s: %w", rel, err)
+		}
+		data = buf.Bytes()
+	}
+	p := filepath.Join(w.Dir, filepath.FromSlash(rel))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return fmt.Errorf("postprocess: %w", err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return fmt.Errorf("postprocess: %w", err)
+	}
+	return nil
+}
+
+// BriefsJSON is the machine-readable list of every published brief with its
+// resolved terms, written to /briefs.json.
+func BriefsJSON(ix *index.Index, baseURL string) ([]byte, error) {
+	type term struct {
+		Name string `json:"name"`
+		ID   string `json:"id,omitempty"`
+		URL  string `json:"url"`
+	}
+	type item struct {
+		Slug    string            `json:"slug"`
+		Title   string            `json:"title"`
+		Date    string            `json:"date"`
+		Summary string            `json:"summary"`
+		TLP     string            `json:"tlp"`
+		URL     string            `json:"url"`
+		Terms   map[string][]term `json:"terms"`
+	}
+	base := trimSlash(baseURL)
+	out := struct {
+		Briefs []item `json:"briefs"`
+	}{Briefs: []item{}}
+	for _, e := range ix.Entries {
+		it := item{Slug: e.Brief.Slug, Title: e.Brief.Title, Date: e.Brief.Date.Format("2006-01-02"),
+			Summary: e.Brief.Summary, TLP: string(e.Brief.TLP), URL: base + e.URL, Terms: map[string][]term{}}
+		for _, k := range ix.Kinds {
+			for _, t := range e.Terms[k.Name] {
+				it.Terms[k.Name] = append(it.Terms[k.Name], term{Name: t.Name, ID: t.ID, URL: base + t.URL})
+			}
+		}
+		out.Briefs = append(out.Briefs, it)
+	}
+	data, err := json.Marshal(out)
+	if err != nil {
+		return nil, fmt.Errorf("postprocess: briefs.json: %w", err)
+	}
+	return data, nil
+}
+
+func trimSlash(s string) string {
+	for len(s) > 0 && s[len(s)-1] == '/' {
+		s = s[:len(s)-1]
+	}
+	return s
+}

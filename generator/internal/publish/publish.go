@@ -1,0 +1,124 @@
+// Package publish puts a finished site in place atomically.
+//
+// It accepts the path of the live output directory (public/). Prepare makes
+// an empty working directory beside it, on the same filesystem, for a build
+// to write into; Swap exchanges the two in one rename(2) (renameat2 with
+// RENAME_EXCHANGE where the kernel has it) and removes the old tree; Discard
+// removes a working directory after a failed or interrupted build. Until Swap
+// succeeds the live directory is not touched, so a reader (or a Netlify
+// deploy) sees either the old site or the new one, never a mix.
+package publish
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+const (
+	tmpMarker = ".tmp-"
+	oldMarker = ".old-"
+)
+
+// Prepare creates an empty working directory beside dest and removes
+// working directories that earlier, killed builds left behind.
+func Prepare(dest string) (string, error) {
+	dest = filepath.Clean(dest)
+	parent, base := filepath.Split(dest)
+	if parent == "" {
+		parent = "."
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	cleanStale(parent, base)
+	tmp, err := os.MkdirTemp(parent, fmt.Sprintf(".%s%s%d-*", base, tmpMarker, os.Getpid()))
+	if err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return "", fmt.Errorf("publish: %w", err)
+	}
+	return tmp, nil
+}
+
+// cleanStale removes working directories whose build process is gone (a
+// killed build cannot clean up after itself), and old trees a fallback swap
+// left behind.
+func cleanStale(parent, base string) {
+	entries, err := os.ReadDir(parent)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		n := e.Name()
+		if !strings.HasPrefix(n, "."+base+tmpMarker) && !strings.HasPrefix(n, "."+base+oldMarker) {
+			continue
+		}
+		if strings.HasPrefix(n, "."+base+tmpMarker) && processAlive(n[len(base)+len(tmpMarker)+1:]) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
+			os.RemoveAll(filepath.Join(parent, n))
+		}
+	}
+}
+
+// Swap makes tmp the live directory dest and removes the previous tree.
+func Swap(tmp, dest string) error {
+	dest = filepath.Clean(dest)
+	if _, err := os.Lstat(dest); errors.Is(err, os.ErrNotExist) {
+		if err := os.Rename(tmp, dest); err != nil {
+			return fmt.Errorf("publish: %w", err)
+		}
+		return nil
+	}
+	old := tmp // after an exchange, tmp holds the previous site
+	err := unix.Renameat2(unix.AT_FDCWD, tmp, unix.AT_FDCWD, dest, unix.RENAME_EXCHANGE)
+	if err != nil {
+		// No RENAME_EXCHANGE (old kernel, some filesystems): move the old
+		// tree aside, then the new one in. A reader may see no directory
+		// for the instant between the two renames, never a partial one.
+		parent, base := filepath.Split(dest)
+		old = filepath.Join(parent, "."+base+oldMarker+filepath.Base(tmp))
+		if err := os.Rename(dest, old); err != nil {
+			return fmt.Errorf("publish: moving the old site aside: %w", err)
+		}
+		if err := os.Rename(tmp, dest); err != nil {
+			if rerr := os.Rename(old, dest); rerr != nil {
+				return fmt.Errorf("publish: %w (and restoring the old site failed: %v)", err, rerr)
+			}
+			return fmt.Errorf("publish: %w", err)
+		}
+	}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("publish: removing the previous site: %w", err)
+	}
+	return nil
+}
+
+// Discard removes a working directory.
+func Discard(tmp string) {
+	if tmp != "" {
+		os.RemoveAll(tmp)
+	}
+}
+
+// processAlive reports whether the process whose PID starts rest ("123-x")
+// still exists.
+func processAlive(rest string) bool {
+	pid, err := strconv.Atoi(strings.SplitN(rest, "-", 2)[0])
+	if err != nil || pid <= 0 {
+		return false
+	}
+	if pid == os.Getpid() {
+		return true
+	}
+	return unix.Kill(pid, 0) == nil
+}

@@ -1,0 +1,180 @@
+// Package resolve maps a name as an author wrote it to a canonical term of a
+// taxonomy kind, using the vocabularies and the term profiles of a project.
+//
+// It accepts a *vocab.Vocab and the validated profiles. Resolve never fails:
+// a name it cannot place becomes its own term, and the Issue it returns says
+// whether that is an error (an unknown ATT&CK or CVE ID, an unknown country),
+// a warning (a sector off the list, a near-miss of a profiled name) or fine.
+package resolve
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+)
+
+// Term is a canonical term.
+type Term struct {
+	Kind string
+	Key  string // identity within the kind
+	Name string // display name
+	ID   string // catalogue ID for ID kinds (T1190, M1051, US, CVE-...), else ""
+	// Extra facts from the vocabulary.
+	Tactics []string // techniques: tactic short names
+	STIX    string   // sectors: STIX industry-sector value
+	Profile *brief.Profile
+}
+
+// Issue is what Resolve has to say about a name.
+type Issue struct {
+	OK       bool
+	Severity diag.Severity
+	Message  string
+}
+
+var fine = Issue{OK: true}
+
+// Resolver resolves names; it is immutable and safe for concurrent use.
+type Resolver struct {
+	v        *vocab.Vocab
+	byName   map[string]map[string]*brief.Profile // kind → Norm(title or synonym) → profile
+	profiles map[string][]*brief.Profile
+}
+
+// New indexes the profiles' titles and synonyms. A synonym claimed by two
+// profiles of one kind is reported, as it would merge two terms.
+func New(v *vocab.Vocab, profiles []brief.Profile) (*Resolver, *diag.List) {
+	var diags diag.List
+	r := &Resolver{v: v, byName: map[string]map[string]*brief.Profile{}, profiles: map[string][]*brief.Profile{}}
+	for i := range profiles {
+		p := &profiles[i]
+		if r.byName[p.Kind] == nil {
+			r.byName[p.Kind] = map[string]*brief.Profile{}
+		}
+		r.profiles[p.Kind] = append(r.profiles[p.Kind], p)
+		names := []struct{ name, path string }{{p.Title, "title"}}
+		for j, s := range p.Synonyms {
+			names = append(names, struct{ name, path string }{s.Name, fmt.Sprintf("synonyms[%d].name", j)})
+		}
+		for _, n := range names {
+			k := vocab.Norm(n.name)
+			if k == "" {
+				continue
+			}
+			if other, dup := r.byName[p.Kind][k]; dup && other != p {
+				diags.Errorf(p.File, p.Line(n.path), n.path, "%q is already a name of %s (%s)", n.name, other.Title, other.File)
+				continue
+			}
+			r.byName[p.Kind][k] = p
+		}
+	}
+	return r, &diags
+}
+
+// Vocab returns the vocabularies the resolver uses.
+func (r *Resolver) Vocab() *vocab.Vocab { return r.v }
+
+// Resolve maps one written name of kind k to its term.
+func (r *Resolver) Resolve(k taxonomy.Kind, value string) (Term, Issue) {
+	value = strings.TrimSpace(value)
+	t, is := r.resolve(k, value)
+	t.Kind = k.Name
+	if t.Profile == nil {
+		if p, ok := r.byName[k.Name][vocab.Norm(t.Name)]; ok {
+			t.Profile = p
+		} else if t.ID != "" {
+			t.Profile = r.byName[k.Name][vocab.Norm(t.ID)]
+		}
+	}
+	return t, is
+}
+
+func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
+	switch k.Resolution {
+	case taxonomy.BySector:
+		if s, ok := r.v.ResolveSector(value); ok {
+			return Term{Key: vocab.Norm(s.Name), Name: s.Name, STIX: s.STIX}, fine
+		}
+		is := Issue{Severity: diag.Warning, Message: fmt.Sprintf("%q is not on the sector list", value)}
+		if s, ok := r.v.SuggestSector(value); ok {
+			is.Message += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return Term{Key: vocab.Norm(value), Name: value}, is
+	case taxonomy.ByCountry:
+		if code, ok := r.v.ResolveCountry(value); ok {
+			name, _ := r.v.Country(code)
+			return Term{Key: code, Name: name, ID: code}, fine
+		}
+		is := Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code or country name", value)}
+		if s, ok := r.v.SuggestCountry(value); ok {
+			is.Message += fmt.Sprintf("; did you mean %s?", s)
+		}
+		return Term{Key: strings.ToUpper(value), Name: value, ID: strings.ToUpper(value)}, is
+	case taxonomy.ByTechnique:
+		if t, ok := r.v.ResolveTechnique(value); ok {
+			return Term{Key: t.ID, Name: t.Name, ID: t.ID, Tactics: t.Tactics}, fine
+		}
+		up := strings.ToUpper(value)
+		if vocab.TechniqueIDRe.MatchString(up) {
+			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK Enterprise technique (ATT&CK v%s)", up, r.v.AttackVersion)}
+		}
+		return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ATT&CK technique ID (T1234 or T1234.001) or technique name", value)}
+	case taxonomy.ByMitigation:
+		if m, ok := r.v.ResolveMitigation(value); ok {
+			return Term{Key: m.ID, Name: m.Name, ID: m.ID}, fine
+		}
+		up := strings.ToUpper(value)
+		if vocab.MitigationIDRe.MatchString(up) {
+			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK mitigation (ATT&CK v%s)", up, r.v.AttackVersion)}
+		}
+		return r.byProfile(k, value)
+	case taxonomy.ByCVE:
+		up := strings.ToUpper(value)
+		if vocab.CVERe.MatchString(up) {
+			return Term{Key: up, Name: up, ID: up}, fine
+		}
+		return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not a CVE ID (CVE-YYYY-NNNN)", value)}
+	default:
+		return r.byProfile(k, value)
+	}
+}
+
+func (r *Resolver) byProfile(k taxonomy.Kind, value string) (Term, Issue) {
+	key := vocab.Norm(value)
+	if p, ok := r.byName[k.Name][key]; ok {
+		return Term{Key: vocab.Norm(p.Title), Name: p.Title, Profile: p}, fine
+	}
+	if key == "" {
+		return Term{Key: key, Name: value}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q has no letters or digits", value)}
+	}
+	// A name close to a profiled one is probably a misspelling that would
+	// split one term's page in two.
+	var cands []vocab.Candidate
+	for _, p := range r.profiles[k.Name] {
+		cands = append(cands, vocab.Candidate{Name: p.Title, Canonical: p.Title})
+		for _, s := range p.Synonyms {
+			cands = append(cands, vocab.Candidate{Name: s.Name, Canonical: p.Title})
+		}
+	}
+	if s, ok := suggestClose(value, cands); ok {
+		return Term{Key: key, Name: value}, Issue{Severity: diag.Warning, Message: fmt.Sprintf("%q is not a known %s; did you mean %q?", value, k.Singular, s)}
+	}
+	return Term{Key: key, Name: value}, fine
+}
+
+// suggestClose only proposes near-identical spellings for free-text kinds:
+// word containment ("APT29 operators" → "APT29") would be too eager there.
+func suggestClose(value string, cands []vocab.Candidate) (string, bool) {
+	key := vocab.Norm(value)
+	best, bestD := "", 1<<30
+	for _, c := range cands {
+		if d := vocab.Levenshtein(key, vocab.Norm(c.Name)); d < bestD {
+			best, bestD = c.Canonical, d
+		}
+	}
+	return best, bestD > 0 && bestD <= max(1, len(key)/6)
+}

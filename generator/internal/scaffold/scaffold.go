@@ -1,0 +1,94 @@
+// Package scaffold writes a new, empty brief for an author to fill in.
+//
+// It accepts a title and a date and writes content/briefs/YYYY/<slug>.md
+// under a project directory, with every field of brief.Fields present and
+// documented by a comment, and refuses to overwrite an existing file.
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
+)
+
+// ErrExists is returned (wrapped) when the brief's file already exists.
+var ErrExists = errors.New("a brief with that slug already exists")
+
+// Text returns the scaffold of a brief.
+func Text(title string, date time.Time) string {
+	var b strings.Builder
+	b.WriteString("---\n")
+	for _, f := range brief.Fields() {
+		if f.Example == "" {
+			continue // optional keys with no useful default are documented below
+		}
+		fmt.Fprintf(&b, "# %s%s\n", f.Doc, requiredNote(f))
+		for _, s := range f.Sub {
+			fmt.Fprintf(&b, "#   %s: %s\n", s.Key, s.Doc)
+		}
+		val := strings.ReplaceAll(f.Example, "%TITLE%", escape(title))
+		val = strings.ReplaceAll(val, "%DATE%", date.Format("2006-01-02"))
+		fmt.Fprintf(&b, "%s: %s\n", f.Key, val)
+	}
+	b.WriteString("# Optional: updated: YYYY-MM-DD (last substantive revision); slug: url-name (defaults to the file name).\n")
+	b.WriteString("---\n\n")
+	b.WriteString("## What happened\n\n## How they got in\n\n## Why it matters\n\n## What to do\n")
+	return b.String()
+}
+
+func requiredNote(f brief.Field) string {
+	if f.Required {
+		return " (required)"
+	}
+	return ""
+}
+
+// escape makes a title safe inside a double-quoted YAML string.
+func escape(s string) string {
+	q := strconv.Quote(s)
+	return q[1 : len(q)-1]
+}
+
+// Write creates the brief under projectDir and returns its path.
+func Write(projectDir, title string, date time.Time) (string, error) {
+	s := slug.Make(title)
+	if s == "" {
+		return "", fmt.Errorf("new: the title %q has no letters or digits to make a file name from", title)
+	}
+	if len(s) > 60 {
+		s = strings.TrimRight(s[:60], "-")
+	}
+	rel := filepath.Join("content", "briefs", strconv.Itoa(date.Year()), s+".md")
+	p := filepath.Join(projectDir, rel)
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", fmt.Errorf("new: %w", err)
+	}
+	// Slugs are unique across years: refuse one used in any year.
+	matches, _ := fs.Glob(os.DirFS(projectDir), "content/briefs/*/"+s+".md")
+	if len(matches) > 0 {
+		return "", fmt.Errorf("new: %s: %w", matches[0], ErrExists)
+	}
+	f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		if errors.Is(err, fs.ErrExist) {
+			return "", fmt.Errorf("new: %s: %w", rel, ErrExists)
+		}
+		return "", fmt.Errorf("new: %w", err)
+	}
+	if _, err := f.WriteString(Text(title, date)); err != nil {
+		f.Close()
+		return "", fmt.Errorf("new: %w", err)
+	}
+	if err := f.Close(); err != nil {
+		return "", fmt.Errorf("new: %w", err)
+	}
+	return rel, nil
+}

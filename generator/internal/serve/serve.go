@@ -1,0 +1,233 @@
+// Package serve previews a project on a local address and rebuilds it when
+// its sources change.
+//
+// It accepts pipeline options and a listen address. It builds the site into
+// a private directory (never the project's public/), serves it over HTTP,
+// watches content/, layouts/, assets/ and config.toml with fsnotify, and
+// after each change rebuilds and tells open pages to reload through a
+// Server-Sent Events stream at /__livereload (the site's livereload.js, only
+// included in preview builds, listens to it). A failed rebuild keeps the last
+// good site on screen and shows the error in the page and the terminal.
+package serve
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+)
+
+// Options configures the preview server.
+type Options struct {
+	Pipeline pipeline.Options
+	Addr     string    // listen address, e.g. 127.0.0.1:1313
+	Out      io.Writer // progress and errors
+	// Ready, when set, receives the base URL once the first build is served.
+	Ready chan<- string
+}
+
+// WatchedPaths are the project paths whose changes trigger a rebuild.
+var watchedPaths = []string{"content", "layouts", "assets", "config.toml"}
+
+// Run serves until ctx is done.
+func Run(ctx context.Context, o Options) error {
+	ln, err := net.Listen("tcp", o.Addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String() + "/"
+
+	workDir, err := os.MkdirTemp("", "threatbriefs-serve-*")
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer os.RemoveAll(workDir)
+	po := o.Pipeline
+	po.Destination = filepath.Join(workDir, "public")
+	po.BaseURL = base
+	po.Preview = true
+	if po.Environment == "" {
+		po.Environment = "development"
+	}
+
+	s := &server{out: o.Out, dir: po.Destination, clients: map[chan string]bool{}}
+	s.rebuild(ctx, po)
+
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	fmt.Fprintf(o.Out, "Serving on %s (Ctrl+C to stop)\n", base)
+	if o.Ready != nil {
+		o.Ready <- base
+	}
+
+	w, err := fsnotify.NewWatcher()
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer w.Close()
+	for _, p := range watchedPaths {
+		addTree(w, filepath.Join(po.ProjectDir, p))
+	}
+	// The config file is watched through its directory: editors replace it
+	// by rename, which drops a watch on the file itself.
+	w.Add(po.ProjectDir)
+
+	var timer *time.Timer
+	fire := make(chan struct{}, 1)
+	for {
+		select {
+		case <-ctx.Done():
+			return nil
+		case ev := <-w.Events:
+			if !relevant(po.ProjectDir, ev.Name) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					addTree(w, ev.Name)
+				}
+			}
+			// Editors write a file in several events: wait for quiet.
+			if timer != nil {
+				timer.Stop()
+			}
+			timer = time.AfterFunc(50*time.Millisecond, func() {
+				select {
+				case fire <- struct{}{}:
+				default:
+				}
+			})
+		case <-fire:
+			s.rebuild(ctx, po)
+		case err := <-w.Errors:
+			fmt.Fprintf(o.Out, "watch: %v\n", err)
+		}
+	}
+}
+
+func relevant(root, name string) bool {
+	rel, err := filepath.Rel(root, name)
+	if err != nil {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	base := filepath.Base(name)
+	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") {
+		return false
+	}
+	for _, p := range watchedPaths {
+		if rel == p || strings.HasPrefix(rel, p+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+func addTree(w *fsnotify.Watcher, root string) {
+	filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && d.IsDir() {
+			w.Add(p)
+		}
+		return nil
+	})
+}
+
+type server struct {
+	out     io.Writer
+	dir     string
+	mu      sync.Mutex
+	clients map[chan string]bool
+	lastErr string
+}
+
+func (s *server) rebuild(ctx context.Context, po pipeline.Options) {
+	start := time.Now()
+	res, err := pipeline.Build(ctx, po)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.lastErr = err.Error()
+		fmt.Fprintf(s.out, "build failed:\n%s\n", err)
+		s.broadcast("error:" + strings.ReplaceAll(s.lastErr, "\n", "\\n"))
+		return
+	}
+	s.lastErr = ""
+	fmt.Fprintf(s.out, "built %d briefs, %d pages in %s\n", len(res.Published), res.Pages, time.Since(start).Round(time.Millisecond))
+	s.broadcast("reload")
+}
+
+// broadcast sends an event to every connected page; s.mu is held.
+func (s *server) broadcast(msg string) {
+	for c := range s.clients {
+		select {
+		case c <- msg:
+		default:
+		}
+	}
+}
+
+func (s *server) handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/__livereload", s.events)
+	files := http.FileServer(http.Dir(s.dir))
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "no-store")
+		p := filepath.Join(s.dir, filepath.FromSlash(r.URL.Path))
+		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
+			w.WriteHeader(http.StatusNotFound)
+			if data, err := os.ReadFile(filepath.Join(s.dir, "404.html")); err == nil {
+				w.Write(data)
+			}
+			return
+		}
+		files.ServeHTTP(w, r)
+	})
+	return mux
+}
+
+func (s *server) events(w http.ResponseWriter, r *http.Request) {
+	fl, ok := w.(http.Flusher)
+	if !ok {
+		http.Error(w, "streaming unsupported", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.Header().Set("Cache-Control", "no-store")
+	c := make(chan string, 4)
+	s.mu.Lock()
+	s.clients[c] = true
+	if s.lastErr != "" {
+		c <- "error:" + strings.ReplaceAll(s.lastErr, "\n", "\\n")
+	}
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		delete(s.clients, c)
+		s.mu.Unlock()
+	}()
+	fmt.Fprint(w, ": connected\n\n")
+	fl.Flush()
+	for {
+		select {
+		case <-r.Context().Done():
+			return
+		case msg := <-c:
+			fmt.Fprintf(w, "data: %s\n\n", msg)
+			fl.Flush()
+		}
+	}
+}

@@ -1,0 +1,178 @@
+// Package stage turns the relationship index into the content files Hugo
+// renders: one normalized page per brief, one generated page per term, a
+// list page per taxonomy, and the home and brief-list pages.
+//
+// It accepts an *index.Index and the vocabularies, and returns files keyed by
+// slash path relative to content/ (and data/), ready for render. Front matter
+// is JSON (unambiguous, and the fastest format for Hugo to read). Everything
+// a template needs to draw links and counts is computed here, from the index,
+// so templates never walk all pages. Author bodies are kept as written, with
+// Hugo shortcode delimiters escaped: a brief is text, not a template.
+package stage
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+)
+
+// Files maps slash paths to contents.
+type Files map[string][]byte
+
+// Site is the staged site.
+type Site struct {
+	Content Files // relative to content/
+	Data    Files // relative to data/
+}
+
+// Options are facts about the build that pages show.
+type Options struct {
+	// Edition labels a non-public build ("internal: TLP up to green").
+	Edition string
+	// MaxTLP is the most restricted label in this build.
+	MaxTLP brief.TLP
+	// Preview marks a build for the local preview server.
+	Preview bool
+	// CoocLimit caps how many co-occurring terms of each kind a term page
+	// lists (the rest are counted). Zero means 15.
+	CoocLimit int
+}
+
+// Link is a term as pages show it.
+type Link struct {
+	Name  string `json:"name"`
+	URL   string `json:"url"`
+	ID    string `json:"id,omitempty"`
+	Count int    `json:"count,omitempty"`
+	Note  string `json:"note,omitempty"`
+}
+
+// Group is a titled list of links.
+type Group struct {
+	Kind  string `json:"kind,omitempty"`
+	Title string `json:"title"`
+	Items []Link `json:"items"`
+	More  int    `json:"more,omitempty"`
+}
+
+// Stage builds the site's content.
+func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
+	if o.CoocLimit == 0 {
+		o.CoocLimit = 15
+	}
+	s := &Site{Content: Files{}, Data: Files{}}
+	for _, e := range ix.Entries {
+		if err := s.add("briefs/"+e.Brief.Slug+".md", briefPage(e, ix, v), e.Brief.Body); err != nil {
+			return nil, err
+		}
+	}
+	for _, k := range ix.Kinds {
+		for _, t := range ix.Terms[k.Name] {
+			body := ""
+			if t.Profile != nil {
+				body = t.Profile.Body
+			}
+			if err := s.add(k.Name+"/"+t.Slug+".md", termPage(k, t, ix, v, o), body); err != nil {
+				return nil, err
+			}
+		}
+		if err := s.add(k.Name+"/_index.md", kindPage(k, ix, v), ""); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.add("briefs/_index.md", map[string]any{
+		"title":       "Briefs",
+		"description": fmt.Sprintf("All %d published briefs, newest first.", len(ix.Entries)),
+		"count":       len(ix.Entries),
+	}, ""); err != nil {
+		return nil, err
+	}
+	if err := s.add("_index.md", homePage(ix), ""); err != nil {
+		return nil, err
+	}
+
+	counts := map[string]int{"briefs": len(ix.Entries)}
+	for _, k := range ix.Kinds {
+		counts[k.Name] = len(ix.Terms[k.Name])
+	}
+	build, err := json.Marshal(map[string]any{
+		"edition":     o.Edition,
+		"max_tlp":     o.MaxTLP,
+		"attack":      v.AttackVersion,
+		"counts":      counts,
+		"kinds":       kindLinks(ix.Kinds),
+		"latest_date": latestDate(ix),
+		"brief_count": len(ix.Entries),
+		"preview":     o.Preview,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	s.Data["build.json"] = build
+	return s, nil
+}
+
+func (s *Site) add(path string, fm map[string]any, body string) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(fm); err != nil {
+		return fmt.Errorf("stage: %s: %w", path, err)
+	}
+	buf.WriteByte('\n')
+	buf.WriteString(EscapeShortcodes(body))
+	s.Content[path] = buf.Bytes()
+	return nil
+}
+
+// EscapeShortcodes makes Hugo print shortcode delimiters instead of running
+// them: "{{<" becomes "{{</*" and ">}}" becomes "*/>}}", Hugo's own escape.
+func EscapeShortcodes(body string) string {
+	if !strings.Contains(body, "{{") {
+		return body
+	}
+	r := strings.NewReplacer("{{<", "{{</*", ">}}", "*/>}}", "{{%", "{{%/*", "%}}", "*/%}}")
+	return r.Replace(body)
+}
+
+func kindLinks(ks []taxonomy.Kind) []map[string]string {
+	out := make([]map[string]string, len(ks))
+	for i, k := range ks {
+		out[i] = map[string]string{"name": k.Name, "title": k.Title, "url": k.Name + "/"}
+	}
+	return out
+}
+
+func latestDate(ix *index.Index) string {
+	if len(ix.Entries) == 0 {
+		return ""
+	}
+	return ix.Entries[0].Brief.Date.Format("2006-01-02")
+}
+
+func link(t *index.Term) Link {
+	return Link{Name: t.Name, URL: rel(t.URL), ID: displayID(t)}
+}
+
+// rel makes a site path relative to the site root ("/actors/x/" →
+// "actors/x/"), the form Hugo's relURL resolves against a base URL with a
+// path.
+func rel(p string) string { return strings.TrimPrefix(p, "/") }
+
+// displayID is the catalogue ID shown beside a name, where it adds something.
+func displayID(t *index.Term) string {
+	switch t.Kind {
+	case "techniques", "mitigations":
+		return t.ID
+	}
+	return ""
+}
+
+func date(e *index.Entry) string { return e.Brief.Date.Format("2006-01-02") }

@@ -1,0 +1,248 @@
+// Package verify checks a rendered site before it is published.
+//
+// It accepts the directory a build wrote and the site's base URL. Links
+// checks every href and src in every HTML file (and the <link> and <loc>
+// URLs of XML files) that points inside the site, and reports the ones whose
+// target file does not exist. Leaks reports every file that contains any of
+// a set of forbidden strings (the slugs, titles and indicators of briefs a
+// build excluded).
+package verify
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+
+	"golang.org/x/net/html"
+)
+
+// Broken is a link whose target is missing.
+type Broken struct {
+	File string // slash path relative to the site root
+	URL  string
+}
+
+func (b Broken) String() string { return b.File + ": broken link " + b.URL }
+
+// Links returns every broken internal link under dir.
+func Links(dir, baseURL string) ([]Broken, error) {
+	base, err := url.Parse(baseURL)
+	if err != nil {
+		return nil, fmt.Errorf("verify: base URL: %w", err)
+	}
+	basePath := strings.TrimSuffix(base.Path, "/")
+	var files []string
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && (strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".xml")) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	slices.Sort(files)
+
+	results := make([][]Broken, len(files))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	exists := newExistCache(dir)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				rel, _ := filepath.Rel(dir, files[i])
+				rel = filepath.ToSlash(rel)
+				data, err := os.ReadFile(files[i])
+				if err != nil {
+					results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")"}}
+					continue
+				}
+				for _, ref := range refs(data, strings.HasSuffix(rel, ".xml")) {
+					target, internal := resolve(ref, rel, base, basePath)
+					if !internal {
+						continue
+					}
+					if !exists.has(target) {
+						results[i] = append(results[i], Broken{File: rel, URL: ref})
+					}
+				}
+			}
+		})
+	}
+	for i := range files {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	var out []Broken
+	for _, r := range results {
+		out = append(out, r...)
+	}
+	return out, nil
+}
+
+// refs extracts link targets: href/src/srcset/action in HTML; <link>, <loc>
+// and href attributes in XML (feeds, sitemaps).
+func refs(data []byte, isXML bool) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(data))
+	var inText string
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			tag := string(name)
+			inText = ""
+			if isXML && (tag == "link" || tag == "loc") && tt == html.StartTagToken {
+				inText = tag
+			}
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "href", "src", "action":
+					if tag == "a" || tag == "link" || tag == "script" || tag == "img" || tag == "form" || tag == "iframe" || tag == "source" || tag == "atom:link" {
+						out = append(out, string(v))
+					}
+				}
+			}
+		case html.TextToken:
+			if inText != "" {
+				if s := strings.TrimSpace(string(z.Text())); s != "" {
+					out = append(out, s)
+				}
+				inText = ""
+			}
+		}
+	}
+}
+
+// resolve maps a reference found in file rel to a path under the site root,
+// or reports that it points elsewhere.
+func resolve(ref, rel string, base *url.URL, basePath string) (string, bool) {
+	u, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return ref, true // unparseable: report it
+	}
+	if u.Scheme != "" || u.Host != "" {
+		if !strings.EqualFold(u.Host, base.Host) || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "") {
+			return "", false
+		}
+	}
+	p := u.Path
+	if p == "" {
+		return "", false // a fragment or query on the same page
+	}
+	switch {
+	case !strings.HasPrefix(p, "/"):
+		trailing := strings.HasSuffix(p, "/")
+		p = path.Join("/", path.Dir(rel), p)
+		if trailing {
+			p += "/"
+		}
+	case basePath != "":
+		if !strings.HasPrefix(p, basePath+"/") && p != basePath {
+			return p, true // outside the site's path: cannot resolve
+		}
+		p = strings.TrimPrefix(p, basePath)
+	}
+	if unescaped, err := url.PathUnescape(p); err == nil {
+		p = unescaped
+	}
+	if strings.HasSuffix(p, "/") || p == "" {
+		p += "index.html"
+	}
+	return strings.TrimPrefix(path.Clean(p), "/"), true
+}
+
+type existCache struct {
+	dir string
+	mu  sync.Mutex
+	m   map[string]bool
+}
+
+func newExistCache(dir string) *existCache { return &existCache{dir: dir, m: map[string]bool{}} }
+
+func (c *existCache) has(rel string) bool {
+	c.mu.Lock()
+	v, ok := c.m[rel]
+	c.mu.Unlock()
+	if ok {
+		return v
+	}
+	st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(rel)))
+	v = err == nil && !st.IsDir()
+	c.mu.Lock()
+	c.m[rel] = v
+	c.mu.Unlock()
+	return v
+}
+
+// Leak is a file containing a forbidden string.
+type Leak struct {
+	File  string
+	Found string
+}
+
+func (l Leak) String() string {
+	return fmt.Sprintf("%s: contains %q from a brief this build excludes", l.File, l.Found)
+}
+
+// Leaks scans every file under dir for the forbidden strings, as written and
+// as HTML and JSON escape them.
+func Leaks(dir string, forbidden []string) ([]Leak, error) {
+	if len(forbidden) == 0 {
+		return nil, nil
+	}
+	var needles [][]byte
+	orig := map[string]string{}
+	for _, s := range forbidden {
+		for _, form := range []string{s, html.EscapeString(s), jsonEscape(s)} {
+			if _, dup := orig[form]; !dup {
+				orig[form] = s
+				needles = append(needles, []byte(form))
+			}
+		}
+	}
+	var out []Leak
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, p)
+		for _, n := range needles {
+			if bytes.Contains(data, n) {
+				out = append(out, Leak{File: filepath.ToSlash(rel), Found: orig[string(n)]})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("verify: %w", err)
+	}
+	return out, nil
+}
+
+func jsonEscape(s string) string {
+	b, _ := json.Marshal(s)
+	return string(b[1 : len(b)-1])
+}
