@@ -78,8 +78,9 @@ func (c Confidence) Score() int {
 
 // Source is a publication the brief draws on.
 type Source struct {
-	Name string
-	URL  string
+	Name  string // the publisher: CISA, CyberScoop, Mandiant
+	Title string // the document, when it helps to name it
+	URL   string
 }
 
 // Claim is one attribution: who says which actor did it, and how sure they are.

@@ -38,10 +38,11 @@ func Fields() []Field {
 		{Key: "slug", Kind: KindString, Doc: "URL name, a-z 0-9 and hyphens (optional; defaults to the file name)", Example: ""},
 		{Key: "summary", Kind: KindString, Required: true, Doc: "one or two plain sentences shown in lists, feeds and search", Example: `""`},
 		{Key: "tlp", Kind: KindEnum, Required: true, Enum: tlps, Doc: "TLP 2.0 label; only clear is published by default", Example: "clear"},
-		{Key: "sources", Kind: KindObjectList, Doc: "publications this brief draws on", Example: "\n  - name: \"\"\n    url: \"\"",
+		{Key: "sources", Kind: KindObjectList, Doc: "publications this brief draws on", Example: "\n  - name: \"\"\n    title: \"\"\n    url: \"\"",
 			Sub: []Field{
-				{Key: "name", Kind: KindString, Required: true, Doc: "publisher or outlet"},
-				{Key: "url", Kind: KindString, Doc: "http(s) address of the publication"},
+				{Key: "name", Kind: KindString, Required: true, Doc: "the publisher or outlet (CISA, CyberScoop): each becomes a source page"},
+				{Key: "title", Kind: KindString, Doc: "title of the document (optional)"},
+				{Key: "url", Kind: KindString, Doc: "http(s) address of the document"},
 			}},
 		{Key: "attribution", Kind: KindObjectList, Doc: "attribution claims: who says which actor did it, and how sure they are", Example: "[]",
 			Sub: []Field{

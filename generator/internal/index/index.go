@@ -41,8 +41,9 @@ type Entry struct {
 
 // SourceRef is a cited publication with its publisher resolved.
 type SourceRef struct {
-	Term *Term
-	URL  string
+	Term  *Term
+	Title string
+	URL   string
 }
 
 // Claim is an attribution claim with its actor resolved.
@@ -66,7 +67,7 @@ type Term struct {
 	Slug    string
 	URL     string   // /<kind>/<slug>/
 	Entries []*Entry // briefs naming it, newest first
-	// Cooc maps another kind to the terms of that kind named in the same
+	// Cooc maps each kind to the other terms of that kind named in the same
 	// briefs, most frequent first.
 	Cooc map[string][]Count
 	// Claims made about an actor, newest brief first.
@@ -135,7 +136,7 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 		}
 		for _, src := range e.Brief.Sources {
 			rt, _ := r.Resolve(mustKind("sources"), src.Name)
-			e.Sources = append(e.Sources, SourceRef{Term: ix.byKey["sources"][rt.Key], URL: src.URL})
+			e.Sources = append(e.Sources, SourceRef{Term: ix.byKey["sources"][rt.Key], Title: src.Title, URL: src.URL})
 		}
 		for _, c := range e.Brief.Campaigns {
 			rt, _ := r.Resolve(mustKind("campaigns"), c.Name)
@@ -166,7 +167,7 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	// Co-occurrence, one brief at a time.
 	counts := map[*Term]map[string]map[*Term]int{}
 	for _, e := range ix.Entries {
-		for ka, ta := range e.Terms {
+		for _, ta := range e.Terms {
 			for _, a := range ta {
 				ca := counts[a]
 				if ca == nil {
@@ -174,13 +175,13 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 					counts[a] = ca
 				}
 				for kb, tb := range e.Terms {
-					if ka == kb {
-						continue
-					}
-					if ca[kb] == nil {
-						ca[kb] = map[*Term]int{}
-					}
 					for _, b := range tb {
+						if b == a {
+							continue
+						}
+						if ca[kb] == nil {
+							ca[kb] = map[*Term]int{}
+						}
 						ca[kb][b]++
 					}
 				}

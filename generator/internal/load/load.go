@@ -49,6 +49,9 @@ type Doc struct {
 	File  string        // slash path relative to the project root
 	Items yaml.MapSlice // front matter in document order, as goldmark-meta read it
 	Lines map[string]int
+	// Repeats holds the lines of the second and later occurrences of a
+	// duplicated key, by path, so validation can point at each repeat.
+	Repeats map[string][]int
 	// Plain maps the path of each unquoted scalar to its source text, so
 	// validation can explain YAML 1.1 coercions (NO read as false).
 	Plain    map[string]string
@@ -224,6 +227,10 @@ func Parse(file string, data []byte, diags *diag.List) (Doc, bool) {
 	const fmFirstLine = 2 // line 1 is the opening "---"
 
 	items, err := readFrontMatter(fm)
+	if err != nil && strings.Contains(err.Error(), "into yaml.MapItem") {
+		diags.Errorf(file, fmFirstLine, "", "front matter must be a mapping of keys to values")
+		return Doc{}, false
+	}
 	if err != nil {
 		line, msg := yamlErrorLine(err)
 		if line > 0 {
@@ -239,11 +246,12 @@ func Parse(file string, data []byte, diags *diag.List) (Doc, bool) {
 		return Doc{}, false
 	}
 
-	lineMap, plain := positions(fm, fmFirstLine)
+	lineMap, repeats, plain := positions(fm, fmFirstLine)
 	doc := Doc{
 		File:     file,
 		Items:    items,
 		Lines:    lineMap,
+		Repeats:  repeats,
 		Plain:    plain,
 		Body:     strings.Join(lines[end+1:], ""),
 		BodyLine: end + 2,
@@ -281,14 +289,16 @@ func yamlErrorLine(err error) (int, string) {
 	return 0, msg
 }
 
-// positions maps each key and list item of the front matter to its line,
-// and each unquoted scalar to its text.
-func positions(fm string, firstLine int) (map[string]int, map[string]string) {
+// positions maps each key and list item of the front matter to its line
+// (and repeated keys to the lines of their repeats), and each unquoted
+// scalar to its text.
+func positions(fm string, firstLine int) (map[string]int, map[string][]int, map[string]string) {
 	out := map[string]int{}
+	repeats := map[string][]int{}
 	plain := map[string]string{}
 	var root yaml3.Node
 	if err := yaml3.Unmarshal([]byte(fm), &root); err != nil || len(root.Content) == 0 {
-		return out, plain
+		return out, repeats, plain
 	}
 	var walk func(n *yaml3.Node, p string, depth int)
 	walk = func(n *yaml3.Node, p string, depth int) {
@@ -307,7 +317,9 @@ func positions(fm string, firstLine int) (map[string]int, map[string]string) {
 				if p != "" {
 					kp = p + "." + k.Value
 				}
-				if _, dup := out[kp]; !dup {
+				if _, dup := out[kp]; dup {
+					repeats[kp] = append(repeats[kp], k.Line+firstLine-1)
+				} else {
 					out[kp] = k.Line + firstLine - 1
 				}
 				walk(n.Content[i+1], kp, depth+1)
@@ -321,7 +333,7 @@ func positions(fm string, firstLine int) (map[string]int, map[string]string) {
 		}
 	}
 	walk(root.Content[0], "", 0)
-	return out, plain
+	return out, repeats, plain
 }
 
 func lineAt(data []byte, offset int) int {

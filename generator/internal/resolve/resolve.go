@@ -66,13 +66,25 @@ func New(v *vocab.Vocab, profiles []brief.Profile) (*Resolver, *diag.List) {
 				continue
 			}
 			if other, dup := r.byName[p.Kind][k]; dup && other != p {
+				// Report it in both profiles: either may be the new one.
 				diags.Errorf(p.File, p.Line(n.path), n.path, "%q is already a name of %s (%s)", n.name, other.Title, other.File)
+				diags.Errorf(other.File, other.Line(nameNode(other, k)), nameNode(other, k), "%q is also a name of %s (%s)", n.name, p.Title, p.File)
 				continue
 			}
 			r.byName[p.Kind][k] = p
 		}
 	}
 	return r, &diags
+}
+
+// nameNode is the field path of the name with key k in profile p.
+func nameNode(p *brief.Profile, k string) string {
+	for j, s := range p.Synonyms {
+		if vocab.Norm(s.Name) == k {
+			return fmt.Sprintf("synonyms[%d].name", j)
+		}
+	}
+	return "title"
 }
 
 // Vocab returns the vocabularies the resolver uses.
@@ -116,7 +128,7 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 		return Term{Key: strings.ToUpper(value), Name: value, ID: strings.ToUpper(value)}, is
 	case taxonomy.ByTechnique:
 		if t, ok := r.v.ResolveTechnique(value); ok {
-			return Term{Key: t.ID, Name: t.Name, ID: t.ID, Tactics: t.Tactics}, fine
+			return Term{Key: t.ID, Name: r.v.TechniqueName(t), ID: t.ID, Tactics: t.Tactics}, fine
 		}
 		up := strings.ToUpper(value)
 		if vocab.TechniqueIDRe.MatchString(up) {

@@ -2,25 +2,53 @@ package stage
 
 import "strings"
 
-// Defang renders an indicator harmless to click or auto-link: schemes become
-// hxxp(s)/fxp, dots in hosts and addresses become [.], @ becomes [@]. Hashes
-// and file names are returned as they are.
+// Defang renders an indicator harmless to click or auto-link, in the style
+// CTI reports use: the scheme becomes hxxp(s)/fxp, the last dot of the host
+// becomes [.], and @ becomes [@]; a path keeps its dots
+// ("https://evil.example/x.php" → "hxxps://evil[.]example/x.php",
+// "203.0.113.44" → "203.0.113[.]44"). IPv6 colons become [:]. Hashes and
+// file names are returned as they are.
 func Defang(typ, v string) string {
 	switch typ {
 	case "md5", "sha1", "sha256", "filename":
 		return v
 	case "ipv6":
 		return strings.ReplaceAll(v, ":", "[:]")
-	}
-	out := v
-	lower := strings.ToLower(out)
-	for _, p := range [][2]string{{"https://", "hxxps://"}, {"http://", "hxxp://"}, {"ftp://", "fxp://"}} {
-		if strings.HasPrefix(lower, p[0]) {
-			out = p[1] + out[len(p[0]):]
-			break
+	case "email":
+		at := strings.LastIndexByte(v, '@')
+		if at < 0 {
+			return bracketLastDot(v)
 		}
+		return v[:at] + "[@]" + bracketLastDot(v[at+1:])
 	}
-	out = strings.ReplaceAll(out, ".", "[.]")
-	out = strings.ReplaceAll(out, "@", "[@]")
-	return out
+	scheme, rest := "", v
+	if i := strings.Index(v, "://"); i >= 0 {
+		scheme, rest = strings.ToLower(v[:i]), v[i+3:]
+		switch scheme {
+		case "http":
+			scheme = "hxxp"
+		case "https":
+			scheme = "hxxps"
+		case "ftp":
+			scheme = "fxp"
+		}
+		scheme += "://"
+	}
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	host, tail := rest[:end], rest[end:]
+	if at := strings.LastIndexByte(host, '@'); at >= 0 { // user@host
+		host = host[:at] + "[@]" + host[at+1:]
+	}
+	return scheme + bracketLastDot(host) + tail
+}
+
+func bracketLastDot(s string) string {
+	i := strings.LastIndexByte(s, '.')
+	if i < 0 {
+		return s
+	}
+	return s[:i] + "[.]" + s[i+1:]
 }

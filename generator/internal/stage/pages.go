@@ -68,7 +68,7 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 
 	var sources []map[string]any
 	for _, src := range e.Sources {
-		sources = append(sources, map[string]any{"name": src.Term.Name, "url": src.URL, "term_url": rel(src.Term.URL)})
+		sources = append(sources, map[string]any{"name": src.Term.Name, "title": src.Title, "url": src.URL, "term_url": rel(src.Term.URL)})
 	}
 	fm["sources_cited"] = sources
 
@@ -202,15 +202,11 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	}
 	fm["timeline"] = timeline
 	if k.Name == "actors" {
-		var camps []Link
+		var camps []map[string]string
 		for _, c := range t.Cooc["campaigns"] {
-			span := c.Term.FirstSeen
-			if c.Term.LastSeen != "" && c.Term.LastSeen != c.Term.FirstSeen {
-				span += " to " + c.Term.LastSeen
-			}
-			camps = append(camps, Link{Name: c.Term.Name, URL: rel(c.Term.URL), Note: span})
+			camps = append(camps, map[string]string{"name": c.Term.Name, "url": rel(c.Term.URL), "first_seen": c.Term.FirstSeen, "last_seen": c.Term.LastSeen})
 		}
-		slices.SortStableFunc(camps, func(a, b Link) int { return cmp.Compare(a.Note, b.Note) })
+		slices.SortStableFunc(camps, func(a, b map[string]string) int { return cmp.Compare(a["first_seen"], b["first_seen"]) })
 		fm["campaign_timeline"] = camps
 	}
 	return fm
@@ -293,14 +289,8 @@ func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
 func homePage(ix *index.Index) map[string]any {
 	var top []Group
 	for _, kind := range []string{"actors", "sectors", "techniques"} {
-		k, _ := taxonomy.Lookup(kind)
-		g := Group{Kind: kind, Title: "Most active " + k.Title}
-		if kind != "actors" {
-			g.Title = "Most targeted " + k.Title
-			if kind == "techniques" {
-				g.Title = "Most seen techniques"
-			}
-		}
+		title := map[string]string{"actors": "Most active actors", "sectors": "Most targeted sectors", "techniques": "Most seen techniques"}[kind]
+		g := Group{Kind: kind, Title: title}
 		for _, t := range ix.Top(kind, 8) {
 			l := link(t)
 			l.Count = len(t.Entries)

@@ -28,10 +28,11 @@ const (
 // decoder turns goldmark-meta's values into typed ones, reporting each
 // problem at the line of the value it concerns.
 type decoder struct {
-	file  string
-	lines map[string]int
-	plain map[string]string
-	diags *diag.List
+	file    string
+	lines   map[string]int
+	repeats map[string][]int
+	plain   map[string]string
+	diags   *diag.List
 }
 
 func (d *decoder) line(path string) int {
@@ -196,7 +197,11 @@ func (d *decoder) fields(path string, v any, schema []brief.Field) (map[string]a
 			continue
 		}
 		if l, dup := firstLine[f.Key]; dup {
-			d.errorf(kp, "duplicate key %q (first given on line %d)", p.key, l)
+			line := l
+			if r := d.repeats[kp]; len(r) > 0 {
+				line, d.repeats[kp] = r[0], r[1:]
+			}
+			d.diags.Errorf(d.file, line, kp, "duplicate key %q (first given on line %d)", p.key, l)
 			valid = false
 			continue
 		}

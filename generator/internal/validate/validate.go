@@ -14,6 +14,7 @@ package validate
 
 import (
 	"fmt"
+	"maps"
 	"net/mail"
 	"net/netip"
 	"net/url"
@@ -41,7 +42,7 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 	var diags diag.List
 	out := make([]brief.Profile, 0, len(docs))
 	for _, doc := range docs {
-		d := &decoder{file: doc.File, lines: doc.Lines, plain: doc.Plain, diags: &diags}
+		d := &decoder{file: doc.File, lines: doc.Lines, repeats: maps.Clone(doc.Repeats), plain: doc.Plain, diags: &diags}
 		p := brief.Profile{File: doc.File, Kind: doc.Kind, Slug: doc.Slug, Body: doc.Body, Lines: doc.Lines}
 		if !SlugRe.MatchString(doc.Slug) {
 			d.errorf("", "profile directory %q must be a slug (a-z, 0-9 and hyphens)", doc.Slug)
@@ -130,7 +131,7 @@ func Briefs(docs []load.Doc, r *resolve.Resolver) ([]brief.Brief, *diag.List) {
 }
 
 func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brief {
-	d := &decoder{file: doc.File, lines: doc.Lines, plain: doc.Plain, diags: diags}
+	d := &decoder{file: doc.File, lines: doc.Lines, repeats: maps.Clone(doc.Repeats), plain: doc.Plain, diags: diags}
 	b := brief.Brief{File: doc.File, Body: doc.Body, BodyLine: doc.BodyLine, Lines: doc.Lines}
 	schema := brief.Fields()
 	m, _ := d.fields("", doc.Items, schema)
@@ -192,13 +193,14 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 		for i, o := range d.objects("sources", val, sub("sources")) {
 			ip := fmt.Sprintf("sources[%d]", i)
 			name, _ := d.name(ip+".name", o["name"])
+			title, _ := d.str(ip+".title", o["title"], MaxTitleRunes)
 			u, _ := d.str(ip+".url", o["url"], MaxURLBytes)
 			if u != "" && !isWebURL(u) {
 				d.errorf(ip+".url", "%q is not an http(s) URL", u)
 				u = ""
 			}
 			if name != "" {
-				b.Sources = append(b.Sources, brief.Source{Name: name, URL: u})
+				b.Sources = append(b.Sources, brief.Source{Name: name, Title: title, URL: u})
 			}
 		}
 	}

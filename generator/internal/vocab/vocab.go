@@ -224,6 +224,15 @@ func (v *Vocab) Techniques() []Technique {
 	return out
 }
 
+// TechniqueName is the name ATT&CK shows for a technique in reports and
+// Navigator: "Phishing: Spearphishing Attachment" for a sub-technique.
+func (v *Vocab) TechniqueName(t Technique) string {
+	if p, ok := v.techniques[t.Parent()]; ok {
+		return p.Name + ": " + t.Name
+	}
+	return t.Name
+}
+
 // ResolveTechnique accepts an ID in any case or an unambiguous name
 // ("Exploit Public-Facing Application", "Phishing: Spearphishing Attachment").
 func (v *Vocab) ResolveTechnique(s string) (Technique, bool) {

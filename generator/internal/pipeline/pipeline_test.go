@@ -1,0 +1,181 @@
+package pipeline_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+)
+
+func build(t *testing.T, dir string) *pipeline.Result {
+	t.Helper()
+	res, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, BaseURL: "https://briefs.test/"})
+	if err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return res
+}
+
+// links returns the href of every <a> in an HTML file, as site paths.
+func links(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" {
+			for _, a := range n.Attr {
+				if a.Key == "href" {
+					u, err := url.Parse(a.Val)
+					if err == nil && (u.Host == "" || u.Host == "briefs.test") {
+						out = append(out, u.Path)
+					} else {
+						out = append(out, a.Val)
+					}
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}
+
+func page(dir, sitePath string) string {
+	return filepath.Join(dir, "public", filepath.FromSlash(strings.TrimPrefix(sitePath, "/")), "index.html")
+}
+
+func TestCrossLinksBothWays(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	res := build(t, dir)
+	if len(res.Published) != 2 || len(res.Excluded) != 1 {
+		t.Fatalf("published %d, excluded %d; want 2 and 1", len(res.Published), len(res.Excluded))
+	}
+
+	want := map[string][]string{
+		"/briefs/alpha/": {
+			"/actors/volt-typhoon/", "/campaigns/edge-sweep/", "/sectors/energy/", "/sectors/telecommunications/",
+			"/countries/us/", "/countries/no/", "/techniques/t1190/", "/techniques/t1059-001/",
+			"/malware/kv-botnet/", "/vulnerabilities/cve-2024-3400/", "/mitigations/m1051/", "/mitigations/m1032/",
+			"/sources/cisa/",
+		},
+		"/briefs/bravo/": {"/actors/volt-typhoon/", "/sectors/energy/", "/countries/gu/", "/techniques/t1190/"},
+	}
+	for brief, terms := range want {
+		got := links(t, page(dir, brief))
+		for _, term := range terms {
+			if !slices.Contains(got, term) {
+				t.Errorf("%s does not link to %s", brief, term)
+			}
+			if back := links(t, page(dir, term)); !slices.Contains(back, brief) {
+				t.Errorf("%s does not link back to %s", term, brief)
+			}
+		}
+	}
+	// The synonym resolved to the canonical page; no page for the synonym.
+	if _, err := os.Stat(page(dir, "/actors/vanguard-panda/")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("a page exists for the synonym Vanguard Panda: %v", err)
+	}
+	volt, _ := os.ReadFile(page(dir, "/actors/volt-typhoon/"))
+	for _, s := range []string{"Vanguard Panda", "CrowdStrike", "BRONZE SILHOUETTE", "Profile text about <strong>Volt Typhoon</strong>", "moderate confidence"} {
+		if !bytes.Contains(volt, []byte(s)) {
+			t.Errorf("the Volt Typhoon page does not show %q", s)
+		}
+	}
+	// Two briefs share the actor: each lists the other as related.
+	if got := links(t, page(dir, "/briefs/alpha/")); !slices.Contains(got, "/briefs/bravo/") {
+		t.Error("alpha does not list bravo as a related brief")
+	}
+	// The term feed lists both briefs.
+	feed, err := os.ReadFile(filepath.Join(dir, "public", "actors", "volt-typhoon", "index.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range []string{"https://briefs.test/briefs/alpha/", "https://briefs.test/briefs/bravo/"} {
+		if !bytes.Contains(feed, []byte("<guid isPermaLink=true>"+b+"</guid>")) && !bytes.Contains(feed, []byte("<guid isPermaLink=\"true\">"+b+"</guid>")) {
+			t.Errorf("the Volt Typhoon feed does not list %s", b)
+		}
+	}
+}
+
+func TestRestrictedBriefIsNotPublished(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	build(t, dir)
+	for _, p := range []string{"/briefs/charlie/", "/actors/secret-actor/"} {
+		if _, err := os.Stat(page(dir, p)); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("%s was published", p)
+		}
+	}
+	for name, data := range sitetest.Tree(t, filepath.Join(dir, "public")) {
+		for _, s := range []string{"Charlie", "charlie", "Secret Actor", "charlie-secret"} {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s contains %q from the amber brief", name, s)
+			}
+		}
+	}
+	// The energy sector page counts only the two public briefs.
+	energy, _ := os.ReadFile(page(dir, "/sectors/energy/"))
+	if !bytes.Contains(energy, []byte("<strong>2</strong> briefs")) {
+		t.Error("the Energy page does not count exactly the 2 public briefs")
+	}
+}
+
+func TestOutputIsMinified(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	build(t, dir)
+	m := postprocess.NewMinifier()
+	n := 0
+	for name, data := range sitetest.Tree(t, filepath.Join(dir, "public")) {
+		mt := postprocess.MediaType(name)
+		if mt == "" {
+			continue
+		}
+		n++
+		var buf bytes.Buffer
+		if err := m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if buf.Len() < len(data) {
+			t.Errorf("%s is not minified: %d bytes, %d after minifying", name, len(data), buf.Len())
+		}
+	}
+	if n < 20 {
+		t.Fatalf("only %d minifiable files checked", n)
+	}
+}
+
+func TestUnsafeLinkInBodyIsDropped(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	build(t, dir)
+	data, _ := os.ReadFile(page(dir, "/briefs/alpha/"))
+	if bytes.Contains(bytes.ToLower(data), []byte("javascript:")) {
+		t.Error("the javascript: link reached the page")
+	}
+	if !bytes.Contains(data, []byte("a bad link")) {
+		t.Error("the text of the dropped link is gone")
+	}
+	if !bytes.Contains(data, []byte("203.0.113[.]44")) || bytes.Contains(data, []byte("203.0.113.44")) {
+		t.Error("the IOC is not shown defanged")
+	}
+}
