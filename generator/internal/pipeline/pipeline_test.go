@@ -179,3 +179,43 @@ func TestUnsafeLinkInBodyIsDropped(t *testing.T) {
 		t.Error("the IOC is not shown defanged")
 	}
 }
+
+// The pages work under the site's Content-Security-Policy (script-src and
+// style-src 'self'): no inline scripts, event handlers or styles.
+func TestPagesNeedNoInlineScriptOrStyle(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	build(t, dir)
+	for name, data := range sitetest.Tree(t, filepath.Join(dir, "public")) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		z := html.NewTokenizer(bytes.NewReader(data))
+		for {
+			tt := z.Next()
+			if tt == html.ErrorToken {
+				break
+			}
+			if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+				continue
+			}
+			tag, _ := z.TagName()
+			hasSrc := false
+			for {
+				k, _, more := z.TagAttr()
+				key := string(k)
+				if key == "style" || strings.HasPrefix(key, "on") {
+					t.Errorf("%s: <%s %s=...> is inline code the CSP blocks", name, tag, key)
+				}
+				if key == "src" {
+					hasSrc = true
+				}
+				if !more {
+					break
+				}
+			}
+			if string(tag) == "style" || (string(tag) == "script" && !hasSrc) {
+				t.Errorf("%s: inline <%s> element", name, tag)
+			}
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"context"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+)
+
+// TestExampleSiteHasNoBrokenLinks builds the repository's own content and
+// crawls it over HTTP from the home page, following every internal link,
+// script, stylesheet and icon: every one must answer 200, and every brief
+// and term page must be reachable.
+func TestExampleSiteHasNoBrokenLinks(t *testing.T) {
+	dest := filepath.Join(t.TempDir(), "public")
+	res, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: sitetest.RepoRoot(t), Destination: dest, BaseURL: "http://example.test/"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Published) < 9 {
+		t.Fatalf("the example site has %d briefs; the foundation asks for at least 9", len(res.Published))
+	}
+	srv := httptest.NewServer(http.FileServer(http.Dir(dest)))
+	defer srv.Close()
+
+	seen := map[string]bool{"/": true}
+	queue := []string{"/"}
+	var broken []string
+	for len(queue) > 0 {
+		p := queue[0]
+		queue = queue[1:]
+		resp, err := http.Get(srv.URL + p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			broken = append(broken, p)
+			continue
+		}
+		if !strings.HasSuffix(p, "/") && !strings.HasSuffix(p, ".html") {
+			continue
+		}
+		for _, ref := range refs(string(body)) {
+			u, err := url.Parse(ref)
+			if err != nil {
+				broken = append(broken, p+" -> "+ref)
+				continue
+			}
+			if u.Host != "" && u.Host != "example.test" || u.Scheme == "mailto" || u.Path == "" {
+				continue
+			}
+			target := u.Path
+			if !strings.HasPrefix(target, "/") {
+				base, _ := url.Parse(p)
+				target = base.ResolveReference(u).Path
+			}
+			if !seen[target] {
+				seen[target] = true
+				queue = append(queue, target)
+			}
+		}
+	}
+	if len(broken) > 0 {
+		t.Errorf("broken links: %v", broken)
+	}
+	for _, e := range res.Index.Entries {
+		if !seen[e.URL] {
+			t.Errorf("brief %s is not reachable from the home page", e.URL)
+		}
+	}
+	for kind, terms := range res.Index.Terms {
+		for _, term := range terms {
+			if !seen[term.URL] {
+				t.Errorf("%s term %s is not reachable", kind, term.URL)
+			}
+		}
+	}
+	t.Logf("crawled %d URLs; %d pages rendered", len(seen), res.Pages)
+}
+
+func refs(doc string) []string {
+	var out []string
+	z := html.NewTokenizer(strings.NewReader(doc))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			for {
+				k, v, more := z.TagAttr()
+				if string(k) == "href" || string(k) == "src" {
+					out = append(out, string(v))
+				}
+				if !more {
+					break
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+)
+
+// run executes the CLI with args and returns stdout, stderr and the error.
+func run(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	root := newRoot(&out, &errOut)
+	root.SetArgs(args)
+	err := root.Execute()
+	return out.String(), errOut.String(), err
+}
+
+func exitCode(err error) int {
+	var ee exitError
+	if errors.As(err, &ee) {
+		return ee.code
+	}
+	if err != nil {
+		return 1
+	}
+	return 0
+}
+
+const badBrief = `---
+title: Bad
+date: 2024-02-30
+summary: s
+tlp: clear
+secotrs: [Energy]
+countries: [NO]
+---
+`
+
+func TestCheckReportsEveryProblemAndFails(t *testing.T) {
+	dir := sitetest.Project(t, "-- content/briefs/2024/bad.md --\n"+badBrief)
+	out, _, err := run(t, "check", "-s", dir)
+	if exitCode(err) != 1 {
+		t.Fatalf("exit code %d, want 1 (err %v)", exitCode(err), err)
+	}
+	for _, want := range []string{
+		`content/briefs/2024/bad.md:3: date: "2024-02-30" is not a date; write YYYY-MM-DD, e.g. 2024-12-18`,
+		`content/briefs/2024/bad.md:6: secotrs: unknown key "secotrs"; did you mean "sectors"?`,
+		`content/briefs/2024/bad.md:7: countries[0]: NO was read as the boolean false (YAML 1.1 reads unquoted yes/no/on/off that way); quote it: "NO"`,
+	} {
+		if !strings.Contains(out, want+"\n") {
+			t.Errorf("check output lacks\n  %s\ngot\n%s", want, out)
+		}
+	}
+}
+
+func TestCheckGitHubAnnotations(t *testing.T) {
+	dir := sitetest.Project(t, "-- content/briefs/2024/bad.md --\n"+badBrief)
+	out, _, err := run(t, "check", "-s", dir, "--format", "github")
+	if exitCode(err) != 1 {
+		t.Fatalf("exit code %d, want 1", exitCode(err))
+	}
+	want := `::error file=content/briefs/2024/bad.md,line=6,title=secotrs::secotrs: unknown key "secotrs"; did you mean "sectors"?`
+	if !strings.Contains(out, want+"\n") {
+		t.Errorf("missing annotation\n  %s\nin\n%s", want, out)
+	}
+	if strings.Count(out, "::error ") != 3 {
+		t.Errorf("want 3 annotations, got:\n%s", out)
+	}
+}
+
+func TestCheckPassesOnTheExampleContent(t *testing.T) {
+	out, errOut, err := run(t, "check", "-s", sitetest.RepoRoot(t))
+	if err != nil {
+		t.Fatalf("check failed: %v\n%s%s", err, out, errOut)
+	}
+	if strings.Contains(out, "warning") {
+		t.Errorf("the example content has warnings:\n%s", out)
+	}
+}
+
+func TestNewScaffoldsEveryFieldAndRefusesOverwrite(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := run(t, "new", "-s", dir, "Volt Typhoon returns: KV-botnet rebuilt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	year := time.Now().Format("2006")
+	rel := filepath.Join("content", "briefs", year, "volt-typhoon-returns-kv-botnet-rebuilt.md")
+	if !strings.Contains(out, rel) {
+		t.Errorf("output %q does not name %s", out, rel)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, rel))
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := string(data)
+	for _, f := range brief.Fields() {
+		if f.Example == "" {
+			if !strings.Contains(text, f.Key+":") {
+				t.Errorf("optional field %q is not documented", f.Key)
+			}
+			continue
+		}
+		if !strings.Contains(text, "\n"+f.Key+":") || !strings.Contains(text, "# "+f.Doc) {
+			t.Errorf("field %q is missing or undocumented", f.Key)
+		}
+	}
+	if !strings.Contains(text, "date: "+time.Now().Format("2006-01-02")+"\n") {
+		t.Error("the scaffold is not dated today")
+	}
+	if !strings.Contains(text, `title: "Volt Typhoon returns: KV-botnet rebuilt"`) {
+		t.Error("the title is not quoted as given")
+	}
+	if err := os.WriteFile(filepath.Join(dir, rel), []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := run(t, "new", "-s", dir, "Volt Typhoon returns: KV-botnet rebuilt"); err == nil {
+		t.Fatal("new overwrote an existing brief")
+	}
+	if data, _ := os.ReadFile(filepath.Join(dir, rel)); string(data) != "mine" {
+		t.Error("the existing file was changed")
+	}
+}
+
+// A scaffold only lacks what an author must write: its summary and the
+// source's name and address.
+func TestNewScaffoldChecksOnceFilledIn(t *testing.T) {
+	dir := sitetest.Project(t, "")
+	if _, _, err := run(t, "new", "-s", dir, "Fresh brief"); err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := run(t, "check", "-s", dir)
+	if exitCode(err) != 1 || !strings.Contains(out, "summary: is required") || !strings.Contains(out, "sources[0].name: is required") {
+		t.Errorf("check on an unfilled scaffold: %v\n%s", err, out)
+	}
+	p := filepath.Join(dir, "content", "briefs", time.Now().Format("2006"), "fresh-brief.md")
+	data, _ := os.ReadFile(p)
+	filled := strings.Replace(string(data), `summary: ""`, `summary: "Filled in."`, 1)
+	filled = strings.Replace(filled, "  - name: \"\"\n    title: \"\"\n    url: \"\"", "  - name: CISA\n    url: https://www.cisa.gov/", 1)
+	os.WriteFile(p, []byte(filled), 0o644)
+	if out, _, err := run(t, "check", "-s", dir); err != nil {
+		t.Errorf("check on a filled-in scaffold failed: %v\n%s", err, out)
+	}
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, cmd := range []string{"build", "check", "serve", "new"} {
+		out, _, err := run(t, cmd, "-h")
+		if err != nil || !strings.Contains(out, "Usage:") {
+			t.Errorf("%s -h: %v\n%s", cmd, err, out)
+		}
+	}
+	out, _, _ := run(t, "build", "-h")
+	for _, flag := range []string{"-s, --source", "-d, --destination", "-b, --baseURL", "-e, --environment"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("build -h lacks %s", flag)
+		}
+	}
+}
