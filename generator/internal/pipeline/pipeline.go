@@ -232,12 +232,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	if err := tm.run("post-process", func() error {
-		w := postprocess.NewWriter(tmp)
-		data, err := postprocess.BriefsJSON(c.Index, baseURL)
-		if err != nil {
-			return err
-		}
-		return w.Write("briefs.json", data)
+		return postprocess.Run(tmp, c.Index, c.Vocab, baseURL)
 	}); err != nil {
 		return res, err
 	}

@@ -24,6 +24,7 @@ import (
 	"github.com/tdewolff/minify/v2/xml"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // NewMinifier returns a minifier for every media type the site publishes.
@@ -57,10 +58,50 @@ func MediaType(name string) string {
 	return ""
 }
 
-// Writer writes minified files under a site directory.
+// Writer writes minified files under a site directory. It is safe for
+// concurrent use.
 type Writer struct {
 	Dir string
 	m   *minify.M
+}
+
+// Site is what a post-process job gets: the index of what is published and
+// the facts of this build.
+type Site struct {
+	Index   *index.Index
+	Vocab   *vocab.Vocab
+	BaseURL string // absolute, with a trailing slash
+	Out     *Writer
+}
+
+// Job writes one kind of file into the built site.
+type Job struct {
+	Name string
+	Run  func(s *Site) error
+}
+
+// Jobs returns the post-process jobs, in the order they run.
+func Jobs() []Job {
+	return []Job{
+		{Name: "briefs.json", Run: func(s *Site) error {
+			data, err := BriefsJSON(s.Index, s.BaseURL)
+			if err != nil {
+				return err
+			}
+			return s.Out.Write("briefs.json", data)
+		}},
+	}
+}
+
+// Run runs every job over the site written in dir.
+func Run(dir string, ix *index.Index, v *vocab.Vocab, baseURL string) error {
+	s := &Site{Index: ix, Vocab: v, BaseURL: baseURL, Out: NewWriter(dir)}
+	for _, j := range Jobs() {
+		if err := j.Run(s); err != nil {
+			return fmt.Errorf("%s: %w", j.Name, err)
+		}
+	}
+	return nil
 }
 
 // NewWriter returns a Writer for dir.
