@@ -3,9 +3,11 @@ package vocab
 import (
 	"slices"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+	"golang.org/x/text/unicode/norm"
 )
 
 // notCurrent lists codes that golang.org/x/text accepts as countries but ISO
@@ -27,6 +29,21 @@ var countryAliases = map[string]string{
 	"Macedonia": "MK", "Vatican": "VA", "Holy See": "VA", "Palestine": "PS", "Laos": "LA", "Syria": "SY",
 	"Moldova": "MD", "Bolivia": "BO", "Venezuela": "VE", "Tanzania": "TZ", "Brunei": "BN", "Cape Verde": "CV",
 	"DRC": "CD", "Democratic Republic of the Congo": "CD", "Republic of the Congo": "CG", "East Timor": "TL",
+	// CLDR names carry qualifiers reports leave out ("Hong Kong SAR China",
+	// "Myanmar (Burma)") or use names ISO has since changed.
+	"Hong Kong": "HK", "Macau": "MO", "Macao": "MO", "Myanmar": "MM", "Eswatini": "SZ", "North Macedonia": "MK",
+	"KSA": "SA", "Republic of Ireland": "IE",
+}
+
+// fold strips diacritics ("Curaçao" → "Curacao"), so both spellings match.
+func fold(s string) string {
+	var b strings.Builder
+	for _, r := range norm.NFKD.String(s) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func countries() (byCode map[string]string, byKey map[string]string) {
@@ -42,7 +59,9 @@ func countries() (byCode map[string]string, byKey map[string]string) {
 			}
 			name := names.Name(r)
 			byCode[code] = name
-			byKey[Norm(name)] = code
+			for _, n := range []string{name, fold(name), strings.ReplaceAll(name, "St. ", "Saint ")} {
+				byKey[Norm(n)] = code
+			}
 			if iso3 := r.ISO3(); iso3 != "" && iso3 != "ZZZ" {
 				byKey[strings.ToLower(iso3)] = code
 			}
@@ -50,6 +69,7 @@ func countries() (byCode map[string]string, byKey map[string]string) {
 	}
 	for alias, code := range countryAliases {
 		byKey[Norm(alias)] = code
+		byKey[Norm(fold(alias))] = code
 	}
 	return byCode, byKey
 }
@@ -71,8 +91,9 @@ func (v *Vocab) CountryCodes() []string {
 }
 
 // ResolveCountry accepts an alpha-2 code (any case), an alpha-3 code, an
-// English name or a common abbreviation ("U.S.", "UK") and returns the
-// alpha-2 code. Regions ("Europe", "Global") are not countries.
+// English name (with or without diacritics or a leading "the") or a common
+// abbreviation ("U.S.", "UK") and returns the alpha-2 code. Regions
+// ("Europe", "Global") are not countries.
 func (v *Vocab) ResolveCountry(s string) (string, bool) {
 	t := strings.TrimSpace(s)
 	if len(t) == 2 {
@@ -80,8 +101,14 @@ func (v *Vocab) ResolveCountry(s string) (string, bool) {
 			return strings.ToUpper(t), true
 		}
 	}
-	code, ok := v.countryByKey[Norm(t)]
-	return code, ok
+	if code, ok := v.countryByKey[Norm(t)]; ok {
+		return code, true
+	}
+	if len(t) > 4 && strings.EqualFold(t[:4], "the ") {
+		code, ok := v.countryByKey[Norm(t[4:])]
+		return code, ok
+	}
+	return "", false
 }
 
 // SuggestCountry returns the nearest country name for an unknown one.

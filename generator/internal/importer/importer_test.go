@@ -1,0 +1,311 @@
+package importer_test
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"golang.org/x/tools/txtar"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/importer"
+	"github.com/threatbriefs/threatbriefs/generator/internal/load"
+	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the importer's output")
+
+// fallbackDate is what the golden tests pass as --date: the publication
+// date of the shared report's article (CyberScoop, 18 December 2024).
+var fallbackDate = time.Date(2024, 12, 18, 0, 0, 0, 0, time.UTC)
+
+// resolver resolves against the profiles in testdata/profiles.txtar.
+func resolver(t testing.TB) *resolve.Resolver {
+	t.Helper()
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", "profiles.txtar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys := fstest.MapFS{}
+	for _, f := range txtar.Parse(data).Files {
+		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
+	}
+	set, diags := load.Load(fsys, taxonomy.Names())
+	profiles, pd := validate.Profiles(set.Profiles, v)
+	diags.Merge(pd)
+	r, rd := resolve.New(v, profiles)
+	diags.Merge(rd)
+	if len(diags.Items()) > 0 {
+		t.Fatalf("test profiles: %v", diags.Items())
+	}
+	return r
+}
+
+func reports(t *testing.T) []string {
+	t.Helper()
+	names, err := filepath.Glob(filepath.Join("testdata", "reports", "*.txt"))
+	if err != nil || len(names) < 7 {
+		t.Fatalf("want the shared report and at least six more in testdata/reports, found %d (%v)", len(names), err)
+	}
+	return names
+}
+
+// imported runs the importer the way `import --date 2024-12-18` does.
+func imported(t *testing.T, r *resolve.Resolver, file string) *importer.Result {
+	t.Helper()
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate, Name: filepath.Base(file)})
+	if err != nil {
+		t.Fatalf("%s: %v", file, err)
+	}
+	return res
+}
+
+func golden(t *testing.T, path string, got []byte) {
+	t.Helper()
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the importer's output (go test -update rewrites it):\n%s", path, diffLines(string(want), string(got)))
+	}
+}
+
+// diffLines shows the first lines that differ.
+func diffLines(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	var b strings.Builder
+	shown := 0
+	for i := 0; i < max(len(w), len(g)) && shown < 8; i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			b.WriteString("line " + strconv.Itoa(i+1) + ":\n  want " + wl + "\n  got  " + gl + "\n")
+			shown++
+		}
+	}
+	return b.String()
+}
+
+// TestGolden compares each report's brief and its mapping report with the
+// files in testdata/golden.
+func TestGolden(t *testing.T) {
+	r := resolver(t)
+	for _, file := range reports(t) {
+		name := strings.TrimSuffix(filepath.Base(file), ".txt")
+		t.Run(name, func(t *testing.T) {
+			res := imported(t, r, file)
+			golden(t, filepath.Join("testdata", "golden", name+".md"), res.Brief)
+			var rep bytes.Buffer
+			rep.WriteString("slug: " + res.Slug + "\n")
+			res.WriteReport(&rep)
+			golden(t, filepath.Join("testdata", "golden", name+".report.txt"), rep.Bytes())
+		})
+	}
+}
+
+// TestGoldenBriefsValidate loads every golden brief with the real loader
+// and validates it against the same profiles: no error, no warning.
+func TestGoldenBriefsValidate(t *testing.T) {
+	r := resolver(t)
+	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.md"))
+	if len(files) < 7 {
+		t.Fatalf("only %d golden briefs", len(files))
+	}
+	for _, file := range files {
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var diags diag.List
+		rel := "content/briefs/2024/" + filepath.Base(file)
+		doc, ok := load.Parse(rel, data, &diags)
+		if !ok {
+			t.Fatalf("%s does not load: %v", file, diags.Items())
+		}
+		briefs, bd := validate.Briefs([]load.Doc{doc}, r)
+		diags.Merge(bd)
+		for _, d := range diags.Items() {
+			if !strings.Contains(d.String(), "is dated") { // the fixed 2024/ directory
+				t.Errorf("%s: %s", file, d)
+			}
+		}
+		if len(briefs) != 1 || briefs[0].Title == "" || briefs[0].Summary == "" || briefs[0].Body == "" {
+			t.Errorf("%s: incomplete brief %+v", file, briefs)
+		}
+	}
+}
+
+// The shared report's brief, field by field, as a reader of the page and
+// the index would see it.
+func TestSharedReport(t *testing.T) {
+	r := resolver(t)
+	res := imported(t, r, filepath.Join("testdata", "reports", "cncert-shared.txt"))
+	var diags diag.List
+	doc, ok := load.Parse("content/briefs/2024/"+res.Slug+".md", res.Brief, &diags)
+	if !ok {
+		t.Fatal(diags.Items())
+	}
+	bs, _ := validate.Briefs([]load.Doc{doc}, r)
+	b := bs[0]
+	check := func(field string, got any, want string) {
+		t.Helper()
+		if g := fmt.Sprint(got); g != want {
+			t.Errorf("%s = %s, want %s", field, g, want)
+		}
+	}
+	check("title", b.Title, "Chinese cyber center points finger at U.S. over alleged cyberattacks to steal trade secrets")
+	check("date", b.Date.Format("2006-01-02"), "2024-12-18")
+	check("summary", b.Summary, "The CNCERT said it had “handled’ two attacks on Chinese tech companies, which it attributed to an unnamed suspected U.S. intelligence agency.")
+	check("sources", b.Sources, "[{CyberScoop Chinese cyber center points finger at U.S. over alleged cyberattacks to steal trade secrets }]")
+	check("attribution", b.Attribution, "[{Suspected U.S. Intelligence Agency CNCERT low}]")
+	check("campaigns", b.Campaigns, "[{Attack on a certain advanced material design and research unit 2024-08 } {Attack on a large-scale high-tech enterprise in China’s smart energy and digital information industry 2023-05 }]")
+	check("sectors", b.Sectors, "[Research Energy Technology]")
+	check("countries", b.Countries, "[CN]")
+	check("techniques", b.Techniques, "[T1190]")
+	check("malware", b.Malware, "[]")
+	check("mitigations", b.Mitigations, "[M1051 M1047 Enhanced detection capabilities for Trojans and backdoors across the internal network Securing software upgrade management servers]")
+	if !strings.HasPrefix(b.Body, "## Threat Actor: Suspected U.S. Intelligence Agency (As alleged by CNCERT)\n### Attribution & Identity\n") ||
+		!strings.HasSuffix(b.Body, "- Securing software upgrade management servers.\n") {
+		t.Errorf("the body is not the Analysis Summary:\n%s", b.Body)
+	}
+	// The reviewer sees where the technique came from, in the file itself.
+	if !strings.Contains(string(res.Brief), `  - T1190  # Exploit Public-Facing Application: "Exploitation of vulnerabilities in document management systems for initial access"`) {
+		t.Error("the technique suggestion does not name its phrase")
+	}
+}
+
+func TestNoDateIsAnError(t *testing.T) {
+	r := resolver(t)
+	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "cncert-shared.txt"))
+	res, err := importer.Import(string(data), importer.Options{Resolver: r})
+	if !errors.Is(err, importer.ErrNoDate) {
+		t.Fatalf("err = %v, want ErrNoDate", err)
+	}
+	if res == nil || res.Brief != nil {
+		t.Fatal("a brief was produced without a date")
+	}
+	var rep bytes.Buffer
+	res.WriteReport(&rep)
+	if !strings.Contains(rep.String(), "date             the report states no publication date") || !strings.Contains(rep.String(), "T1190") {
+		t.Errorf("the report of a failed import does not say what is missing and what was mapped:\n%s", rep.String())
+	}
+}
+
+// A date line in the report wins over the fallback date.
+func TestReportDateWins(t *testing.T) {
+	r := resolver(t)
+	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "as-alleged-ransomware.txt"))
+	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Date.Format("2006-01-02"); got != "2025-01-09" {
+		t.Errorf("date %s, want the report's 2025-01-09", got)
+	}
+	if !bytes.Contains(res.Brief, []byte("\ndate: 2025-01-09  # from the report's date line\n")) {
+		t.Error("the brief does not carry the report's date")
+	}
+}
+
+func TestTLPOption(t *testing.T) {
+	r := resolver(t)
+	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "minimal-missing-sections.txt"))
+	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate, TLP: "amber+strict"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(res.Brief, []byte("\ntlp: \"amber+strict\"\n")) {
+		t.Errorf("tlp not written:\n%s", res.Brief)
+	}
+}
+
+func TestEmptyReportHasNoTitle(t *testing.T) {
+	r := resolver(t)
+	_, err := importer.Import("", importer.Options{Resolver: r, Date: fallbackDate})
+	if !errors.Is(err, importer.ErrNoTitle) || !errors.Is(err, importer.ErrNoSummary) {
+		t.Errorf("err = %v; want ErrNoTitle and ErrNoSummary", err)
+	}
+}
+
+// Indicators the report gave live are stored refanged and defanged in the
+// body, so no renderer can turn them into links.
+func TestLiveIndicatorsAreDefangedInTheBody(t *testing.T) {
+	r := resolver(t)
+	res := imported(t, r, filepath.Join("testdata", "reports", "unknown-actor-live-iocs.txt"))
+	var diags diag.List
+	doc, _ := load.Parse("content/briefs/2024/x.md", res.Brief, &diags)
+	bs, _ := validate.Briefs([]load.Doc{doc}, r)
+	var got []string
+	for _, i := range bs[0].IOCs {
+		got = append(got, i.Type+" "+i.Value+" "+i.Note)
+	}
+	want := []string{"ipv4 192.0.2.45 ", "ipv4 192.0.2.46 port 4444; C2", "url http://billing-update.example.com/css/x.php ", "email drop-box@mail.example.org ", "filename upd.aspx "}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Errorf("iocs:\n got %q\nwant %q", got, want)
+	}
+	for _, live := range []string{"192.0.2.45", "http://billing-update", "drop-box@mail.example.org"} {
+		if strings.Contains(bs[0].Body, live) {
+			t.Errorf("the body still has the live indicator %q", live)
+		}
+	}
+	for _, defanged := range []string{"192.0.2[.]45", "192.0.2[.]46:4444", "hxxp://billing-update.example[.]com/css/x.php", "drop-box[@]mail.example[.]org"} {
+		if !strings.Contains(bs[0].Body, defanged) {
+			t.Errorf("the body lacks %q", defanged)
+		}
+	}
+}
+
+// A Full Report too long for a summary is cut after a sentence, and kept
+// whole at the top of the body.
+func TestLongFullReport(t *testing.T) {
+	r := resolver(t)
+	long := strings.Repeat("The intruders moved slowly through the network for months. ", 30)
+	res, err := importer.Import("Full Report\n"+long+"The post Long story appeared first on Example News.\nAnalysis Summary\n# Threat Actor: Not specified\n",
+		importer.Options{Resolver: r, Date: fallbackDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var diags diag.List
+	doc, _ := load.Parse("content/briefs/2024/long-story.md", res.Brief, &diags)
+	bs, bd := validate.Briefs([]load.Doc{doc}, r)
+	if len(bd.Items()) > 0 {
+		t.Fatal(bd.Items())
+	}
+	if n := len([]rune(bs[0].Summary)); n > validate.MaxTextRunes || !strings.HasSuffix(bs[0].Summary, "months.") {
+		t.Errorf("summary of %d characters: %q", n, bs[0].Summary)
+	}
+	if !strings.HasPrefix(bs[0].Body, "## Full report\n\n"+strings.TrimSpace(long)+"\n") {
+		t.Errorf("the body does not open with the whole Full Report:\n%s", bs[0].Body)
+	}
+}
