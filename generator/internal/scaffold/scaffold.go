@@ -2,7 +2,9 @@
 //
 // It accepts a title and a date and writes content/briefs/YYYY/<slug>.md
 // under a project directory, with every field of brief.Fields present and
-// documented by a comment, and refuses to overwrite an existing file.
+// documented by a comment, and refuses to overwrite an existing file. The
+// same text, with Hugo template actions for the title and date, is the
+// project's Hugo archetype for briefs (Archetype, ArchetypeFile).
 package scaffold
 
 import (
@@ -24,6 +26,28 @@ var ErrExists = errors.New("a brief with that slug already exists")
 
 // Text returns the scaffold of a brief.
 func Text(title string, date time.Time) string {
+	return fill(escape(title), date.Format("2006-01-02"))
+}
+
+// ArchetypeFile is where the brief archetype lives, relative to the project
+// root; config.toml's archetypeDir points at its directory. The top level of
+// the project holds only content/, layouts/, assets/ and generator/, so the
+// archetype is kept with the generator rather than in Hugo's archetypes/.
+const ArchetypeFile = "generator/archetypes/briefs.md"
+
+// Archetype returns the scaffold as a Hugo archetype, for tools that create
+// content the Hugo way (hugo new content briefs/2025/slug.md, CMS editors that
+// read archetypes): the text of Text, with Hugo template actions for the
+// title (from the file name, as Hugo's default archetype makes it) and for
+// today's date. A slug holds no quote or backslash, so the title needs no
+// escaping inside its YAML quotes.
+func Archetype() string {
+	return fill("{{ replace .File.ContentBaseName `-` ` ` | title }}", `{{ now.Format "2006-01-02" }}`)
+}
+
+// fill writes the scaffold with the given title (already escaped for a
+// double-quoted YAML string) and date.
+func fill(title, date string) string {
 	var b strings.Builder
 	b.WriteString("---\n")
 	for _, f := range brief.Fields() {
@@ -34,8 +58,8 @@ func Text(title string, date time.Time) string {
 		for _, s := range f.Sub {
 			fmt.Fprintf(&b, "#   %s: %s\n", s.Key, s.Doc)
 		}
-		val := strings.ReplaceAll(f.Example, "%TITLE%", escape(title))
-		val = strings.ReplaceAll(val, "%DATE%", date.Format("2006-01-02"))
+		val := strings.ReplaceAll(f.Example, "%TITLE%", title)
+		val = strings.ReplaceAll(val, "%DATE%", date)
 		fmt.Fprintf(&b, "%s: %s\n", f.Key, val)
 	}
 	b.WriteString("# Optional: updated: YYYY-MM-DD (last substantive revision); slug: url-name (defaults to the file name).\n")

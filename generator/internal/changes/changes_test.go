@@ -1,0 +1,266 @@
+package changes_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/changes"
+	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+)
+
+// base is the content on main: a profiled actor named by one brief, and a
+// second brief whose off-list sector is an old warning nobody is fixing in
+// this change.
+const base = `
+-- content/actors/volt-typhoon/_index.md --
+---
+title: Volt Typhoon
+synonyms:
+  - {name: Vanguard Panda, by: CrowdStrike}
+---
+-- content/briefs/2024/edge-devices.md --
+---
+title: Edge devices as the way in
+date: 2024-02-07
+summary: Routers at end of life carried the traffic.
+tlp: clear
+sources:
+  - {name: CISA, url: "https://www.cisa.gov/aa24-038a"}
+actors: [Volt Typhoon]
+sectors: [Energy]
+techniques: [T1190]
+malware: [KV-botnet]
+---
+Body.
+-- content/briefs/2023/old-warning.md --
+---
+title: An older brief
+date: 2023-05-24
+summary: Its sector is off the list.
+tlp: clear
+sectors: [Widgets]
+---
+Body.
+`
+
+func project(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	sitetest.WriteArchive(t, dir, base)
+	sitetest.GitInit(t, dir)
+	sitetest.Git(t, dir, "checkout", "--quiet", "-b", "change")
+	return dir
+}
+
+func run(t *testing.T, dir, ref string) *changes.Report {
+	t.Helper()
+	r, err := changes.Run(context.Background(), pipeline.Options{ProjectDir: dir}, ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+func strs(ds []diag.Diagnostic) []string {
+	out := make([]string, len(ds))
+	for i, d := range ds {
+		out[i] = d.String()
+	}
+	return out
+}
+
+func markdown(t *testing.T, r *changes.Report) string {
+	t.Helper()
+	var b strings.Builder
+	if err := r.Markdown(&b); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func write(t *testing.T, dir, name, text string) {
+	t.Helper()
+	sitetest.WriteArchive(t, dir, "-- "+name+" --\n"+text)
+}
+
+// A profile renamed without keeping its old name breaks the briefs that
+// still use it, though they are not part of the change.
+func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
+	dir := project(t)
+	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Bronze Silhouette\nsynonyms:\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
+	sitetest.Commit(t, dir, "rename the actor")
+
+	r := run(t, dir, "main")
+	want := []string{`content/briefs/2024/edge-devices.md:8: actors[0]: "Volt Typhoon" no longer names a profile: before this change it named the actor "Volt Typhoon" (content/actors/volt-typhoon/_index.md); add it to a profile's synonyms or change it here`}
+	if got := strs(r.Diagnostics); !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	md := markdown(t, r)
+	for _, line := range []string{
+		"- changed actor profile **Bronze Silhouette** (was **Volt Typhoon**) `content/actors/volt-typhoon/_index.md`\n",
+		"**Check:** 1 error. Files this change does not edit are affected too: `content/briefs/2024/edge-devices.md`.\n",
+	} {
+		if !strings.Contains(md, line) {
+			t.Errorf("summary lacks %q:\n%s", line, md)
+		}
+	}
+
+	// Keeping the old name as a synonym mends it.
+	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Bronze Silhouette\nsynonyms:\n  - {name: Volt Typhoon, by: Microsoft}\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
+	if r := run(t, dir, "main"); len(r.Diagnostics) != 0 {
+		t.Errorf("with the old name kept as a synonym: %v", strs(r.Diagnostics))
+	}
+}
+
+// A new brief that takes an existing brief's slug: validation reports the
+// collision on whichever file sorts second, here the unchanged one, and the
+// change is still blamed for it. The unchanged brief's old warning is not
+// reported: it is not this change's doing.
+func TestSlugCollisionWithAnUnchangedBrief(t *testing.T) {
+	dir := project(t)
+	write(t, dir, "content/briefs/2022/a-new-one.md", "---\ntitle: A new one\ndate: 2022-01-10\nsummary: New.\ntlp: clear\nslug: edge-devices\n---\n")
+	sitetest.Commit(t, dir, "add a brief")
+
+	r := run(t, dir, "main")
+	want := []string{`content/briefs/2024/edge-devices.md:1: slug: slug "edge-devices" is already used by content/briefs/2022/a-new-one.md; rename the file or set a different slug`}
+	if got := strs(r.Diagnostics); !slices.Equal(got, want) {
+		t.Errorf("diagnostics:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if r.ErrorCount() != 1 {
+		t.Errorf("ErrorCount = %d, want 1", r.ErrorCount())
+	}
+}
+
+// Uncommitted and untracked files are part of the change; a move is a move,
+// not an addition and a removal; a brief merged on main after the branch
+// was cut is not this change's removal.
+func TestWorkingTreeMovesAndMergeBase(t *testing.T) {
+	dir := project(t)
+	sitetest.Git(t, dir, "checkout", "--quiet", "main")
+	write(t, dir, "content/briefs/2024/merged-later.md", "---\ntitle: Merged later\ndate: 2024-03-01\nsummary: On main only.\ntlp: clear\n---\n")
+	sitetest.Commit(t, dir, "another pull request")
+	sitetest.Git(t, dir, "checkout", "--quiet", "change")
+
+	sitetest.Git(t, dir, "mv", "content/briefs/2023/old-warning.md", "content/briefs/2023/older-brief.md")
+	sitetest.Commit(t, dir, "rename a file")
+	// Untracked, never added:
+	write(t, dir, "content/briefs/2024/draft.md", "---\ntitle: \"A draft | with *markup*\"\ndate: 2024-04-01\nsummary: Not yet committed.\ntlp: amber\nsources:\n  - name: Example Labs\n    url: https://labs.example.org/post\ncountries: [TW]\nmalware: [KV-botnets]\n---\n")
+	// Edited, not committed:
+	p := filepath.Join(dir, "content/briefs/2024/edge-devices.md")
+	data, _ := os.ReadFile(p)
+	os.WriteFile(p, []byte(strings.Replace(string(data), "techniques: [T1190]", "techniques: [T1190, T1133]", 1)), 0o644)
+
+	r := run(t, dir, "main")
+	var got []string
+	for _, it := range r.Briefs {
+		got = append(got, it.Status.String()+" "+it.OldFile+" "+it.File)
+	}
+	want := []string{
+		"moved content/briefs/2023/old-warning.md content/briefs/2023/older-brief.md",
+		"added  content/briefs/2024/draft.md",
+		"changed  content/briefs/2024/edge-devices.md",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("briefs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// The moved file is touched: its warning is reported now.
+	if d := strs(r.Diagnostics); len(d) != 1 || !strings.HasPrefix(d[0], "content/briefs/2023/older-brief.md:6: warning: sectors[0]:") {
+		t.Errorf("diagnostics: %v", d)
+	}
+
+	md := markdown(t, r)
+	for _, line := range []string{
+		"| added | **A draft \\| with \\*markup\\***<br>`content/briefs/2024/draft.md` | 2024-04-01 | TLP:AMBER | ok |\n",
+		"| moved | **An older brief**<br>`content/briefs/2023/old-warning.md` → `content/briefs/2023/older-brief.md` | 2023-05-24 | TLP:CLEAR | 1 warning |\n",
+		"- **Countries:** Taiwan (TW)\n",
+		"- **Malware:** KV-botnets (possible duplicate of **KV-botnet**)\n",
+		"- **Sources:** Example Labs\n",
+		"**New ATT&CK techniques**\n\n- T1133 External Remote Services\n",
+		"**TLP:** 2 clear, 1 amber. Only TLP:CLEAR briefs are published on the public site.\n",
+	} {
+		if !strings.Contains(md, line) {
+			t.Errorf("summary lacks %q:\n%s", line, md)
+		}
+	}
+	if strings.Contains(md, "Merged later") || strings.Contains(md, "removed") {
+		t.Errorf("the summary blames the change for main's later commit:\n%s", md)
+	}
+}
+
+// An added brief that cites a document an existing brief cites, or that
+// names the same actor and source within a week of it, may repeat its story.
+func TestPossibleDuplicateBriefs(t *testing.T) {
+	dir := project(t)
+	sitetest.WriteArchive(t, dir, `
+-- content/briefs/2024/same-url.md --
+---
+title: Same document
+date: 2024-05-01
+summary: s
+tlp: clear
+sources:
+  - {name: Example Labs, url: "https://www.cisa.gov/aa24-038a/"}
+---
+-- content/briefs/2024/same-week.md --
+---
+title: Same week
+date: 2024-02-09
+summary: s
+tlp: clear
+sources:
+  - {name: CISA}
+actors: [Vanguard Panda]
+---
+-- content/briefs/2024/weeks-later.md --
+---
+title: Weeks later
+date: 2024-03-20
+summary: s
+tlp: clear
+sources:
+  - {name: CISA}
+actors: [Volt Typhoon]
+---
+`)
+	md := markdown(t, run(t, dir, "main"))
+	for _, line := range []string{
+		"**Possible duplicate:** `content/briefs/2024/same-url.md` may report the same story as **Edge devices as the way in** (`content/briefs/2024/edge-devices.md`): it cites the same document.\n",
+		"**Possible duplicate:** `content/briefs/2024/same-week.md` may report the same story as **Edge devices as the way in** (`content/briefs/2024/edge-devices.md`): it names the same actor and source, 2 day(s) apart.\n",
+	} {
+		if !strings.Contains(md, line) {
+			t.Errorf("summary lacks %q:\n%s", line, md)
+		}
+	}
+	if n := strings.Count(md, "Possible duplicate"); n != 2 {
+		t.Errorf("%d possible duplicates; want 2 (not the brief weeks later):\n%s", n, md)
+	}
+}
+
+// A change to the generator may change any rule, so every diagnostic is
+// reported, the old warning included.
+func TestGeneratorChangeReportsEverything(t *testing.T) {
+	dir := project(t)
+	write(t, dir, "generator/internal/vocab/data/sectors.tsv", "changed\n")
+	sitetest.Commit(t, dir, "touch the generator")
+	r := run(t, dir, "main")
+	if !r.Tooling || len(r.Diagnostics) != 1 || !strings.Contains(r.Diagnostics[0].String(), `"Widgets" is not on the sector list`) {
+		t.Errorf("tooling %v, diagnostics %v", r.Tooling, strs(r.Diagnostics))
+	}
+	if md := markdown(t, r); !strings.Contains(md, "No brief or profile changed.") || !strings.Contains(md, "every problem is listed") {
+		t.Errorf("summary:\n%s", md)
+	}
+}
+
+func TestUnknownRefSaysHowToFetchIt(t *testing.T) {
+	dir := project(t)
+	_, err := changes.Run(context.Background(), pipeline.Options{ProjectDir: dir}, "origin/main")
+	if err == nil || !strings.Contains(err.Error(), `"origin/main" is not a commit`) || !strings.Contains(err.Error(), "fetch-depth: 0") {
+		t.Errorf("err = %v", err)
+	}
+}
