@@ -1,0 +1,683 @@
+package stix_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/netip"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/google/uuid"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+)
+
+// The checks below are written from the STIX 2.1 specification (OASIS
+// Standard, parts 2-7 and 10), not from the producer: required properties
+// per type, the identifier and timestamp formats, the vocabularies, and the
+// relationships the specification defines between types. No maintained Go
+// STIX library is served by the module proxy (github.com/TcM1911/stix2 and
+// github.com/freetaxii/libstix2 answer 403), so this is the validator.
+
+// required lists the properties STIX 2.1 requires of each type, beyond
+// type, spec_version, id and created (and modified, for SDOs and SROs).
+var required = map[string][]string{
+	"attack-pattern":     {"name"},
+	"campaign":           {"name"},
+	"course-of-action":   {"name"},
+	"identity":           {"name"},
+	"indicator":          {"pattern", "pattern_type", "valid_from"},
+	"intrusion-set":      {"name"},
+	"location":           {}, // region, country or latitude+longitude: checked below
+	"malware":            {"is_family"},
+	"report":             {"name", "published", "object_refs"},
+	"threat-actor":       {"name"},
+	"vulnerability":      {"name"},
+	"relationship":       {"relationship_type", "source_ref", "target_ref"},
+	"marking-definition": {},
+}
+
+// relationships lists, per relationship type, the source and target types
+// the specification defines it for (the ones this site can produce).
+var relationships = map[string]map[string][]string{
+	"attributed-to":   {"campaign": {"intrusion-set", "threat-actor"}, "intrusion-set": {"threat-actor"}},
+	"targets":         {"campaign": {"identity", "location", "vulnerability"}, "intrusion-set": {"identity", "location", "vulnerability"}, "threat-actor": {"identity", "location", "vulnerability"}},
+	"uses":            {"campaign": {"attack-pattern", "malware", "tool"}, "intrusion-set": {"attack-pattern", "malware", "tool"}, "threat-actor": {"attack-pattern", "malware", "tool"}},
+	"mitigates":       {"course-of-action": {"attack-pattern", "indicator", "malware", "tool", "vulnerability"}},
+	"indicates":       {"indicator": {"attack-pattern", "campaign", "intrusion-set", "malware", "threat-actor", "tool"}},
+	"originates-from": {"intrusion-set": {"location"}, "malware": {"location"}},
+}
+
+// industrySectors is STIX 2.1's industry-sector-ov.
+var industrySectors = []string{
+	"agriculture", "aerospace", "automotive", "chemical", "commercial", "communications", "construction",
+	"defense", "education", "energy", "entertainment", "financial-services", "government",
+	"government-emergency-services", "government-local", "government-national", "government-public-services",
+	"government-regional", "healthcare", "hospitality-leisure", "infrastructure", "infrastructure-dams",
+	"infrastructure-nuclear", "infrastructure-water", "insurance", "manufacturing", "mining", "non-profit",
+	"pharmaceuticals", "retail", "technology", "telecommunications", "transportation", "utilities",
+}
+
+var (
+	identifierRe = regexp.MustCompile(`^([a-z][a-z0-9-]+[a-z0-9])--([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`)
+	timestampRe  = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$`)
+	hashRe       = map[string]*regexp.Regexp{"MD5": regexp.MustCompile(`^[0-9a-fA-F]{32}$`), "SHA-1": regexp.MustCompile(`^[0-9a-fA-F]{40}$`), "SHA-256": regexp.MustCompile(`^[0-9a-fA-F]{64}$`)}
+)
+
+type object = map[string]any
+
+// checked is a bundle that passed checkBundle.
+type checked struct {
+	objects map[string]object
+	raw     map[string][]byte // each object's JSON as written
+}
+
+func str(o object, k string) string { s, _ := o[k].(string); return s }
+
+// checkBundle validates one bundle and returns its objects by ID.
+func checkBundle(t *testing.T, name string, data []byte, v *vocab.Vocab) *checked {
+	t.Helper()
+	errorf := func(format string, args ...any) { t.Errorf("%s: "+format, append([]any{name}, args...)...) }
+	var b struct {
+		Type        string            `json:"type"`
+		ID          string            `json:"id"`
+		SpecVersion *string           `json:"spec_version"`
+		Objects     []json.RawMessage `json:"objects"`
+	}
+	if err := json.Unmarshal(data, &b); err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	if b.Type != "bundle" || !identifierRe.MatchString(b.ID) || !strings.HasPrefix(b.ID, "bundle--") {
+		errorf("not a bundle: type %q id %q", b.Type, b.ID)
+	}
+	if b.SpecVersion != nil {
+		errorf("a STIX 2.1 bundle has no spec_version")
+	}
+	if len(b.Objects) == 0 {
+		errorf("empty bundle")
+	}
+	c := &checked{objects: map[string]object{}, raw: map[string][]byte{}}
+	for _, r := range b.Objects {
+		var o object
+		dec := json.NewDecoder(bytes.NewReader(r))
+		dec.UseNumber()
+		if err := dec.Decode(&o); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		id := str(o, "id")
+		if _, dup := c.objects[id]; dup {
+			errorf("%s appears twice", id)
+		}
+		c.objects[id], c.raw[id] = o, r
+	}
+
+	for id, o := range c.objects {
+		typ := str(o, "type")
+		m := identifierRe.FindStringSubmatch(id)
+		if m == nil || m[1] != typ {
+			errorf("id %q is not %s--UUID", id, typ)
+			continue
+		}
+		u, err := uuid.Parse(m[2])
+		if err != nil || u.Variant() != uuid.RFC4122 {
+			errorf("%s: not an RFC 4122 UUID", id)
+		}
+		if typ != "marking-definition" && u.Version() != 5 {
+			errorf("%s: UUID version %d, want 5 (deterministic)", id, u.Version())
+		}
+		req, known := required[typ]
+		if !known {
+			errorf("%s: unexpected type %q", id, typ)
+			continue
+		}
+		common := []string{"type", "spec_version", "id", "created"}
+		if typ != "marking-definition" {
+			common = append(common, "modified")
+		} else if _, has := o["modified"]; has {
+			errorf("%s: a marking definition has no modified", id)
+		}
+		for _, k := range append(common, req...) {
+			if _, ok := o[k]; !ok {
+				errorf("%s: missing required property %s", id, k)
+			}
+		}
+		if str(o, "spec_version") != "2.1" {
+			errorf("%s: spec_version %q", id, str(o, "spec_version"))
+		}
+		for _, k := range []string{"created", "modified", "published", "valid_from", "first_seen", "last_seen"} {
+			if s, ok := o[k]; ok && !timestampRe.MatchString(fmt.Sprint(s)) {
+				errorf("%s: %s %q is not a STIX timestamp", id, k, s)
+			}
+		}
+		if str(o, "modified") != "" && str(o, "modified") < str(o, "created") {
+			errorf("%s: modified before created", id)
+		}
+		if fs, ls := str(o, "first_seen"), str(o, "last_seen"); fs != "" && ls != "" && ls < fs {
+			errorf("%s: last_seen before first_seen", id)
+		}
+		if conf, ok := o["confidence"]; ok {
+			n, err := conf.(json.Number).Int64()
+			if err != nil || n < 0 || n > 100 {
+				errorf("%s: confidence %v is not an integer 0-100", id, conf)
+			}
+		}
+		// Every *_ref and *_refs, at any depth, resolves in this bundle.
+		walkRefs(o, func(key, ref string) {
+			if _, ok := c.objects[ref]; !ok {
+				errorf("%s: %s %s does not resolve in the bundle", id, key, ref)
+			} else if key == "created_by_ref" && !strings.HasPrefix(ref, "identity--") {
+				errorf("%s: created_by_ref %s is not an identity", id, ref)
+			} else if key == "object_marking_refs" && !strings.HasPrefix(ref, "marking-definition--") {
+				errorf("%s: object_marking_refs %s is not a marking definition", id, ref)
+			}
+		})
+		if typ != "marking-definition" {
+			if refs, _ := o["object_marking_refs"].([]any); len(refs) != 1 {
+				errorf("%s: want exactly one TLP marking, got %v", id, o["object_marking_refs"])
+			}
+		}
+		checkType(errorf, id, typ, o, c, v)
+	}
+	return c
+}
+
+func walkRefs(v any, fn func(key, ref string)) {
+	switch v := v.(type) {
+	case map[string]any:
+		for k, x := range v {
+			switch {
+			case strings.HasSuffix(k, "_ref"):
+				fn(k, fmt.Sprint(x))
+			case strings.HasSuffix(k, "_refs"):
+				for _, r := range x.([]any) {
+					fn(k, fmt.Sprint(r))
+				}
+			default:
+				walkRefs(x, fn)
+			}
+		}
+	case []any:
+		for _, x := range v {
+			walkRefs(x, fn)
+		}
+	}
+}
+
+func extRefs(o object) []map[string]any {
+	var out []map[string]any
+	for _, r := range o["external_references"].([]any) {
+		out = append(out, r.(map[string]any))
+	}
+	return out
+}
+
+func checkType(errorf func(string, ...any), id, typ string, o object, c *checked, v *vocab.Vocab) {
+	switch typ {
+	case "report":
+		if refs, _ := o["object_refs"].([]any); len(refs) == 0 {
+			errorf("%s: empty object_refs", id)
+		}
+	case "identity":
+		cls := str(o, "identity_class")
+		if !slices.Contains([]string{"individual", "group", "system", "organization", "class", "unknown"}, cls) {
+			errorf("%s: identity_class %q", id, cls)
+		}
+		if sectors, ok := o["sectors"].([]any); ok {
+			if cls != "class" {
+				errorf("%s: a sector identity has identity_class %q", id, cls)
+			}
+			for _, s := range sectors {
+				if !slices.Contains(industrySectors, s.(string)) {
+					errorf("%s: %q is not a STIX industry sector", id, s)
+				}
+			}
+		}
+	case "location":
+		cc := str(o, "country")
+		if _, ok := v.Country(cc); !ok {
+			errorf("%s: country %q is not an ISO 3166-1 alpha-2 code", id, cc)
+		}
+	case "malware":
+		if f, ok := o["is_family"].(bool); !ok || !f || str(o, "name") == "" {
+			errorf("%s: want is_family true and a name", id)
+		}
+	case "attack-pattern":
+		refs := extRefs(o)
+		if len(refs) == 0 || refs[0]["source_name"] != "mitre-attack" {
+			errorf("%s: no mitre-attack external reference", id)
+			return
+		}
+		tid := fmt.Sprint(refs[0]["external_id"])
+		tech, ok := v.Technique(tid)
+		if !ok {
+			errorf("%s: %s is not an ATT&CK technique", id, tid)
+		}
+		want := "https://attack.mitre.org/techniques/" + strings.ReplaceAll(tid, ".", "/") + "/"
+		if refs[0]["url"] != want {
+			errorf("%s: url %v, want %s", id, refs[0]["url"], want)
+		}
+		for _, p := range o["kill_chain_phases"].([]any) {
+			ph := p.(map[string]any)
+			if ph["kill_chain_name"] != "mitre-attack" || !slices.Contains(tech.Tactics, fmt.Sprint(ph["phase_name"])) {
+				errorf("%s: kill chain phase %v is not a tactic of %s", id, ph, tid)
+			}
+		}
+	case "course-of-action":
+		if refs, ok := o["external_references"]; ok {
+			r := refs.([]any)[0].(map[string]any)
+			if _, ok := v.Mitigation(fmt.Sprint(r["external_id"])); !ok || r["source_name"] != "mitre-attack" {
+				errorf("%s: external reference %v is not an ATT&CK mitigation", id, r)
+			}
+		}
+	case "vulnerability":
+		refs := extRefs(o)
+		if len(refs) == 0 || refs[0]["source_name"] != "cve" || !vocab.CVERe.MatchString(fmt.Sprint(refs[0]["external_id"])) {
+			errorf("%s: want a cve external reference, got %v", id, refs)
+		}
+	case "indicator":
+		if str(o, "pattern_type") != "stix" {
+			errorf("%s: pattern_type %q", id, str(o, "pattern_type"))
+			return
+		}
+		cmps, err := parsePattern(str(o, "pattern"))
+		if err != nil {
+			errorf("%s: pattern %q: %v", id, str(o, "pattern"), err)
+			return
+		}
+		for _, cmp := range cmps {
+			if msg := checkObservable(cmp); msg != "" {
+				errorf("%s: pattern %q: %s", id, str(o, "pattern"), msg)
+			}
+		}
+	case "relationship":
+		rt := str(o, "relationship_type")
+		src, dst := strings.Split(str(o, "source_ref"), "--")[0], strings.Split(str(o, "target_ref"), "--")[0]
+		if !slices.Contains(relationships[rt][src], dst) {
+			errorf("%s: STIX defines no %s relationship from %s to %s", id, rt, src, dst)
+		}
+		if rt == "attributed-to" {
+			if str(o, "created_by_ref") == "" || o["confidence"] == nil {
+				errorf("%s: an attribution claim without its claimant or confidence", id)
+			}
+		}
+	case "marking-definition":
+		ext, _ := o["extensions"].(map[string]any)
+		tlp, _ := ext[stix.TLPExtension].(map[string]any)
+		level, _ := brief.ParseTLP(fmt.Sprint(tlp["tlp_2_0"]))
+		want, ok := stix.TLPMarkingID(level)
+		if !ok || want != id || str(o, "name") != "TLP:"+strings.ToUpper(string(level)) || tlp["extension_type"] != "property-extension" {
+			errorf("%s: not a TLP 2.0 marking definition: %v", id, o)
+		}
+	}
+}
+
+// checkObservable checks that a comparison names a real cyber-observable
+// property and a value of its form.
+func checkObservable(c comparison) string {
+	path := c.ObjectType + ":" + strings.Join(c.Path, ".")
+	if c.Op != "=" {
+		return "want an equality comparison, got " + c.Op
+	}
+	switch path {
+	case "ipv4-addr:value":
+		if a, err := netip.ParseAddr(c.Value); err != nil || !a.Is4() {
+			return "not an IPv4 address: " + c.Value
+		}
+	case "ipv6-addr:value":
+		if a, err := netip.ParseAddr(c.Value); err != nil || !a.Is6() {
+			return "not an IPv6 address: " + c.Value
+		}
+	case "domain-name:value", "url:value", "email-addr:value", "file:name":
+		if c.Value == "" {
+			return "empty value"
+		}
+	case "file:hashes.MD5", "file:hashes.SHA-1", "file:hashes.SHA-256":
+		if !hashRe[c.Path[1]].MatchString(c.Value) {
+			return "not a " + c.Path[1] + " hash: " + c.Value
+		}
+	default:
+		return "unexpected object path " + path
+	}
+	return ""
+}
+
+// bundles reads every STIX bundle of a site.
+func bundles(t *testing.T, s *exporttest.Site) map[string][]byte {
+	out := map[string][]byte{}
+	for name, data := range s.Files(t) {
+		if strings.HasSuffix(name, "stix.json") || name == "stix/bundle.json" {
+			out[name] = data
+		}
+	}
+	return out
+}
+
+// checkAll validates every bundle and that an object is the same, byte for
+// byte, in every bundle that holds it.
+func checkAll(t *testing.T, s *exporttest.Site) map[string]*checked {
+	t.Helper()
+	out := map[string]*checked{}
+	seen := map[string][]byte{}
+	byName := map[string]string{} // intrusion-set name → ID
+	for name, data := range bundles(t, s) {
+		c := checkBundle(t, name, data, s.Result.Vocab)
+		out[name] = c
+		for id, raw := range c.raw {
+			if prev, ok := seen[id]; ok && !bytes.Equal(prev, raw) {
+				t.Errorf("%s differs between bundles:\n%s\n%s", id, prev, raw)
+			}
+			seen[id] = raw
+			if o := c.objects[id]; str(o, "type") == "intrusion-set" {
+				if prev, ok := byName[str(o, "name")]; ok && prev != id {
+					t.Errorf("actor %s has IDs %s and %s", str(o, "name"), prev, id)
+				}
+				byName[str(o, "name")] = id
+			}
+		}
+	}
+	return out
+}
+
+func find(c *checked, typ, name string) object {
+	for _, o := range c.objects {
+		if str(o, "type") == typ && str(o, "name") == name {
+			return o
+		}
+	}
+	return nil
+}
+
+func TestFixtureBundles(t *testing.T) {
+	s := exporttest.Fixture(t, "")
+	all := checkAll(t, s)
+
+	// One bundle per brief, per actor, per campaign, and the site's.
+	want := []string{"stix/bundle.json", "briefs/harbor-lure/stix.json", "briefs/slate-heron/stix.json",
+		"actors/copper-wren/stix.json", "actors/slate-heron/stix.json", "campaigns/harbor-lure/stix.json"}
+	for _, w := range want {
+		if all[w] == nil {
+			t.Errorf("no bundle %s", w)
+		}
+	}
+	if len(all) != len(want) {
+		t.Errorf("%d bundles, want %d", len(all), len(want))
+	}
+	site := all["stix/bundle.json"]
+
+	// The actor is one intrusion-set with its profile, in every bundle.
+	wren := find(site, "intrusion-set", "Copper Wren")
+	if wren == nil {
+		t.Fatal("no intrusion-set Copper Wren")
+	}
+	for _, b := range []string{"briefs/harbor-lure/stix.json", "briefs/slate-heron/stix.json", "actors/copper-wren/stix.json", "campaigns/harbor-lure/stix.json"} {
+		if all[b].objects[str(wren, "id")] == nil {
+			t.Errorf("%s does not hold Copper Wren", b)
+		}
+	}
+	if fmt.Sprint(wren["aliases"]) != "[TIDEPOOL SPIDER Group 77]" || str(wren, "primary_motivation") != "organizational-gain" ||
+		str(wren, "first_seen") != "2022-06-01T00:00:00.000Z" {
+		t.Errorf("Copper Wren lost its profile: %v", wren)
+	}
+	// Created with the first brief naming it, modified with the last update.
+	if str(wren, "created") != "2024-03-04T00:00:00.000Z" || str(wren, "modified") != "2024-06-20T00:00:00.000Z" {
+		t.Errorf("Copper Wren dated %s / %s", str(wren, "created"), str(wren, "modified"))
+	}
+
+	// The claim: campaign attributed-to actor, by the claimant, at 85.
+	harbor := find(site, "campaign", "Harbor Lure")
+	cert := find(site, "identity", "Example CERT")
+	claim := relationship(site, "attributed-to", harbor, wren)
+	if claim == nil || str(claim, "created_by_ref") != str(cert, "id") || fmt.Sprint(claim["confidence"]) != "85" {
+		t.Errorf("attribution claim: %v", claim)
+	}
+	// The actor's bundle: the actor, its relationships and their ends, the
+	// claimant; the reports stay in the briefs' bundles.
+	actor := all["actors/copper-wren/stix.json"]
+	for _, o := range []object{claim, cert, harbor, find(site, "attack-pattern", "Phishing: Spearphishing Attachment")} {
+		if o == nil || actor.objects[str(o, "id")] == nil {
+			t.Errorf("the actor bundle lacks %v", o)
+		}
+	}
+	for id := range actor.objects {
+		if strings.HasPrefix(id, "report--") {
+			t.Errorf("the actor bundle holds %s", id)
+		}
+	}
+	if str(harbor, "first_seen") != "2024-01-01T00:00:00.000Z" || str(harbor, "last_seen") != "2024-02-29T23:59:59.999Z" {
+		t.Errorf("Harbor Lure seen %s – %s", str(harbor, "first_seen"), str(harbor, "last_seen"))
+	}
+	// A claim in a brief with no campaign gets a campaign standing for the
+	// brief's activity.
+	heron := find(site, "intrusion-set", "Slate Heron")
+	activity := find(site, "campaign", "-Slate Heron and Copper Wren overlap")
+	if c := relationship(site, "attributed-to", activity, heron); c == nil || fmt.Sprint(c["confidence"]) != "15" ||
+		str(site.objects[str(c, "created_by_ref")], "name") != "Vendor B" {
+		t.Errorf("the claim without a campaign: %v", c)
+	}
+	// The source publisher is an identity the report refers to.
+	report := find(all["briefs/harbor-lure/stix.json"], "report", "Copper Wren phishes port operators")
+	if report == nil || !slices.Contains(report["object_refs"].([]any), any(str(cert, "id"))) {
+		t.Errorf("the report does not refer to its source's identity: %v", report)
+	}
+	if str(report, "published") != "2024-03-04T00:00:00.000Z" {
+		t.Errorf("published %s", str(report, "published"))
+	}
+
+	// Sectors are identities of class "class" with STIX's sector values;
+	// one off the list has none.
+	if w := find(site, "identity", "Water and Wastewater"); w == nil || fmt.Sprint(w["sectors"]) != "[infrastructure-water]" || str(w, "identity_class") != "class" {
+		t.Errorf("Water sector: %v", w)
+	}
+	if u := find(site, "identity", "Underwater basket weaving"); u == nil || u["sectors"] != nil {
+		t.Errorf("off-list sector: %v", u)
+	}
+	if nl := find(site, "location", "Netherlands"); nl == nil || str(nl, "country") != "NL" {
+		t.Errorf("location NL: %v", nl)
+	}
+	if ir := find(site, "location", "Iran"); ir == nil || relationship(site, "originates-from", wren, ir) == nil {
+		t.Error("the profile's origin is not an originates-from location")
+	}
+	for _, rt := range []string{"uses", "targets", "mitigates", "indicates"} {
+		if !hasRelationship(site, rt) {
+			t.Errorf("no %s relationship", rt)
+		}
+	}
+	if co := find(site, "course-of-action", "Mail gateway sandboxing"); co == nil || co["external_references"] != nil {
+		t.Errorf("free-text mitigation: %v", co)
+	}
+
+	// Every IOC is an indicator whose pattern matches exactly its value.
+	patterns := map[string]comparison{}
+	for _, o := range site.objects {
+		if str(o, "type") == "indicator" {
+			cmps, _ := parsePattern(str(o, "pattern"))
+			if len(cmps) != 1 {
+				t.Fatalf("pattern %q: %d comparisons", str(o, "pattern"), len(cmps))
+			}
+			patterns[cmps[0].Value] = cmps[0]
+		}
+	}
+	for value, path := range map[string]string{
+		"198.51.100.7":        "ipv4-addr:value",
+		"2001:db8::7":         "ipv6-addr:value",
+		"harbor-lure.example": "domain-name:value",
+		"heron-mail.example":  "domain-name:value",
+		"https://harbor-lure.example/invoice.php?id=1&x=2": "url:value",
+		"billing@harbor-lure.example":                      "email-addr:value",
+		`it's\invoice.js`:                                  "file:name",
+		strings.Repeat("0123456789abcdef", 2):              "file:hashes.MD5",
+		strings.Repeat("0123456789abcdef", 2) + "01234567": "file:hashes.SHA-1",
+		strings.Repeat("0123456789abcdef", 4):              "file:hashes.SHA-256",
+	} {
+		c, ok := patterns[value]
+		if got := c.ObjectType + ":" + strings.Join(c.Path, "."); !ok || got != path {
+			t.Errorf("IOC %q: pattern compares %s, want %s", value, got, path)
+		}
+	}
+
+	// Timestamps come from the briefs (and the TLP marking's own date).
+	dates := map[string]bool{"2024-03-04": true, "2024-06-10": true, "2024-06-20": true, "2022-10-01": true}
+	for id, o := range site.objects {
+		for _, k := range []string{"created", "modified", "published", "valid_from"} {
+			if s := str(o, k); s != "" && !dates[s[:10]] {
+				t.Errorf("%s: %s %s is not a brief's date", id, k, s)
+			}
+		}
+	}
+	// The restricted brief is nowhere.
+	for name, data := range bundles(t, s) {
+		for _, secret := range []string{"amber-only", "Glass Finch", "Quiet Tide", "Restricted"} {
+			if bytes.Contains(data, []byte(secret)) {
+				t.Errorf("%s contains %q from the amber brief", name, secret)
+			}
+		}
+	}
+}
+
+func relationship(c *checked, typ string, src, dst object) object {
+	for _, o := range c.objects {
+		if str(o, "relationship_type") == typ && str(o, "source_ref") == str(src, "id") && str(o, "target_ref") == str(dst, "id") {
+			return o
+		}
+	}
+	return nil
+}
+
+func hasRelationship(c *checked, typ string) bool {
+	for _, o := range c.objects {
+		if str(o, "relationship_type") == typ {
+			return true
+		}
+	}
+	return false
+}
+
+// An internal edition marks each object with the least restricted brief
+// naming it.
+func TestInternalEditionMarkings(t *testing.T) {
+	s := exporttest.Fixture(t, brief.TLPAmber)
+	all := checkAll(t, s)
+	site := all["stix/bundle.json"]
+	public, _ := stix.TLPMarkingID(brief.TLPClear)
+	amber, _ := stix.TLPMarkingID(brief.TLPAmber)
+	marking := func(o object) string { return fmt.Sprint(o["object_marking_refs"].([]any)[0]) }
+	if o := find(site, "intrusion-set", "Copper Wren"); marking(o) != public {
+		t.Errorf("Copper Wren, named in public briefs, is marked %s", marking(o))
+	}
+	if o := find(site, "intrusion-set", "Glass Finch"); o == nil || marking(o) != amber {
+		t.Errorf("Glass Finch, named only in the amber brief: %v", o)
+	}
+	if o := find(site, "report", "Restricted follow-up"); o == nil || marking(o) != amber {
+		t.Errorf("the amber report: %v", o)
+	}
+	if site.objects[public] == nil || site.objects[amber] == nil {
+		t.Error("the site bundle lacks a marking definition in use")
+	}
+}
+
+func TestExampleSiteBundles(t *testing.T) {
+	s := exporttest.Example(t)
+	all := checkAll(t, s)
+	site := all["stix/bundle.json"]
+	if site == nil {
+		t.Fatal("no site bundle")
+	}
+	// Every published brief, actor and campaign has its bundle.
+	ix := s.Result.Index
+	for _, e := range ix.Entries {
+		if all["briefs/"+e.Brief.Slug+"/stix.json"] == nil {
+			t.Errorf("no bundle for brief %s", e.Brief.Slug)
+		}
+	}
+	for _, k := range []string{"actors", "campaigns"} {
+		for _, term := range ix.Terms[k] {
+			if all[k+"/"+term.Slug+"/stix.json"] == nil {
+				t.Errorf("no bundle for %s", term.URL)
+			}
+		}
+	}
+	counts := map[string]int{}
+	for _, o := range site.objects {
+		counts[str(o, "type")]++
+		if str(o, "type") == "relationship" {
+			counts["relationship:"+str(o, "relationship_type")]++
+		}
+	}
+	if counts["report"] != len(ix.Entries) || counts["intrusion-set"] != len(ix.Terms["actors"]) ||
+		counts["attack-pattern"] != len(ix.Terms["techniques"]) {
+		t.Errorf("site bundle counts %v do not match the index", counts)
+	}
+	keys := make([]string, 0, len(counts))
+	for k := range counts {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var lines []string
+	for _, k := range keys {
+		lines = append(lines, fmt.Sprintf("%s=%d", k, counts[k]))
+	}
+	t.Logf("site bundle: %d objects: %s", len(site.objects), strings.Join(lines, " "))
+}
+
+// IDs depend only on the fixed namespace and the canonical key: pinning one
+// catches a change that would re-identify every published object.
+func TestIDsAreStable(t *testing.T) {
+	ns := uuid.MustParse("17895ba9-4497-495d-b9e2-f5af72a6c66d")
+	want := "intrusion-set--" + uuid.NewSHA1(ns, []byte("intrusion-set|voltyphoon")).String()
+	if got := stix.ID("intrusion-set", "voltyphoon"); got != want {
+		t.Errorf("ID = %s, want %s", got, want)
+	}
+	if stix.ID("campaign", "x") == stix.ID("intrusion-set", "x") {
+		t.Error("objects of two types with one key share a UUID")
+	}
+}
+
+func TestPatternQuoting(t *testing.T) {
+	for _, tc := range []struct{ typ, value, want string }{
+		{"ipv4", "203.0.113.44", `[ipv4-addr:value = '203.0.113.44']`},
+		{"sha256", strings.Repeat("ab", 32), `[file:hashes.'SHA-256' = '` + strings.Repeat("ab", 32) + `']`},
+		{"filename", `a'b\c`, `[file:name = 'a\'b\\c']`},
+	} {
+		got, err := stix.Pattern(tc.typ, tc.value)
+		if err != nil || got != tc.want {
+			t.Errorf("Pattern(%s, %q) = %q, %v; want %q", tc.typ, tc.value, got, err, tc.want)
+		}
+		cmps, err := parsePattern(got)
+		if err != nil || len(cmps) != 1 || cmps[0].Value != tc.value {
+			t.Errorf("%q parses to %v, %v", got, cmps, err)
+		}
+	}
+	for _, typ := range brief.IOCTypes() {
+		if _, err := stix.Pattern(typ, "x"); err != nil {
+			t.Errorf("IOC type %s has no pattern: %v", typ, err)
+		}
+	}
+	if _, err := stix.Pattern("yara", "x"); err == nil {
+		t.Error("an unknown IOC type got a pattern")
+	}
+	// The parser rejects what the grammar does, so it can fail.
+	for _, bad := range []string{
+		`[file:hashes.SHA-256 = 'ab']`, `[ipv4-addr:value = 'a\x']`, `[ipv4-addr:value = '1.2.3.4'`,
+		`ipv4-addr:value = '1.2.3.4'`, `[ipv4-addr = '1.2.3.4']`, `[ipv4-addr:value '1.2.3.4']`,
+	} {
+		if _, err := parsePattern(bad); err == nil {
+			t.Errorf("parsePattern accepted %q", bad)
+		}
+	}
+	for _, good := range []string{
+		`[ipv4-addr:value = '1.2.3.4'] AND [domain-name:value = 'x.example'] WITHIN 600 SECONDS`,
+		`([file:name = 'a' OR file:size > 10] FOLLOWEDBY [x-custom:list[*].a NOT IN ('a', 'b')]) REPEATS 2 TIMES`,
+		`[file:created = t'2024-01-01T00:00:00Z'] START t'2024-01-01T00:00:00Z' STOP t'2024-01-02T00:00:00.5Z'`,
+	} {
+		if _, err := parsePattern(good); err != nil {
+			t.Errorf("parsePattern(%q): %v", good, err)
+		}
+	}
+}

@@ -1,0 +1,212 @@
+// Package tables writes the tabular exports: /briefs.csv (one row per
+// published brief, for spreadsheets) and /<kind>/<slug>/index.json (one
+// term with its briefs, related terms and exports).
+//
+// It accepts the relationship index and the site's base URL. In the CSV a
+// multi-valued cell lists a brief's terms separated by "; ", each by its
+// catalogue ID where it has one (T1190, M1051, CVE-2024-3400, US) and by
+// name otherwise; attribution claims read "Actor (by Claimant, confidence)".
+// A cell a spreadsheet would run as a formula (one beginning with =, +, -,
+// @, a tab or a carriage return) is written with a leading apostrophe, as
+// OWASP's CSV-injection guidance recommends.
+package tables
+
+import (
+	"bytes"
+	"cmp"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+)
+
+// CSVHeader is the first row of briefs.csv.
+var CSVHeader = []string{
+	"slug", "title", "date", "updated", "tlp", "summary", "url", "attribution",
+	"actors", "campaigns", "sectors", "countries", "techniques", "malware",
+	"vulnerabilities", "mitigations", "sources", "iocs",
+}
+
+// BriefsCSV returns briefs.csv: the header and one row per brief, newest
+// first.
+func BriefsCSV(ix *index.Index, baseURL string) ([]byte, error) {
+	base := strings.TrimRight(baseURL, "/")
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(CSVHeader); err != nil {
+		return nil, fmt.Errorf("tables: briefs.csv: %w", err)
+	}
+	for _, e := range ix.Entries {
+		b := e.Brief
+		updated := ""
+		if !b.Updated.IsZero() {
+			updated = b.Updated.Format("2006-01-02")
+		}
+		var claims []string
+		for _, c := range e.Claims {
+			claims = append(claims, fmt.Sprintf("%s (by %s, %s)", c.Actor.Name, c.By, c.Confidence))
+		}
+		row := []string{b.Slug, b.Title, b.Date.Format("2006-01-02"), updated, string(b.TLP), b.Summary, base + e.URL,
+			strings.Join(claims, "; ")}
+		for _, kind := range []string{"actors", "campaigns", "sectors", "countries", "techniques", "malware", "vulnerabilities", "mitigations", "sources"} {
+			var names []string
+			for _, t := range e.Terms[kind] {
+				names = append(names, cmp.Or(t.ID, t.Name))
+			}
+			row = append(row, strings.Join(names, "; "))
+		}
+		row = append(row, strconv.Itoa(len(b.IOCs)))
+		for i := range row {
+			row[i] = Neutralize(row[i])
+		}
+		if err := w.Write(row); err != nil {
+			return nil, fmt.Errorf("tables: briefs.csv: %w", err)
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return nil, fmt.Errorf("tables: briefs.csv: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// Neutralize keeps a spreadsheet from reading a cell as a formula.
+func Neutralize(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// TermRef is a term as the JSON exports name it.
+type TermRef struct {
+	Name  string `json:"name"`
+	ID    string `json:"id,omitempty"`
+	URL   string `json:"url"`
+	Count int    `json:"count,omitempty"`
+}
+
+// BriefRef is a brief as the JSON exports name it.
+type BriefRef struct {
+	Slug    string `json:"slug"`
+	Title   string `json:"title"`
+	Date    string `json:"date"`
+	Summary string `json:"summary"`
+	URL     string `json:"url"`
+}
+
+// Related is the terms of one kind named with a term, most often first.
+type Related struct {
+	Kind  string    `json:"kind"`
+	Terms []TermRef `json:"terms"`
+}
+
+// Claim is an attribution claim about an actor.
+type Claim struct {
+	By         string `json:"by"`
+	Confidence string `json:"confidence"`
+	Score      int    `json:"score"`
+	Brief      string `json:"brief"`
+}
+
+// Synonym is another name of a term and who uses it.
+type Synonym struct {
+	Name string `json:"name"`
+	By   string `json:"by,omitempty"`
+}
+
+// TermDoc is the content of a term's index.json.
+type TermDoc struct {
+	Kind       string        `json:"kind"`
+	Slug       string        `json:"slug"`
+	Name       string        `json:"name"`
+	ID         string        `json:"id,omitempty"`
+	URL        string        `json:"url"`
+	Summary    string        `json:"summary,omitempty"`
+	Synonyms   []Synonym     `json:"synonyms,omitempty"`
+	Origin     string        `json:"origin,omitempty"`
+	Motivation string        `json:"motivation,omitempty"`
+	FirstSeen  string        `json:"first_seen,omitempty"`
+	LastSeen   string        `json:"last_seen,omitempty"`
+	Tactics    []string      `json:"tactics,omitempty"`
+	STIXSector string        `json:"stix_sector,omitempty"`
+	Count      int           `json:"count"`
+	Briefs     []BriefRef    `json:"briefs"`
+	Claims     []Claim       `json:"claims,omitempty"`
+	Related    []Related     `json:"related"`
+	Exports    []export.File `json:"exports"`
+}
+
+// TermJSON returns a term's index.json.
+func TermJSON(ix *index.Index, t *index.Term, baseURL string) ([]byte, error) {
+	base := strings.TrimRight(baseURL, "/")
+	d := TermDoc{Kind: t.Kind, Slug: t.Slug, Name: t.Name, ID: t.ID, URL: base + t.URL, Count: len(t.Entries),
+		Tactics: t.Tactics, STIXSector: t.STIX, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
+		Briefs: []BriefRef{}, Related: []Related{}}
+	if p := t.Profile; p != nil {
+		d.Summary, d.Origin, d.Motivation = p.Summary, p.Origin, p.Motivation
+		d.FirstSeen = cmp.Or(p.FirstSeen, d.FirstSeen)
+		for _, s := range p.Synonyms {
+			d.Synonyms = append(d.Synonyms, Synonym{Name: s.Name, By: s.By})
+		}
+	}
+	for _, e := range t.Entries {
+		d.Briefs = append(d.Briefs, BriefRef{Slug: e.Brief.Slug, Title: e.Brief.Title, Date: e.Brief.Date.Format("2006-01-02"),
+			Summary: e.Brief.Summary, URL: base + e.URL})
+	}
+	for _, c := range t.Claims {
+		d.Claims = append(d.Claims, Claim{By: c.By, Confidence: string(c.Confidence), Score: c.Confidence.Score(), Brief: base + c.Entry.URL})
+	}
+	for _, k := range ix.Kinds {
+		cs := t.Cooc[k.Name]
+		if len(cs) == 0 {
+			continue
+		}
+		r := Related{Kind: k.Name}
+		for _, c := range cs {
+			r.Terms = append(r.Terms, TermRef{Name: c.Term.Name, ID: c.Term.ID, URL: base + c.Term.URL, Count: c.N})
+		}
+		d.Related = append(d.Related, r)
+	}
+	for _, f := range export.ForTerm(t) {
+		f.Path = base + "/" + f.Path
+		d.Exports = append(d.Exports, f)
+	}
+	for _, f := range export.TermFeeds(t) {
+		f.Path = base + "/" + f.Path
+		d.Exports = append(d.Exports, f)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(d); err != nil {
+		return nil, fmt.Errorf("tables: %s: %w", export.TermJSON(t), err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// Write writes briefs.csv and every term's index.json through write.
+func Write(ix *index.Index, baseURL string, write func(rel string, data []byte) error) error {
+	data, err := BriefsCSV(ix, baseURL)
+	if err != nil {
+		return err
+	}
+	if err := write(export.BriefsCSV, data); err != nil {
+		return err
+	}
+	for _, k := range ix.Kinds {
+		for _, t := range ix.Terms[k.Name] {
+			if data, err = TermJSON(ix, t, baseURL); err != nil {
+				return err
+			}
+			if err := write(export.TermJSON(t), data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package tables_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"slices"
+	"testing"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/tables"
+)
+
+func TestNeutralize(t *testing.T) {
+	for in, want := range map[string]string{
+		"=1+1": "'=1+1", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
+		"plain": "plain", "": "", "a=b": "a=b", "'quoted": "'quoted",
+	} {
+		if got := tables.Neutralize(in); got != want {
+			t.Errorf("Neutralize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestBriefsCSV(t *testing.T) {
+	s := exporttest.Fixture(t, "")
+	rows, err := csv.NewReader(bytes.NewReader(s.Files(t)["briefs.csv"])).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 3 || !slices.Equal(rows[0], tables.CSVHeader) {
+		t.Fatalf("briefs.csv has %d rows, header %v", len(rows), rows[0])
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	heron, harbor := rows[1], rows[2] // newest first
+	for _, c := range []struct {
+		row         []string
+		field, want string
+	}{
+		{heron, "title", "'-Slate Heron and Copper Wren overlap"},
+		{heron, "updated", "2024-06-20"},
+		{heron, "attribution", "Slate Heron (by Vendor B, low)"},
+		{heron, "actors", "Slate Heron; Copper Wren"},
+		{heron, "sectors", "Water and Wastewater; Underwater basket weaving"},
+		{harbor, "summary", `'=HYPERLINK("https://evil.example") A summary that begins like a spreadsheet formula.`},
+		{harbor, "url", "https://briefs.test/briefs/harbor-lure/"},
+		{harbor, "techniques", "T1566.001; T1059.001; T1204.002"},
+		{harbor, "countries", "NL; NO"},
+		{harbor, "mitigations", "M1049; M1017; Mail gateway sandboxing"},
+		{harbor, "vulnerabilities", "CVE-2023-23397"},
+		{harbor, "sources", "Example CERT"},
+		{harbor, "iocs", "9"},
+	} {
+		if got := c.row[col[c.field]]; got != c.want {
+			t.Errorf("%s: %s = %q, want %q", c.row[0], c.field, got, c.want)
+		}
+	}
+	// No cell of any row could run as a formula.
+	for _, r := range rows {
+		for _, cell := range r {
+			if cell != "" && bytes.ContainsRune([]byte("=+-@\t\r"), rune(cell[0])) {
+				t.Errorf("cell %q starts a formula", cell)
+			}
+		}
+	}
+}
+
+func TestTermJSON(t *testing.T) {
+	s := exporttest.Fixture(t, "")
+	files := s.Files(t)
+	ix := s.Result.Index
+	for _, k := range ix.Kinds {
+		for _, term := range ix.Terms[k.Name] {
+			var d tables.TermDoc
+			if err := json.Unmarshal(files[export.TermJSON(term)], &d); err != nil {
+				t.Fatalf("%s: %v", export.TermJSON(term), err)
+			}
+			if d.Kind != k.Name || d.Slug != term.Slug || d.Count != len(term.Entries) || len(d.Briefs) != len(term.Entries) {
+				t.Errorf("%s: %+v", export.TermJSON(term), d)
+			}
+			for _, f := range d.Exports {
+				if _, ok := files[f.Path[len(exporttest.BaseURL):]]; !ok {
+					t.Errorf("%s lists %s, which was not written", export.TermJSON(term), f.Path)
+				}
+			}
+		}
+	}
+	var wren tables.TermDoc
+	if err := json.Unmarshal(files["actors/copper-wren/index.json"], &wren); err != nil {
+		t.Fatal(err)
+	}
+	if wren.Origin != "IR" || len(wren.Synonyms) != 2 || len(wren.Claims) != 1 || wren.Claims[0].Score != 85 ||
+		wren.Briefs[0].URL != "https://briefs.test/briefs/slate-heron/" {
+		t.Errorf("Copper Wren: %+v", wren)
+	}
+	var labels []string
+	for _, f := range wren.Exports {
+		labels = append(labels, f.Label)
+	}
+	if !slices.Equal(labels, []string{"Open in ATT&CK Navigator", "STIX 2.1 bundle", "JSON", "RSS", "JSON Feed"}) {
+		t.Errorf("Copper Wren's exports: %v", labels)
+	}
+	related := map[string]int{}
+	for _, r := range wren.Related {
+		related[r.Kind] = len(r.Terms)
+	}
+	if related["techniques"] != 4 || related["actors"] != 1 {
+		t.Errorf("Copper Wren's related terms: %v", related)
+	}
+}
