@@ -1,0 +1,288 @@
+package offline_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/offline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+)
+
+const base = "https://offline.test/"
+
+func options(t *testing.T) pipeline.Options {
+	return pipeline.Options{ProjectDir: sitetest.Project(t, sitetest.ReadArchive(t, "library.txtar")), BaseURL: base}
+}
+
+// TestEditionWorksFromDisk exports the offline edition of a small library
+// to a directory and checks what a reader opening it from file:// depends
+// on: links are relative and name files, nothing refers to the web site,
+// every page says which edition it is, and the amber brief is not there.
+func TestEditionWorksFromDisk(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "edition")
+	e, err := offline.WriteDir(context.Background(), options(t), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Briefs != 2 || e.Date.Format("2006-01-02") != "2025-03-04" {
+		t.Errorf("edition of %d briefs as of %s, want 2 as of 2025-03-04 (the newest brief, not the clock)", e.Briefs, e.Date)
+	}
+	if want := "Offline edition, built from 2 briefs as of 4 March 2025"; e.Banner() != want {
+		t.Errorf("banner %q, want %q", e.Banner(), want)
+	}
+	problems, err := offline.Check(dir, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+
+	tree := sitetest.Tree(t, dir)
+	page := func(rel string) string {
+		t.Helper()
+		data, ok := tree[rel]
+		if !ok {
+			t.Fatalf("the edition has no %s", rel)
+		}
+		return string(data)
+	}
+	brief := page("briefs/heron-edge/index.html")
+	for _, want := range []string{
+		`href="../heron-mail/index.html#details"`, // absolute link in the body, made relative
+		`href="../../actors/index.html"`,          // root-relative link in the body
+		`href="../../actors/sand-heron/index.html"`,
+		`action="../../search/index.html"`, // the header's search form
+		`href="../../index.html"`,          // home
+		`<time datetime="2025-03-04">4 March 2025</time>`,
+	} {
+		if !strings.Contains(brief, want) {
+			t.Errorf("briefs/heron-edge/index.html lacks %s", want)
+		}
+	}
+	for _, bad := range []string{`rel="canonical"`, `rel=canonical`, "integrity=", "og:url", base} {
+		if strings.Contains(brief, bad) {
+			t.Errorf("briefs/heron-edge/index.html still has %s", bad)
+		}
+	}
+	search := page("search/index.html")
+	if !regexp.MustCompile(`<script src="index\.js" defer`).MatchString(search) ||
+		!regexp.MustCompile(`<script src="\.\./js/search-bundle\.min\.[0-9a-f]+\.js" defer`).MatchString(search) {
+		t.Errorf("the search page does not load its index and script by relative <script src>:\n%s", search)
+	}
+	if !strings.Contains(page("search/index.js"), "Dune Crane") {
+		t.Error("the search index lacks the actor's synonym")
+	}
+
+	// Every page (but Hugo's redirect stubs) carries the banner, once.
+	banner := `<div class="edition offline" role="note"><div class="wrap">Offline edition, built from 2 briefs as of`
+	for rel, data := range tree {
+		if path.Ext(rel) != ".html" || bytes.Contains(data, []byte(`http-equiv="refresh"`)) {
+			continue
+		}
+		if n := bytes.Count(data, []byte(banner)); n != 1 {
+			t.Errorf("%s carries the offline banner %d times", rel, n)
+		}
+	}
+
+	// TLP: the amber brief is nowhere, not even in the search index.
+	for rel, data := range tree {
+		for _, leak := range []string{"amber-secret", "Amber only", "Restricted body text"} {
+			if bytes.Contains(data, []byte(leak)) {
+				t.Errorf("%s contains %q from the amber brief", rel, leak)
+			}
+		}
+	}
+}
+
+// TestDirIsReplacedOnlyWhenItIsAnEdition: a second export replaces the
+// first, but a directory of other files is never replaced.
+func TestDirIsReplacedOnlyWhenItIsAnEdition(t *testing.T) {
+	o := options(t)
+	dir := filepath.Join(t.TempDir(), "edition")
+	for range 2 {
+		if _, err := offline.WriteDir(context.Background(), o, dir); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other := t.TempDir()
+	keep := filepath.Join(other, "notes.txt")
+	if err := os.WriteFile(keep, []byte("mine"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := offline.WriteDir(context.Background(), o, other); err == nil || !strings.Contains(err.Error(), "holds no offline edition") {
+		t.Errorf("exporting over a directory of other files: %v", err)
+	}
+	if _, err := os.Stat(keep); err != nil {
+		t.Errorf("the other files are gone: %v", err)
+	}
+}
+
+// TestZipIsReproducible exports the zip twice: the bytes must be the same
+// (entries in order, stamped with the newest brief's date), and the entries
+// sit under one folder named after the file.
+func TestZipIsReproducible(t *testing.T) {
+	o := options(t)
+	dir := t.TempDir()
+	var zips [2][]byte
+	for i := range zips {
+		file := filepath.Join(dir, "threat-briefs.zip")
+		if _, err := offline.WriteZip(context.Background(), o, file); err != nil {
+			t.Fatal(err)
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zips[i] = data
+	}
+	if !bytes.Equal(zips[0], zips[1]) {
+		t.Fatal("two exports of the same content differ")
+	}
+	zr, err := zip.NewReader(bytes.NewReader(zips[0]), int64(len(zips[0])))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range zr.File {
+		if !strings.HasPrefix(f.Name, "threat-briefs/") {
+			t.Errorf("entry %s is not under threat-briefs/", f.Name)
+		}
+		if !f.Modified.Equal(time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)) {
+			t.Errorf("entry %s is stamped %s, want the newest brief's date", f.Name, f.Modified)
+		}
+		if f.Name == "threat-briefs/index.html" {
+			found = true
+			rc, _ := f.Open()
+			data, _ := io.ReadAll(rc)
+			rc.Close()
+			if !bytes.Contains(data, []byte(`href="briefs/heron-edge/index.html"`)) {
+				t.Error("the zipped home page does not link the brief as a relative file")
+			}
+		}
+	}
+	if !found {
+		t.Error("the zip has no threat-briefs/index.html")
+	}
+}
+
+// TestIncludeTLPReachesTheEdition: an internal edition built with a higher
+// TLP ceiling has the amber brief, as the web build with that flag would.
+func TestIncludeTLPReachesTheEdition(t *testing.T) {
+	o := options(t)
+	o.MaxTLP = brief.TLPAmber
+	dir := filepath.Join(t.TempDir(), "edition")
+	e, err := offline.WriteDir(context.Background(), o, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Briefs != 3 {
+		t.Errorf("edition has %d briefs, want 3", e.Briefs)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "briefs", "amber-secret", "index.html")); err != nil {
+		t.Error(err)
+	}
+}
+
+// TestStandaloneBrief exports one brief as a single file: its CSS inline,
+// no script, nothing loaded from anywhere, links absolute to the web site.
+func TestStandaloneBrief(t *testing.T) {
+	o := options(t)
+	data, _, err := offline.Brief(context.Background(), o, "heron-edge")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(data)
+	if !strings.Contains(doc, "<style>") || !strings.Contains(doc, "--accent") {
+		t.Error("the stylesheet is not inlined")
+	}
+	for _, bad := range []string{"<script", `rel=stylesheet`, `rel="stylesheet"`, `rel="icon"`, "rel=icon", "integrity="} {
+		if strings.Contains(doc, bad) {
+			t.Errorf("the standalone brief has %s", bad)
+		}
+	}
+	if m := regexp.MustCompile(`\ssrc=["']?([^"' >]+)`).FindAllStringSubmatch(doc, -1); len(m) > 0 {
+		t.Errorf("the standalone brief loads %v", m)
+	}
+	for _, want := range []string{`href="?https://offline\.test/actors/sand-heron/[" >]`, `href="?https://offline\.test/briefs/heron-mail/#details[" >]`, "Sand Heron exploits edge gateways"} {
+		if !regexp.MustCompile(want).MatchString(doc) {
+			t.Errorf("the standalone brief lacks %s", want)
+		}
+	}
+	if len(data) > 200_000 {
+		t.Errorf("the standalone brief is %d bytes; is it minified?", len(data))
+	}
+
+	if _, _, err := offline.Brief(context.Background(), o, "amber-secret"); err == nil || !strings.Contains(err.Error(), "TLP:AMBER") {
+		t.Errorf("exporting the amber brief at TLP:CLEAR: %v, want a TLP error", err)
+	}
+	if _, _, err := offline.Brief(context.Background(), o, "no-such-brief"); err == nil || !strings.Contains(err.Error(), `no brief "no-such-brief"`) {
+		t.Errorf("exporting a missing brief: %v", err)
+	}
+}
+
+// TestRewriteAndCheck works on a hand-made tree, to pin down each rule.
+func TestRewriteAndCheck(t *testing.T) {
+	dir := t.TempDir()
+	sitetest.WriteArchive(t, dir, `
+-- index.html --
+<!doctype html><html lang=en><head><link rel=canonical href=https://offline.test/><link rel=stylesheet href=/css/a.css integrity=sha256-x crossorigin=anonymous></head><body><header class=site-header><a href=/>Home</a></header><main><a href="briefs/a/?q=1#top">A</a> <a href=https://example.org/>elsewhere</a> <a href=#main>skip</a> <a href=mailto:x@example.org>mail</a></main></body></html>
+-- briefs/a/index.html --
+<!doctype html><html><head><title>a</title></head><body><header class=site-header></header><main><a href=../../>up</a><a href="https://offline.test/briefs/a/">self</a><form action=/search/><input name=q></form></main></body></html>
+-- briefs/page/1/index.html --
+<!doctype html><html><head><title>https://offline.test/briefs/a/</title><meta http-equiv=refresh content="0; url=https://offline.test/briefs/a/"></head></html>
+-- search/index.html --
+<!doctype html><main></main>
+-- css/a.css --
+body{background:url(/images/x.svg)}
+-- images/x.svg --
+<svg xmlns="http://www.w3.org/2000/svg"/>
+`)
+	// Before: everything Check guards against.
+	before, err := offline.Check(dir, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(before) < 5 {
+		t.Errorf("Check found %d problems in the web tree, want the root-relative and absolute links: %v", len(before), before)
+	}
+	if err := offline.Rewrite(dir, base, `<p class="banner">B</p>`); err != nil {
+		t.Fatal(err)
+	}
+	after, err := offline.Check(dir, base)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range after {
+		t.Error(p)
+	}
+	tree := sitetest.Tree(t, dir)
+	for file, wants := range map[string][]string{
+		"index.html":               {`href="css/a.css"`, `href="index.html"`, `href="briefs/a/index.html?q=1#top"`, `href=https://example.org/`, `href=#main`, `href=mailto:x@example.org`, `<p class="banner">B</p></header>`},
+		"briefs/a/index.html":      {`href="../../index.html"`, `href="index.html"`, `action="../../search/index.html"`},
+		"briefs/page/1/index.html": {`<title>../../a/index.html</title>`, `content="0; url=../../a/index.html"`},
+		"css/a.css":                {`url(../images/x.svg)`},
+	} {
+		for _, want := range wants {
+			if !strings.Contains(string(tree[file]), want) {
+				t.Errorf("%s lacks %s:\n%s", file, want, tree[file])
+			}
+		}
+	}
+	for _, gone := range []string{"canonical", "integrity", "crossorigin"} {
+		if strings.Contains(string(tree["index.html"]), gone) {
+			t.Errorf("index.html still has %s", gone)
+		}
+	}
+}

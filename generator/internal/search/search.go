@@ -1,0 +1,118 @@
+// Package search writes the data the site's search page indexes: every
+// published brief and every term, as a classic script (search/index.js) that
+// assigns one object to the global TBSearchData.
+//
+// It accepts the relationship index of what is published (so TLP rules are
+// the ones the pages follow: an excluded brief is not in the index and so not
+// in the search data). The search itself runs in the browser, with MiniSearch
+// (assets/js/vendor/minisearch.js, driven by assets/js/search.js), which
+// builds its inverted index from these documents when the search page loads.
+//
+// Why a script and not JSON: the offline edition opens from file://, where a
+// page cannot fetch() anything; a <script src> loads from file:// and from
+// the web alike, and needs no eval (the site's Content-Security-Policy allows
+// neither inline script nor eval). Why documents and not a prebuilt inverted
+// index: building MiniSearch's serialized index would need Node at build
+// time (the build needs only Go), and the raw documents are smaller, gzipped,
+// than an inverted index over them.
+//
+// The format (version 1) is positional arrays, to stay compact at 10,000
+// briefs; a brief names its terms by their position in terms:
+//
+//	TBSearchData = {
+//	  v: 1,
+//	  kinds: [[name, singular], ...],                  // taxonomy order
+//	  terms: [[kind, name, code, slug, briefs, synonyms, summary], ...],
+//	  briefs: [[slug, title, summary, date, [term, ...]], ...]  // newest first
+//	}
+//
+// kind is a position in kinds; code is the catalogue ID when it differs from
+// the name (T1190, CVE-..., the ISO country code, M1051) or ""; briefs is how
+// many briefs name the term; synonyms ([]) and summary ("", a profile's) are
+// left off the end of a term's array when empty. A term's page is
+// <kind>/<slug>/ and a brief's is briefs/<slug>/, relative to the site root.
+package search
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+)
+
+// Path is where the script is written, relative to the site root.
+const Path = "search/index.js"
+
+// Global is the name of the global variable the script assigns.
+const Global = "TBSearchData"
+
+// Data is the search data, as it is serialized.
+type Data struct {
+	V      int         `json:"v"`
+	Kinds  [][2]string `json:"kinds"`
+	Terms  [][]any     `json:"terms"`
+	Briefs [][]any     `json:"briefs"`
+}
+
+// Build collects the search data from the index.
+func Build(ix *index.Index) *Data {
+	d := &Data{V: 1, Kinds: [][2]string{}, Terms: [][]any{}, Briefs: [][]any{}}
+	pos := map[*index.Term]int{}
+	for ki, k := range ix.Kinds {
+		d.Kinds = append(d.Kinds, [2]string{k.Name, k.Singular})
+		for _, t := range ix.Terms[k.Name] {
+			pos[t] = len(d.Terms)
+			code := t.ID
+			if code == t.Name {
+				code = ""
+			}
+			rec := []any{ki, t.Name, code, t.Slug, len(t.Entries)}
+			var syn []string
+			summary := ""
+			if p := t.Profile; p != nil {
+				for _, s := range p.Synonyms {
+					if s.Name != t.Name {
+						syn = append(syn, s.Name)
+					}
+				}
+				summary = p.Summary
+			}
+			if len(syn) > 0 || summary != "" {
+				if syn == nil {
+					syn = []string{}
+				}
+				rec = append(rec, syn)
+			}
+			if summary != "" {
+				rec = append(rec, summary)
+			}
+			d.Terms = append(d.Terms, rec)
+		}
+	}
+	for _, e := range ix.Entries {
+		refs := []int{}
+		for _, k := range ix.Kinds {
+			for _, t := range e.Terms[k.Name] {
+				refs = append(refs, pos[t])
+			}
+		}
+		d.Briefs = append(d.Briefs, []any{e.Brief.Slug, e.Brief.Title, e.Brief.Summary, e.Brief.Date.Format("2006-01-02"), refs})
+	}
+	return d
+}
+
+// Script returns the classic script that assigns the search data of ix to
+// the global TBSearchData.
+func Script(ix *index.Index) ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("window." + Global + "=")
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(Build(ix)); err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	buf.WriteString(";\n")
+	return buf.Bytes(), nil
+}
