@@ -27,6 +27,7 @@ type Index struct {
 	Terms   map[string][]*Term // kind → terms sorted by name (techniques, countries... by ID)
 	bySlug  map[string]map[string]*Term
 	byKey   map[string]map[string]*Term
+	entries map[string]*Entry // by brief slug
 }
 
 // Entry is one brief and its resolved terms.
@@ -85,10 +86,11 @@ type Count struct {
 // Build resolves and links the briefs.
 func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	ix := &Index{
-		Kinds:  taxonomy.Kinds(),
-		Terms:  map[string][]*Term{},
-		bySlug: map[string]map[string]*Term{},
-		byKey:  map[string]map[string]*Term{},
+		Kinds:   taxonomy.Kinds(),
+		Terms:   map[string][]*Term{},
+		bySlug:  map[string]map[string]*Term{},
+		byKey:   map[string]map[string]*Term{},
+		entries: map[string]*Entry{},
 	}
 	for _, k := range ix.Kinds {
 		ix.byKey[k.Name] = map[string]*Term{}
@@ -99,7 +101,9 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	// needs no sorting of its own.
 	for i := range briefs {
 		b := &briefs[i]
-		ix.Entries = append(ix.Entries, &Entry{Brief: b, URL: "/briefs/" + b.Slug + "/", Terms: map[string][]*Term{}})
+		e := &Entry{Brief: b, URL: "/briefs/" + b.Slug + "/", Terms: map[string][]*Term{}}
+		ix.Entries = append(ix.Entries, e)
+		ix.entries[b.Slug] = e
 	}
 	slices.SortStableFunc(ix.Entries, func(a, b *Entry) int {
 		return cmp.Or(b.Brief.Date.Compare(a.Brief.Date), cmp.Compare(a.Brief.Slug, b.Brief.Slug))
@@ -274,6 +278,12 @@ func maxMonth(a, b string) string {
 func (ix *Index) Term(kind, slug string) (*Term, bool) {
 	t, ok := ix.bySlug[kind][slug]
 	return t, ok
+}
+
+// Entry returns the brief with the given slug.
+func (ix *Index) Entry(slug string) (*Entry, bool) {
+	e, ok := ix.entries[slug]
+	return e, ok
 }
 
 // Top returns the n terms of a kind named by the most briefs.

@@ -234,9 +234,12 @@ func Parse(file string, data []byte, diags *diag.List) (Doc, bool) {
 	if err != nil {
 		line, msg := yamlErrorLine(err)
 		if line > 0 {
-			line += fmFirstLine - 1
+			line = fileLines(fm)(line) + fmFirstLine - 1
 		} else {
 			line = 1
+		}
+		if strings.Contains(msg, "end of stream") {
+			msg += " (an unclosed quote or bracket above?)"
 		}
 		diags.Errorf(file, line, "", "front matter is not valid YAML: %s", msg)
 		return Doc{}, false
@@ -300,6 +303,7 @@ func positions(fm string, firstLine int) (map[string]int, map[string][]int, map[
 	if err := yaml3.Unmarshal([]byte(fm), &root); err != nil || len(root.Content) == 0 {
 		return out, repeats, plain
 	}
+	toFile := fileLines(fm)
 	var walk func(n *yaml3.Node, p string, depth int)
 	walk = func(n *yaml3.Node, p string, depth int) {
 		if depth > 8 {
@@ -318,16 +322,16 @@ func positions(fm string, firstLine int) (map[string]int, map[string][]int, map[
 					kp = p + "." + k.Value
 				}
 				if _, dup := out[kp]; dup {
-					repeats[kp] = append(repeats[kp], k.Line+firstLine-1)
+					repeats[kp] = append(repeats[kp], toFile(k.Line)+firstLine-1)
 				} else {
-					out[kp] = k.Line + firstLine - 1
+					out[kp] = toFile(k.Line) + firstLine - 1
 				}
 				walk(n.Content[i+1], kp, depth+1)
 			}
 		case yaml3.SequenceNode:
 			for i, c := range n.Content {
 				ip := fmt.Sprintf("%s[%d]", p, i)
-				out[ip] = c.Line + firstLine - 1
+				out[ip] = toFile(c.Line) + firstLine - 1
 				walk(c, ip, depth+1)
 			}
 		}

@@ -156,7 +156,10 @@ func TestOutputIsMinified(t *testing.T) {
 		if err := m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		if buf.Len() < len(data) {
+		// A second pass may shave a byte or two off minified JS (tdewolff's
+		// JS minifier is not exactly idempotent); an unminified file shrinks
+		// by far more than this slack.
+		if slack := max(16, len(data)/200); buf.Len() < len(data)-slack {
 			t.Errorf("%s is not minified: %d bytes, %d after minifying", name, len(data), buf.Len())
 		}
 	}

@@ -16,7 +16,6 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -50,7 +49,7 @@ func Prepare(dest string) (string, error) {
 
 // cleanStale removes working directories whose build process is gone (a
 // killed build cannot clean up after itself), and old trees a fallback swap
-// left behind.
+// left behind when its process died between its two renames.
 func cleanStale(parent, base string) {
 	entries, err := os.ReadDir(parent)
 	if err != nil {
@@ -58,15 +57,16 @@ func cleanStale(parent, base string) {
 	}
 	for _, e := range entries {
 		n := e.Name()
-		if !strings.HasPrefix(n, "."+base+tmpMarker) && !strings.HasPrefix(n, "."+base+oldMarker) {
+		switch {
+		case strings.HasPrefix(n, "."+base+tmpMarker):
+			if processAlive(n[len(base)+len(tmpMarker)+1:]) {
+				continue
+			}
+		case strings.HasPrefix(n, "."+base+oldMarker):
+		default:
 			continue
 		}
-		if strings.HasPrefix(n, "."+base+tmpMarker) && processAlive(n[len(base)+len(tmpMarker)+1:]) {
-			continue
-		}
-		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Minute {
-			os.RemoveAll(filepath.Join(parent, n))
-		}
+		os.RemoveAll(filepath.Join(parent, n))
 	}
 }
 

@@ -1,6 +1,13 @@
 package stage
 
-import "strings"
+import (
+	"cmp"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+)
 
 // Defang renders an indicator harmless to click or auto-link, in the style
 // CTI reports use: the scheme becomes hxxp(s)/fxp, the last dot of the host
@@ -51,4 +58,32 @@ func bracketLastDot(s string) string {
 		return s
 	}
 	return s[:i] + "[.]" + s[i+1:]
+}
+
+// DefangText defangs every occurrence of the brief's network indicators in
+// text (a brief's body), so an indicator an author also wrote in prose is
+// never a live link. Longer indicators go first, so a URL is defanged whole
+// before its host could be; matches must not be part of a longer name
+// ("evil.example" does not match inside "notevil.example.org").
+func DefangText(text string, iocs []brief.IOC) string {
+	type rep struct{ from, to string }
+	var reps []rep
+	for _, ioc := range iocs {
+		switch ioc.Type {
+		case "url", "domain", "ipv4", "ipv6", "email":
+			reps = append(reps, rep{ioc.Value, Defang(ioc.Type, ioc.Value)})
+		}
+	}
+	slices.SortFunc(reps, func(a, b rep) int { return cmp.Compare(len(b.from), len(a.from)) })
+	for _, r := range reps {
+		if r.from == "" || r.from == r.to || !strings.Contains(text, r.from) {
+			continue
+		}
+		re := regexp.MustCompile(`(^|[^A-Za-z0-9._-])` + regexp.QuoteMeta(r.from) + `($|[^A-Za-z0-9_.-]|\.(?:$|[^A-Za-z0-9]))`)
+		to := strings.ReplaceAll(r.to, "$", "$$")
+		for re.MatchString(text) {
+			text = re.ReplaceAllString(text, "${1}"+to+"${2}")
+		}
+	}
+	return text
 }

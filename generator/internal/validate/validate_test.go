@@ -111,6 +111,8 @@ func TestRules(t *testing.T) {
 		{"unknown mitigation ID", brief("mitigations: [M9999]\n"),
 			f + `:6: mitigations[0]: M9999 is not an ATT&CK mitigation (ATT&CK v15.1)`},
 		{"free mitigation", brief("mitigations: [Patch Exchange servers]\n"), ""},
+		{"malformed mitigation ID", brief("mitigations: [M105]\n"),
+			f + `:6: mitigations[0]: "M105" is not an ATT&CK mitigation ID (M1234) or a mitigation name`},
 		{"sector off the list", brief("sectors: [Helthcare]\n"),
 			f + `:6: warning: sectors[0]: "Helthcare" is not on the sector list; did you mean "Healthcare"?`},
 		{"sector by containment", brief("sectors: [Healthcare Delivery Organisations]\n"),

@@ -1,0 +1,116 @@
+package validate
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+)
+
+// Link destinations in Markdown: inline links and images, reference
+// definitions and autolinks. This is a scanner for diagnostics, not a
+// Markdown parser: rendering enforces the same rules in the link and image
+// render hooks whatever this misses.
+var (
+	inlineLinkRe = regexp.MustCompile(`!?\[[^\]\n]*\]\(\s*<?([^)\s>]*)`)
+	refDefRe     = regexp.MustCompile(`^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)`)
+	autolinkRe   = regexp.MustCompile(`<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>`)
+	schemeRe     = regexp.MustCompile(`^([^/?#]*):`)
+	controlRe    = regexp.MustCompile(`[\x00-\x20\x7f]`)
+)
+
+// Pages says which site paths a build will have, for checking links in
+// brief bodies: Published reports a brief or term page that exists;
+// Restricted reports a brief that exists but is above the build's TLP.
+type Pages interface {
+	Published(path string) bool
+	Restricted(path string) (brief.TLP, bool)
+}
+
+// BodyLinks checks the links written in brief bodies: no unsafe scheme
+// (javascript:, data:, vbscript:, file: ... are dropped when rendered), no
+// ".." in a site path, and every link to a brief or term page points at one
+// this build publishes.
+func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
+	var diags diag.List
+	for i := range briefs {
+		b := &briefs[i]
+		inFence := false
+		for n, line := range strings.Split(b.Body, "\n") {
+			trimmed := strings.TrimSpace(line)
+			if strings.HasPrefix(trimmed, "```") || strings.HasPrefix(trimmed, "~~~") {
+				inFence = !inFence
+				continue
+			}
+			if inFence || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
+				continue
+			}
+			var dests []string
+			for _, m := range inlineLinkRe.FindAllStringSubmatch(line, -1) {
+				dests = append(dests, m[1])
+			}
+			if m := refDefRe.FindStringSubmatch(line); m != nil {
+				dests = append(dests, m[1])
+			}
+			for _, m := range autolinkRe.FindAllStringSubmatch(line, -1) {
+				dests = append(dests, m[1])
+			}
+			for _, d := range dests {
+				msg, sev := checkDest(d, pages)
+				if msg != "" {
+					diags.Add(diag.Diagnostic{File: b.File, Line: b.BodyLine + n, Field: "body", Message: msg, Severity: sev})
+				}
+			}
+		}
+	}
+	return &diags
+}
+
+// checkDest returns what is wrong with one link destination, if anything.
+// An unsafe scheme is a warning (the renderer shows such a link as plain
+// text); a link that would break or leak a restricted brief is an error.
+func checkDest(dest string, pages Pages) (string, diag.Severity) {
+	d := controlRe.ReplaceAllString(dest, "")
+	if d == "" || strings.HasPrefix(d, "#") {
+		return "", diag.Error
+	}
+	if m := schemeRe.FindStringSubmatch(d); m != nil {
+		switch strings.ToLower(m[1]) {
+		case "http", "https", "mailto":
+			return "", diag.Error
+		}
+		return fmt.Sprintf("link %q uses the %s: scheme; it will be shown as plain text, not a link (only http(s), mailto and site paths become links)", dest, strings.ToLower(m[1])), diag.Warning
+	}
+	if strings.HasPrefix(d, "//") {
+		return "", diag.Error
+	}
+	path := d
+	if i := strings.IndexAny(path, "?#"); i >= 0 {
+		path = path[:i]
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if seg == ".." {
+			return fmt.Sprintf("link %q climbs out of its directory with \"..\"; link to a site path such as /briefs/<slug>/", dest), diag.Error
+		}
+	}
+	if !strings.HasPrefix(path, "/") || strings.Count(path, "/") != 3 || !strings.HasSuffix(path, "/") {
+		return "", diag.Error // not a brief or term page; the build's link check covers the rest
+	}
+	if pages.Published(path) {
+		return "", diag.Error
+	}
+	if t, ok := pages.Restricted(path); ok {
+		return fmt.Sprintf("link %q points at a TLP:%s brief that this build does not publish", dest, strings.ToUpper(string(t))), diag.Error
+	}
+	kind := strings.Split(path, "/")[1]
+	if kind == "briefs" {
+		return fmt.Sprintf("link %q points at no published brief", dest), diag.Error
+	}
+	if k, ok := taxonomy.Lookup(kind); ok {
+		return fmt.Sprintf("link %q points at no page: there is no such %s", dest, k.Singular), diag.Error
+	}
+	return "", diag.Error
+}
