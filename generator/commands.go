@@ -3,12 +3,14 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/changes"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/scaffold"
@@ -81,38 +83,66 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 
 func checkCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f siteFlags
-	var format string
+	var format, changed, summary string
 	cmd := &cobra.Command{
 		Use:   "check",
 		Short: "Validate every brief without building; exit 1 on any error",
 		Long: `Check loads and validates every brief and profile and resolves every term, and
 prints each problem as "file:line: field: message". With --format github it
 prints GitHub Actions workflow commands (::error file=...,line=...::...), which
-annotate the lines of a pull request.`,
+annotate the lines of a pull request.
+
+With --changed BASE (a git ref, e.g. origin/main) it still checks the whole
+project, but reports only the problems of the briefs and profiles changed since
+the merge base of BASE (committed, uncommitted or untracked) and of the files
+the change breaks, then prints a Markdown summary of what the change adds: new
+briefs with their TLP labels (and existing briefs they may repeat), new terms
+(flagging near-duplicates of existing ones), new ATT&CK techniques.
+--summary FILE appends that summary to FILE instead (in GitHub Actions:
+--summary "$GITHUB_STEP_SUMMARY"). git must be on the PATH.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o, err := f.options(stderr)
 			if err != nil {
 				return err
 			}
-			c, err := pipeline.Check(o)
-			if err != nil {
-				return err
-			}
-			items := c.Diagnostics.Items()
+			write := diag.WriteText
 			switch format {
 			case "github":
-				err = diag.WriteGitHub(stdout, items)
+				write = diag.WriteGitHub
 			case "text":
-				err = diag.WriteText(stdout, items)
 			default:
 				return fmt.Errorf("--format: %q is not text or github", format)
 			}
-			if err != nil {
+			if summary != "" && changed == "" {
+				return fmt.Errorf("--summary needs --changed")
+			}
+			var items []diag.Diagnostic
+			var report *changes.Report
+			checked, n, scope := 0, 0, ""
+			if changed != "" {
+				report, err = changes.Run(cmd.Context(), o, changed)
+				if err != nil {
+					return err
+				}
+				items, checked, n = report.Diagnostics, report.Checked, report.ErrorCount()
+				scope = fmt.Sprintf(" (%d changed since %s)", len(report.Briefs), changed)
+			} else {
+				c, err := pipeline.Check(o)
+				if err != nil {
+					return err
+				}
+				items, checked, n = c.Diagnostics.Items(), len(c.Briefs), c.Diagnostics.ErrorCount()
+			}
+			if err := write(stdout, items); err != nil {
 				return err
 			}
-			n := c.Diagnostics.ErrorCount()
-			fmt.Fprintf(stderr, "%d briefs checked: %d error(s), %d warning(s)\n", len(c.Briefs), n, len(items)-n)
+			if report != nil {
+				if err := writeSummary(stdout, summary, report, len(items) > 0); err != nil {
+					return err
+				}
+			}
+			fmt.Fprintf(stderr, "%d briefs checked%s: %d error(s), %d warning(s)\n", checked, scope, n, len(items)-n)
 			if n > 0 {
 				return exitError{1}
 			}
@@ -121,7 +151,30 @@ annotate the lines of a pull request.`,
 	}
 	f.register(cmd, false)
 	cmd.Flags().StringVar(&format, "format", "text", "output format: text or github")
+	cmd.Flags().StringVar(&changed, "changed", "", "report only what changed since the merge base of this git ref, with a Markdown summary")
+	cmd.Flags().StringVar(&summary, "summary", "", "append the --changed summary to this file instead of printing it")
 	return cmd
+}
+
+// writeSummary prints the Markdown summary of a change after the
+// diagnostics (a blank line apart), or appends it to a file (as
+// $GITHUB_STEP_SUMMARY expects).
+func writeSummary(stdout io.Writer, file string, r *changes.Report, afterDiagnostics bool) error {
+	if file == "" {
+		if afterDiagnostics {
+			fmt.Fprintln(stdout)
+		}
+		return r.Markdown(stdout)
+	}
+	f, err := os.OpenFile(file, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	if err != nil {
+		return fmt.Errorf("--summary: %w", err)
+	}
+	if err := r.Markdown(f); err != nil {
+		f.Close()
+		return fmt.Errorf("--summary: %w", err)
+	}
+	return f.Close()
 }
 
 func serveCmd(stdout, stderr io.Writer) *cobra.Command {

@@ -57,6 +57,12 @@ func newRoot(stdout, stderr io.Writer) *cobra.Command {
 		checkCmd(stdout, stderr),
 		serveCmd(stdout, stderr),
 		newCmd(stdout),
+		benchCmd(stdout, stderr),
+		benchHugoCmd(),
+		exportCmd(stdout, stderr),
+		schemaCmd(stdout, stderr),
+		importCmd(stdout, stderr),
+		attackUpdateCmd(stdout, stderr),
 	)
 	return root
 }

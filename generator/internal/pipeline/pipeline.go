@@ -63,9 +63,15 @@ type Checked struct {
 	Briefs      []brief.Brief // every brief that loaded
 	Published   []brief.Brief // the ones within MaxTLP
 	Excluded    []brief.Brief // the ones above it
-	Index       *index.Index  // of Published; nil when there are errors
+	Index       *index.Index  // of Published
 	Vocab       *vocab.Vocab
 	Timings     []Timing
+
+	// Profiles and Resolver are what names were resolved with. Unlike Index
+	// they are set even when there are errors, for callers that compare two
+	// checks (check --changed).
+	Profiles []brief.Profile
+	Resolver *resolve.Resolver
 }
 
 // Result is the outcome of a build.
@@ -73,6 +79,7 @@ type Result struct {
 	Checked
 	Pages       int // pages Hugo rendered
 	Destination string
+	BaseURL     string // the absolute base URL the site was rendered for
 }
 
 func (o *Options) normalize() error {
@@ -140,6 +147,7 @@ func Check(o Options) (*Checked, error) {
 		c.Diagnostics.Merge(diags)
 		var rdiags *diag.List
 		r, rdiags = resolve.New(c.Vocab, profiles)
+		c.Profiles, c.Resolver = profiles, r
 		c.Diagnostics.Merge(rdiags)
 		c.Briefs, diags = validate.Briefs(set.Briefs, r)
 		c.Diagnostics.Merge(diags)
@@ -152,14 +160,46 @@ func Check(o Options) (*Checked, error) {
 		}
 		return nil
 	})
-	if c.Diagnostics.ErrorCount() > 0 {
-		return c, nil
-	}
+	// The index is built even when there are errors, so that checks which
+	// need it (links in bodies) still report in the same run.
 	_ = tm.run("index", func() error {
 		c.Index = index.Build(c.Published, r)
+		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c)))
 		return nil
 	})
 	return c, nil
+}
+
+// pageSet answers which brief and term pages a build publishes.
+type pageSet struct {
+	ix         *index.Index
+	restricted map[string]brief.TLP
+}
+
+func newPageSet(c *Checked) pageSet {
+	p := pageSet{ix: c.Index, restricted: map[string]brief.TLP{}}
+	for _, b := range c.Excluded {
+		p.restricted["/briefs/"+b.Slug+"/"] = b.TLP
+	}
+	return p
+}
+
+func (p pageSet) Published(path string) bool {
+	parts := strings.Split(strings.Trim(path, "/"), "/")
+	if len(parts) != 2 {
+		return false
+	}
+	if parts[0] == "briefs" {
+		_, ok := p.ix.Entry(parts[1])
+		return ok
+	}
+	_, ok := p.ix.Term(parts[0], parts[1])
+	return ok
+}
+
+func (p pageSet) Restricted(path string) (brief.TLP, bool) {
+	t, ok := p.restricted[path]
+	return t, ok
 }
 
 // ErrInvalid is returned (wrapped) by Build when validation found errors.
@@ -219,6 +259,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 			if st.BaseURL != "" {
 				baseURL = st.BaseURL
 			}
+			res.BaseURL = baseURL
 			done <- err
 		}()
 		select {

@@ -23,19 +23,26 @@ import (
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/navigator"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/tables"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
-// NewMinifier returns a minifier for every media type the site publishes.
+// NewMinifier returns a minifier for every media type the site publishes,
+// configured as Hugo configures its own (hugo/minifiers/config.go), so files
+// the generator writes and pages Hugo renders are minified alike.
 func NewMinifier() *minify.M {
 	m := minify.New()
-	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepEndTags: true, KeepQuotes: true})
-	m.AddFunc("text/css", css.Minify)
-	m.AddFunc("application/javascript", js.Minify)
-	m.AddFuncRegexp(regexp.MustCompile(`[/+]json$`), mjson.Minify)
-	m.AddFunc("image/svg+xml", svg.Minify)
-	m.AddFuncRegexp(regexp.MustCompile(`[/+]xml$`), xml.Minify)
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepSpecialComments: true, KeepEndTags: true, KeepDefaultAttrVals: true})
+	m.Add("text/css", &css.Minifier{})
+	m.Add("application/javascript", &js.Minifier{Version: 2022})
+	m.AddRegexp(regexp.MustCompile(`[/+]json$`), &mjson.Minifier{})
+	m.Add("image/svg+xml", &svg.Minifier{KeepNamespaces: []string{"", "x-bind"}})
+	m.AddRegexp(regexp.MustCompile(`[/+]xml$`), &xml.Minifier{})
 	return m
 }
 
@@ -90,6 +97,16 @@ func Jobs() []Job {
 			}
 			return s.Out.Write("briefs.json", data)
 		}},
+		{Name: search.Path, Run: func(s *Site) error {
+			data, err := search.Script(s.Index)
+			if err != nil {
+				return err
+			}
+			return s.Out.Write(search.Path, data)
+		}},
+		{Name: "stix", Run: func(s *Site) error { return stix.Write(s.Index, s.Vocab, s.BaseURL, s.Out.Write) }},
+		{Name: "navigator", Run: func(s *Site) error { return navigator.Write(s.Index, s.Vocab, s.BaseURL, s.Out.Write) }},
+		{Name: "tables", Run: func(s *Site) error { return tables.Write(s.Index, s.BaseURL, s.Out.Write) }},
 	}
 }
 
@@ -134,14 +151,43 @@ func BriefsJSON(ix *index.Index, baseURL string) ([]byte, error) {
 		ID   string `json:"id,omitempty"`
 		URL  string `json:"url"`
 	}
+	type claim struct {
+		Actor      string `json:"actor"`
+		URL        string `json:"url"`
+		By         string `json:"by"`
+		Confidence string `json:"confidence"`
+		Score      int    `json:"score"`
+	}
+	type seen struct {
+		Name      string `json:"name"`
+		URL       string `json:"url"`
+		FirstSeen string `json:"first_seen,omitempty"`
+		LastSeen  string `json:"last_seen,omitempty"`
+	}
+	type source struct {
+		Publisher string `json:"publisher"`
+		Title     string `json:"title,omitempty"`
+		URL       string `json:"url,omitempty"`
+	}
+	type ioc struct {
+		Type  string `json:"type"`
+		Value string `json:"value"` // refanged: this file is for machines
+		Note  string `json:"note,omitempty"`
+	}
 	type item struct {
 		Slug    string            `json:"slug"`
 		Title   string            `json:"title"`
 		Date    string            `json:"date"`
 		Summary string            `json:"summary"`
+		Updated string            `json:"updated,omitempty"`
 		TLP     string            `json:"tlp"`
 		URL     string            `json:"url"`
+		STIX    string            `json:"stix"`
 		Terms   map[string][]term `json:"terms"`
+		Claims  []claim           `json:"claims,omitempty"`
+		Seen    []seen            `json:"campaigns_seen,omitempty"`
+		Sources []source          `json:"sources,omitempty"`
+		IOCs    []ioc             `json:"iocs,omitempty"`
 	}
 	base := trimSlash(baseURL)
 	out := struct {
@@ -154,6 +200,22 @@ func BriefsJSON(ix *index.Index, baseURL string) ([]byte, error) {
 			for _, t := range e.Terms[k.Name] {
 				it.Terms[k.Name] = append(it.Terms[k.Name], term{Name: t.Name, ID: t.ID, URL: base + t.URL})
 			}
+		}
+		if !e.Brief.Updated.IsZero() {
+			it.Updated = e.Brief.Updated.Format("2006-01-02")
+		}
+		it.STIX = base + "/" + export.BriefSTIX(e)
+		for _, c := range e.Claims {
+			it.Claims = append(it.Claims, claim{Actor: c.Actor.Name, URL: base + c.Actor.URL, By: c.By, Confidence: string(c.Confidence), Score: c.Confidence.Score()})
+		}
+		for _, c := range e.Campaigns {
+			it.Seen = append(it.Seen, seen{Name: c.Term.Name, URL: base + c.Term.URL, FirstSeen: c.FirstSeen, LastSeen: c.LastSeen})
+		}
+		for _, src := range e.Sources {
+			it.Sources = append(it.Sources, source{Publisher: src.Term.Name, Title: src.Title, URL: src.URL})
+		}
+		for _, x := range e.Brief.IOCs {
+			it.IOCs = append(it.IOCs, ioc{Type: x.Type, Value: x.Value, Note: x.Note})
 		}
 		out.Briefs = append(out.Briefs, it)
 	}

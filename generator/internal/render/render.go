@@ -21,6 +21,7 @@ import (
 
 	"github.com/bep/logg"
 	"github.com/bep/overlayfs"
+	"github.com/gohugoio/hugo/commands"
 	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
 	"github.com/gohugoio/hugo/config"
@@ -117,6 +118,10 @@ func newSites(o Options) (*hugolib.HugoSites, error) {
 	flags.Set("dataDir", dataDir)
 	flags.Set("publishDir", o.PublishDir)
 	flags.Set("cacheDir", filepath.Join(o.ProjectDir, stagedDir, "cache"))
+	// Hugo's build lock is a file in the project directory, taken on the real
+	// disk: it would write into the author's tree and serialise independent
+	// builds. Each build here renders into its own directory instead.
+	flags.Set("noBuildLock", true)
 	if o.BaseURL != "" {
 		flags.Set("baseURL", o.BaseURL)
 	}
@@ -149,4 +154,11 @@ func newSites(o Options) (*hugolib.HugoSites, error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	return sites, nil
+}
+
+// HugoCLI runs Hugo's own command line in this process, as the hugo binary
+// would with args. Only the benchmark uses it, to build a plain-Hugo
+// baseline with nothing of this project's pipeline.
+func HugoCLI(args []string) error {
+	return commands.Execute(args)
 }

@@ -9,6 +9,7 @@ package resolve
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
@@ -37,6 +38,10 @@ type Issue struct {
 }
 
 var fine = Issue{OK: true}
+
+// looksLikeMitigationID matches what can only be a mistyped mitigation ID
+// ("M105"), not a free-text mitigation.
+var looksLikeMitigationID = regexp.MustCompile(`^M[0-9]+$`)
 
 // Resolver resolves names; it is immutable and safe for concurrent use.
 type Resolver struct {
@@ -134,7 +139,11 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 		if vocab.TechniqueIDRe.MatchString(up) {
 			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK Enterprise technique (ATT&CK v%s)", up, r.v.AttackVersion)}
 		}
-		return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ATT&CK technique ID (T1234 or T1234.001) or technique name", value)}
+		is := Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ATT&CK technique ID (T1234 or T1234.001) or technique name", value)}
+		if s, ok := r.v.SuggestTechnique(value); ok {
+			is.Message += fmt.Sprintf("; did you mean %s?", s)
+		}
+		return Term{Key: up, Name: value, ID: up}, is
 	case taxonomy.ByMitigation:
 		if m, ok := r.v.ResolveMitigation(value); ok {
 			return Term{Key: m.ID, Name: m.Name, ID: m.ID}, fine
@@ -143,7 +152,15 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 		if vocab.MitigationIDRe.MatchString(up) {
 			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK mitigation (ATT&CK v%s)", up, r.v.AttackVersion)}
 		}
-		return r.byProfile(k, value)
+		if looksLikeMitigationID.MatchString(up) {
+			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ATT&CK mitigation ID (M1234) or a mitigation name", value)}
+		}
+		t, is := r.byProfile(k, value)
+		if s, ok := r.v.SuggestMitigation(value); ok && is.OK && t.Profile == nil {
+			// A misspelt ATT&CK name would get a free-term page of its own.
+			is = Issue{Severity: diag.Warning, Message: fmt.Sprintf("%q is not an ATT&CK mitigation name; did you mean %s?", value, s)}
+		}
+		return t, is
 	case taxonomy.ByCVE:
 		up := strings.ToUpper(value)
 		if vocab.CVERe.MatchString(up) {
@@ -172,15 +189,19 @@ func (r *Resolver) byProfile(k taxonomy.Kind, value string) (Term, Issue) {
 			cands = append(cands, vocab.Candidate{Name: s.Name, Canonical: p.Title})
 		}
 	}
-	if s, ok := suggestClose(value, cands); ok {
+	if s, ok := SuggestClose(value, cands); ok {
 		return Term{Key: key, Name: value}, Issue{Severity: diag.Warning, Message: fmt.Sprintf("%q is not a known %s; did you mean %q?", value, k.Singular, s)}
 	}
 	return Term{Key: key, Name: value}, fine
 }
 
-// suggestClose only proposes near-identical spellings for free-text kinds:
-// word containment ("APT29 operators" → "APT29") would be too eager there.
-func suggestClose(value string, cands []vocab.Candidate) (string, bool) {
+// SuggestClose returns the canonical name of the candidate whose spelling is
+// nearly identical to value: normalized keys (vocab.Norm) that differ, by an
+// edit distance of at most max(1, len(key)/6). Unlike vocab.Suggest it
+// proposes no word containment ("APT29 operators" → "APT29"), which would be
+// too eager for free-text kinds where distinct names share words (Salt and
+// Volt Typhoon).
+func SuggestClose(value string, cands []vocab.Candidate) (string, bool) {
 	key := vocab.Norm(value)
 	best, bestD := "", 1<<30
 	for _, c := range cands {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -20,6 +21,7 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 		"description": b.Summary,
 		"tlp":         b.TLP,
 		"source_file": b.File,
+		"exports":     export.ForBrief(e),
 	}
 	if !b.Updated.IsZero() {
 		fm["lastmod"] = b.Updated.Format("2006-01-02")
@@ -99,7 +101,8 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		"singular":   k.Singular,
 		"term_id":    t.ID,
 		"count":      len(t.Entries),
-		"outputs":    []string{"html", "rss"},
+		"outputs":    []string{"html", "rss", "jsonfeed"},
+		"exports":    export.ForTerm(t),
 	}
 	if len(t.Entries) > 0 {
 		fm["date"] = date(t.Entries[0])

@@ -68,7 +68,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}
 	s := &Site{Content: Files{}, Data: Files{}}
 	for _, e := range ix.Entries {
-		if err := s.add("briefs/"+e.Brief.Slug+".md", briefPage(e, ix, v), e.Brief.Body); err != nil {
+		if err := s.add("briefs/"+e.Brief.Slug+".md", briefPage(e, ix, v), DefangText(e.Brief.Body, e.Brief.IOCs)); err != nil {
 			return nil, err
 		}
 	}
@@ -94,6 +94,9 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		return nil, err
 	}
 	if err := s.add("_index.md", homePage(ix), ""); err != nil {
+		return nil, err
+	}
+	if err := s.add("search/_index.md", searchPage(ix), ""); err != nil {
 		return nil, err
 	}
 
