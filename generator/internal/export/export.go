@@ -8,8 +8,22 @@
 package export
 
 import (
+	"io"
+
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
+
+// Sink receives the files the exports write, by site path without a
+// leading slash. Everything an export hands it is compact by construction
+// (encoding/json output, HTML escaping off), so a sink writes it as it is:
+// minifying would only parse it again. A sink is safe for concurrent use,
+// and is done with the data it is given when Write returns (an export may
+// use its buffer again).
+type Sink interface {
+	Write(rel string, data []byte) error
+	// Stream writes the file fn produces, for one too big to hold whole.
+	Stream(rel string, fn func(w io.Writer) error) error
+}
 
 // File is one export of a page: what a link to it says and where it is.
 type File struct {

@@ -278,7 +278,7 @@ func TestBriefsJSON(t *testing.T) {
 	if err := json.Unmarshal(s.Files(t)["briefs.json"], &doc); err != nil {
 		t.Fatal(err)
 	}
-	if len(doc.Briefs) != 2 {
+	if len(doc.Briefs) != 3 {
 		t.Fatalf("%d briefs", len(doc.Briefs))
 	}
 	h := doc.Briefs[1]

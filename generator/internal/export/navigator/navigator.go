@@ -31,6 +31,13 @@ const (
 	Domain           = "enterprise-attack"
 )
 
+// LinksPerTechnique is how many briefs a technique links: the newest that
+// name it. A layer is for looking at in Navigator, where a technique's links
+// are a context menu; listing every brief made a sector's layer half a
+// megabyte on a library of 10,000 briefs, and the term's page (linked from
+// the layer) lists them all. The score and comment still count every brief.
+const LinksPerTechnique = 5
+
 // The gradient's end colours: a technique named in one brief of many is
 // pale, one named in all of them is strong.
 const (
@@ -131,7 +138,9 @@ func Build(t *index.Term, v *vocab.Vocab, baseURL string) (*Layer, error) {
 				byID[tt.ID] = s
 			}
 			s.n++
-			s.briefs = append(s.briefs, e)
+			if len(s.briefs) < LinksPerTechnique { // t.Entries is newest first
+				s.briefs = append(s.briefs, e)
+			}
 		}
 	}
 	ids := make([]string, 0, len(byID))
@@ -150,8 +159,8 @@ func Build(t *index.Term, v *vocab.Vocab, baseURL string) (*Layer, error) {
 		Name:     fmt.Sprintf("%s (%s)", t.Name, singular(t.Kind)),
 		Versions: Versions{Attack: major(v.AttackVersion), Navigator: NavigatorVersion, Layer: LayerVersion},
 		Domain:   Domain,
-		Description: fmt.Sprintf("ATT&CK techniques named in the %d brief%s about %s; a technique's score is the number of those briefs that name it.",
-			n, plural(n), t.Name),
+		Description: fmt.Sprintf("ATT&CK techniques named in the %d brief%s about %s; a technique's score is the number of those briefs that name it, and it links up to the %d newest of them.",
+			n, plural(n), t.Name, LinksPerTechnique),
 		Sorting:                       3, // descending by score
 		Layout:                        Layout{Layout: "side", ShowID: true, ShowName: true, AggregateFunction: "average", ExpandedSubtechniques: "annotated"},
 		Gradient:                      Gradient{Colors: []string{lowColor, highColor}, MinValue: 0, MaxValue: maxN},
@@ -239,8 +248,12 @@ func plural(n int) string {
 }
 
 // Write writes the layer of every term that has one (export.HasLayer)
-// through write.
+// through write, which must be done with the data it is given when it
+// returns (one buffer serves every layer).
 func Write(ix *index.Index, v *vocab.Vocab, baseURL string, write func(rel string, data []byte) error) error {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
 			if !export.HasLayer(t) {
@@ -250,11 +263,11 @@ func Write(ix *index.Index, v *vocab.Vocab, baseURL string, write func(rel strin
 			if err != nil {
 				return err
 			}
-			data, err := l.JSON()
-			if err != nil {
-				return err
+			buf.Reset()
+			if err := enc.Encode(l); err != nil {
+				return fmt.Errorf("navigator: %s: %w", t.URL, err)
 			}
-			if err := write(export.TermLayer(t), data); err != nil {
+			if err := write(export.TermLayer(t), bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
 				return err
 			}
 		}

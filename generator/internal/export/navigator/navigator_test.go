@@ -9,9 +9,13 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/navigator"
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -390,5 +394,50 @@ func TestCheckerRejects(t *testing.T) {
 		if p := checkObject("bad", bad, layer45); len(p) == 0 {
 			t.Errorf("accepted %v", bad)
 		}
+	}
+}
+
+// A technique links the newest LinksPerTechnique briefs naming it, and its
+// score and comment still count them all.
+func TestLinksAreCapped(t *testing.T) {
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tech := &index.Term{}
+	tech.Kind, tech.ID, tech.Name = "techniques", "T1566.001", "Spearphishing Attachment"
+	actor := &index.Term{Slug: "x", URL: "/actors/x/"}
+	actor.Kind, actor.Name = "actors", "X"
+	n := navigator.LinksPerTechnique + 3
+	for i := range n { // newest first, as the index orders them
+		slug := fmt.Sprintf("brief-%d", i)
+		actor.Entries = append(actor.Entries, &index.Entry{
+			Brief: &brief.Brief{Slug: slug, Title: "Brief " + strconv.Itoa(i), Date: time.Date(2024, 12, 31-i, 0, 0, 0, 0, time.UTC)},
+			URL:   "/briefs/" + slug + "/", Terms: map[string][]*index.Term{"techniques": {tech}},
+		})
+	}
+	l, err := navigator.Build(actor, v, "https://briefs.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := l.JSON()
+	if err != nil {
+		t.Fatal(err)
+	}
+	layer := checkLayer(t, "x", data, v)
+	te := layer["techniques"].([]any)[0].(map[string]any)
+	var got []string
+	for _, link := range te["links"].([]any) {
+		got = append(got, link.(map[string]any)["url"].(string))
+	}
+	var want []string
+	for i := range navigator.LinksPerTechnique {
+		want = append(want, fmt.Sprintf("https://briefs.test/briefs/brief-%d/", i))
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("links %v, want the newest %v", got, want)
+	}
+	if te["score"].(float64) != float64(n) || !strings.Contains(te["comment"].(string), fmt.Sprintf("named in %d of %d briefs", n, n)) {
+		t.Errorf("score %v, comment %q: want every brief counted", te["score"], te["comment"])
 	}
 }

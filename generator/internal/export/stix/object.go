@@ -1,6 +1,9 @@
 package stix
 
 import (
+	"crypto/sha1"
+	"encoding/hex"
+	"hash"
 	"strings"
 
 	"github.com/google/uuid"
@@ -16,7 +19,35 @@ var Namespace = uuid.MustParse("17895ba9-4497-495d-b9e2-f5af72a6c66d")
 // ID returns the deterministic STIX identifier of an object of type typ
 // whose canonical key is key: "typ--" and the UUIDv5 of "typ|key".
 func ID(typ, key string) string {
-	return typ + "--" + uuid.NewSHA1(Namespace, []byte(typ+"|"+key)).String()
+	var m idMaker
+	return m.id(typ, key)
+}
+
+// idMaker makes identifiers as ID does, of a key given in parts, reusing
+// its hash and buffer: a large library has some 150,000 relationships,
+// each identified by the concatenation of its type and its ends' IDs.
+type idMaker struct {
+	h   hash.Hash
+	buf []byte
+}
+
+func (m *idMaker) id(typ string, key ...string) string {
+	if m.h == nil {
+		m.h = sha1.New()
+	}
+	m.buf = append(append(m.buf[:0], typ...), '|')
+	for _, k := range key {
+		m.buf = append(m.buf, k...)
+	}
+	u := uuid.NewHash(m.h, Namespace, m.buf, 5) // uuid.NewSHA1, with m.h
+	m.buf = append(append(m.buf[:0], typ...), "--"...)
+	for i, r := range [][2]int{{0, 4}, {4, 6}, {6, 8}, {8, 10}, {10, 16}} { // as UUID.String
+		if i > 0 {
+			m.buf = append(m.buf, '-')
+		}
+		m.buf = hex.AppendEncode(m.buf, u[r[0]:r[1]])
+	}
+	return string(m.buf)
 }
 
 // Object is one STIX object. Every property a type uses is a field here,

@@ -34,6 +34,7 @@ func Pattern(iocType, value string) (string, error) {
 // quote writes a STIX pattern string literal: single quotes, with a quote
 // or a backslash inside escaped by a backslash.
 func quote(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `'`, `\'`)
-	return "'" + r.Replace(s) + "'"
+	return "'" + quoter.Replace(s) + "'"
 }
+
+var quoter = strings.NewReplacer(`\`, `\\`, `'`, `\'`)

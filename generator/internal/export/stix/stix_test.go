@@ -302,9 +302,16 @@ func checkType(errorf func(string, ...any), id, typ string, o object, c *checked
 		if !slices.Contains(relationships[rt][src], dst) {
 			errorf("%s: STIX defines no %s relationship from %s to %s", id, rt, src, dst)
 		}
+		// An attribution is a claim (who made it and how confident) or the
+		// publisher's link of an actor it names to the activity, which says
+		// it names no claimant; never half of a claim.
 		if rt == "attributed-to" {
-			if str(o, "created_by_ref") == "" || o["confidence"] == nil {
+			claim := str(o, "created_by_ref") != ""
+			if claim != (o["confidence"] != nil) {
 				errorf("%s: an attribution claim without its claimant or confidence", id)
+			}
+			if !claim && !strings.Contains(str(o, "description"), "without naming who attributes it") {
+				errorf("%s: an attribution without a claimant does not say so: %q", id, str(o, "description"))
 			}
 		}
 	case "marking-definition":
@@ -370,6 +377,9 @@ func checkAll(t *testing.T, s *exporttest.Site) map[string]*checked {
 		c := checkBundle(t, name, data, s.Result.Vocab)
 		out[name] = c
 		for id, raw := range c.raw {
+			if _, ok := seen[id]; !ok {
+				checkEncoding(t, raw)
+			}
 			if prev, ok := seen[id]; ok && !bytes.Equal(prev, raw) {
 				t.Errorf("%s differs between bundles:\n%s\n%s", id, prev, raw)
 			}
@@ -383,6 +393,30 @@ func checkAll(t *testing.T, s *exporttest.Site) map[string]*checked {
 		}
 	}
 	return out
+}
+
+// checkEncoding checks that an object is written exactly as encoding/json
+// writes the stix.Object it decodes to (relationships are written by hand,
+// for speed): no property the type lacks, none out of order, no other
+// spacing or escaping.
+func checkEncoding(t *testing.T, raw []byte) {
+	t.Helper()
+	var o stix.Object
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&o); err != nil {
+		t.Errorf("%s: %v", raw, err)
+		return
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&o); err != nil {
+		t.Fatal(err)
+	}
+	if want := bytes.TrimSuffix(buf.Bytes(), []byte("\n")); !bytes.Equal(raw, want) {
+		t.Errorf("an object is not encoded as encoding/json encodes it:\n%s\nwant\n%s", raw, want)
+	}
 }
 
 func find(c *checked, typ, name string) object {
@@ -399,8 +433,8 @@ func TestFixtureBundles(t *testing.T) {
 	all := checkAll(t, s)
 
 	// One bundle per brief, per actor, per campaign, and the site's.
-	want := []string{"stix/bundle.json", "briefs/harbor-lure/stix.json", "briefs/slate-heron/stix.json",
-		"actors/copper-wren/stix.json", "actors/slate-heron/stix.json", "campaigns/harbor-lure/stix.json"}
+	want := []string{"stix/bundle.json", "briefs/harbor-lure/stix.json", "briefs/slate-heron/stix.json", "briefs/basalt-moth/stix.json",
+		"actors/copper-wren/stix.json", "actors/slate-heron/stix.json", "actors/basalt-moth/stix.json", "campaigns/harbor-lure/stix.json"}
 	for _, w := range want {
 		if all[w] == nil {
 			t.Errorf("no bundle %s", w)
@@ -523,7 +557,7 @@ func TestFixtureBundles(t *testing.T) {
 	}
 
 	// Timestamps come from the briefs (and the TLP marking's own date).
-	dates := map[string]bool{"2024-03-04": true, "2024-06-10": true, "2024-06-20": true, "2022-10-01": true}
+	dates := map[string]bool{"2024-02-12": true, "2024-03-04": true, "2024-06-10": true, "2024-06-20": true, "2022-10-01": true}
 	for id, o := range site.objects {
 		for _, k := range []string{"created", "modified", "published", "valid_from"} {
 			if s := str(o, k); s != "" && !dates[s[:10]] {
@@ -538,6 +572,148 @@ func TestFixtureBundles(t *testing.T) {
 				t.Errorf("%s contains %q from the amber brief", name, secret)
 			}
 		}
+	}
+}
+
+// What a brief reports is asserted once, by its activity: its campaigns
+// (or the campaign standing for it) use and target its terms and are
+// attributed to its actors; only a brief naming actors with neither a
+// campaign nor a claim has them use and target directly. An actor's bundle
+// still shows what it uses, through its campaigns.
+func TestCampaignCentric(t *testing.T) {
+	s := exporttest.Fixture(t, "")
+	all := checkAll(t, s)
+	site := all["stix/bundle.json"]
+	wren, heron, moth := find(site, "intrusion-set", "Copper Wren"), find(site, "intrusion-set", "Slate Heron"), find(site, "intrusion-set", "Basalt Moth")
+	harbor, activity := find(site, "campaign", "Harbor Lure"), find(site, "campaign", "-Slate Heron and Copper Wren overlap")
+	phishing, rdp, exploit := find(site, "attack-pattern", "Phishing: Spearphishing Attachment"),
+		find(site, "attack-pattern", "Remote Services: Remote Desktop Protocol"), find(site, "attack-pattern", "Exploit Public-Facing Application")
+	water := find(site, "identity", "Water and Wastewater")
+	for _, o := range []object{wren, heron, moth, harbor, activity, phishing, rdp, exploit, water} {
+		if o == nil {
+			t.Fatal("the fixture's objects are missing")
+		}
+	}
+
+	// In every brief with a campaign, no actor uses, targets or is
+	// indicated: the campaign does, and each assertion is made once.
+	for name, c := range all {
+		if !strings.HasPrefix(name, "briefs/") {
+			continue
+		}
+		hasCampaign := false
+		for _, o := range c.objects {
+			hasCampaign = hasCampaign || str(o, "type") == "campaign"
+		}
+		for id, o := range c.objects {
+			rt := str(o, "relationship_type")
+			if !hasCampaign || (rt != "uses" && rt != "targets" && rt != "indicates") {
+				continue
+			}
+			for _, end := range []string{str(o, "source_ref"), str(o, "target_ref")} {
+				if strings.HasPrefix(end, "intrusion-set--") {
+					t.Errorf("%s: %s %s involves the actor %s, not the campaign", name, id, rt, end)
+				}
+			}
+		}
+	}
+	for _, c := range []struct {
+		typ      string
+		src, dst object
+		want     bool
+	}{
+		{"uses", harbor, phishing, true},
+		{"uses", activity, rdp, true},
+		{"targets", activity, water, true},
+		{"uses", wren, phishing, false},
+		{"uses", wren, rdp, false},
+		{"uses", heron, rdp, false},
+		// Basalt Moth's brief names neither a campaign nor a claim.
+		{"uses", moth, exploit, true},
+		{"targets", moth, water, true},
+	} {
+		if got := relationship(site, c.typ, c.src, c.dst) != nil; got != c.want {
+			t.Errorf("%s %s %s: %v, want %v", str(c.src, "name"), c.typ, str(c.dst, "name"), got, c.want)
+		}
+	}
+
+	// An actor's origin is its profile's statement: the actor's bundle
+	// holds it, the briefs' bundles do not.
+	origin := relationship(site, "originates-from", wren, find(site, "location", "Iran"))
+	if origin == nil || all["actors/copper-wren/stix.json"].objects[str(origin, "id")] == nil {
+		t.Error("the Copper Wren bundle lacks its origin")
+	}
+	for name, c := range all {
+		if strings.HasPrefix(name, "briefs/") && c.objects[str(origin, "id")] != nil {
+			t.Errorf("%s holds the actor's origin", name)
+		}
+	}
+
+	// Copper Wren, named in the second brief without a claimant, is linked
+	// to its activity by an attribution that carries no claimant, beside
+	// Vendor B's claim about Slate Heron.
+	plain := relationship(site, "attributed-to", activity, wren)
+	if plain == nil || plain["created_by_ref"] != nil || plain["confidence"] != nil {
+		t.Errorf("Copper Wren's attribution without a claimant: %v", plain)
+	}
+	if c := relationship(site, "attributed-to", activity, heron); c == nil || c["created_by_ref"] == nil {
+		t.Errorf("Slate Heron's claim: %v", c)
+	}
+	// The indicators point at the activity, and at the actor only where
+	// the actor is the activity.
+	for value, want := range map[string]object{"harbor-lure.example": harbor, "heron-mail.example": activity, "203.0.113.9": moth} {
+		var ind object
+		for _, o := range site.objects {
+			if str(o, "type") == "indicator" && str(o, "name") == value {
+				ind = o
+			}
+		}
+		if relationship(site, "indicates", ind, want) == nil {
+			t.Errorf("the indicator %s does not indicate %s", value, str(want, "name"))
+		}
+		for _, a := range []object{wren, heron} {
+			if relationship(site, "indicates", ind, a) != nil {
+				t.Errorf("the indicator %s indicates the actor %s beside its campaign", value, str(a, "name"))
+			}
+		}
+	}
+
+	// The actor's bundle goes two hops: its campaigns and what they use and
+	// target, each once (by the newest campaign); not the other actors they
+	// are attributed to, nor their indicators (which the campaigns' bundles
+	// hold).
+	actor := all["actors/copper-wren/stix.json"]
+	for _, o := range []object{harbor, activity, plain, relationship(site, "uses", activity, phishing),
+		relationship(site, "uses", activity, rdp), relationship(site, "targets", activity, water),
+		relationship(site, "uses", harbor, find(site, "malware", "ReefLoader"))} {
+		if o == nil || actor.objects[str(o, "id")] == nil {
+			t.Errorf("the Copper Wren bundle lacks %v", o)
+		}
+	}
+	if all["actors/basalt-moth/stix.json"].objects[str(find(site, "indicator", "203.0.113.9"), "id")] == nil {
+		t.Error("the bundle of an actor named without a campaign lacks the indicator of it")
+	}
+	// Everything its campaigns use or target, in the site's bundle, is used
+	// or targeted exactly once in the actor's.
+	want, got := map[string]int{}, map[string]int{}
+	for _, o := range site.objects {
+		if rt := str(o, "relationship_type"); (rt == "uses" || rt == "targets") && (str(o, "source_ref") == str(harbor, "id") || str(o, "source_ref") == str(activity, "id")) {
+			want[rt+" "+str(o, "target_ref")] = 1
+		}
+	}
+	for _, o := range actor.objects {
+		if rt := str(o, "relationship_type"); rt == "uses" || rt == "targets" {
+			got[rt+" "+str(o, "target_ref")]++
+		}
+	}
+	if len(want) < 10 || fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the Copper Wren bundle uses and targets\n%v\nwant each of\n%v", got, want)
+	}
+	if actor.objects[str(heron, "id")] != nil {
+		t.Error("the Copper Wren bundle holds Slate Heron, attributed the same activity")
+	}
+	if h := all["actors/slate-heron/stix.json"]; h.objects[str(harbor, "id")] != nil || h.objects[str(relationship(site, "uses", activity, rdp), "id")] == nil {
+		t.Error("the Slate Heron bundle holds another actor's campaign, or lacks what its own activity uses")
 	}
 }
 
@@ -579,6 +755,29 @@ func TestInternalEditionMarkings(t *testing.T) {
 	}
 	if site.objects[public] == nil || site.objects[amber] == nil {
 		t.Error("the site bundle lacks a marking definition in use")
+	}
+
+	// Glass Finch is named only in the amber brief, which also names the
+	// public Harbor Lure campaign: its bundle holds what the campaigns do in
+	// that brief, once per technique and sector, and not what Harbor Lure
+	// does in the public brief, which does not name Glass Finch.
+	finch := all["actors/glass-finch/stix.json"]
+	harbor := find(site, "campaign", "Harbor Lure")
+	if finch.objects[str(harbor, "id")] == nil || finch.objects[str(find(site, "campaign", "Quiet Tide"), "id")] == nil {
+		t.Fatal("the Glass Finch bundle lacks its campaigns")
+	}
+	got := map[string]int{}
+	for _, o := range finch.objects {
+		if rt := str(o, "relationship_type"); rt == "uses" || rt == "targets" {
+			got[str(site.objects[str(o, "target_ref")], "name")]++
+		}
+	}
+	want := map[string]int{"Data Encrypted for Impact": 1, "Phishing: Spearphishing Attachment": 1, "Water and Wastewater": 1}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("the Glass Finch bundle uses and targets %v, want %v", got, want)
+	}
+	if relationship(site, "uses", harbor, find(site, "attack-pattern", "Command and Scripting Interpreter: PowerShell")) == nil {
+		t.Error("Harbor Lure does not use PowerShell in the site bundle")
 	}
 }
 

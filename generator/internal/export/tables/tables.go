@@ -17,6 +17,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -90,20 +91,34 @@ type TermRef struct {
 	Count int    `json:"count,omitempty"`
 }
 
-// BriefRef is a brief as the JSON exports name it.
+// BriefRef is a brief as a term's index.json names it: enough to list it
+// and follow it. The full record (summary, terms, claims, IOCs) is the
+// brief's entry in /briefs.json; repeating it in the index.json of every
+// term the brief names made those files ten times the size of briefs.json
+// (a country named in 2,800 of 10,000 briefs had 1.3 MB).
 type BriefRef struct {
-	Slug    string `json:"slug"`
-	Title   string `json:"title"`
-	Date    string `json:"date"`
-	Summary string `json:"summary"`
-	URL     string `json:"url"`
+	Slug  string `json:"slug"`
+	Title string `json:"title"`
+	Date  string `json:"date"`
+	URL   string `json:"url"`
 }
 
-// Related is the terms of one kind named with a term, most often first.
+// Related is the terms of one kind named with a term, most often first:
+// at most RelatedLimit of them, and how many more there are.
 type Related struct {
 	Kind  string    `json:"kind"`
 	Terms []TermRef `json:"terms"`
+	More  int       `json:"more,omitempty"`
 }
+
+// RelatedLimit is how many co-occurring terms of each kind a term's
+// index.json lists, most often named together first; More counts the rest,
+// as the term's page does with its shorter lists. The rest are a long tail
+// of terms named together once or twice: listed in full they were two
+// thirds of every index.json on a library of 10,000 briefs (a country
+// co-occurs with nearly every term there is), and briefs.json, which gives
+// every brief's terms, holds them all.
+const RelatedLimit = 50
 
 // Claim is an attribution claim about an actor.
 type Claim struct {
@@ -119,7 +134,8 @@ type Synonym struct {
 	By   string `json:"by,omitempty"`
 }
 
-// TermDoc is the content of a term's index.json.
+// TermDoc is the content of a term's index.json. Its briefs come last
+// (see termJSON).
 type TermDoc struct {
 	Kind       string        `json:"kind"`
 	Slug       string        `json:"slug"`
@@ -135,18 +151,72 @@ type TermDoc struct {
 	Tactics    []string      `json:"tactics,omitempty"`
 	STIXSector string        `json:"stix_sector,omitempty"`
 	Count      int           `json:"count"`
-	Briefs     []BriefRef    `json:"briefs"`
 	Claims     []Claim       `json:"claims,omitempty"`
 	Related    []Related     `json:"related"`
 	Exports    []export.File `json:"exports"`
+	Briefs     []BriefRef    `json:"briefs,omitempty"` // written by termJSON, never empty
 }
 
 // TermJSON returns a term's index.json.
 func TermJSON(ix *index.Index, t *index.Term, baseURL string) ([]byte, error) {
-	base := strings.TrimRight(baseURL, "/")
+	w := newTermWriter(ix, baseURL)
+	return w.termJSON(nil, t)
+}
+
+// termWriter writes terms' index.json, each brief's reference encoded once
+// however many terms list it (a library of 10,000 briefs has some 190,000
+// references in its terms' files, and encoding each again was most of this
+// export's time), and each term's URL made once however many terms name it
+// as related.
+type termWriter struct {
+	ix   *index.Index
+	base string
+	refs map[*index.Entry][]byte
+	urls map[*index.Term]string
+	buf  bytes.Buffer
+	enc  *json.Encoder
+	// scratch holds the references of the term being written.
+	scratch [][]byte
+}
+
+func newTermWriter(ix *index.Index, baseURL string) *termWriter {
+	w := &termWriter{ix: ix, base: strings.TrimRight(baseURL, "/"), refs: map[*index.Entry][]byte{}, urls: map[*index.Term]string{}}
+	w.enc = json.NewEncoder(&w.buf)
+	w.enc.SetEscapeHTML(false) // JSON files, not HTML
+	return w
+}
+
+// ref returns a brief's reference, encoded.
+func (w *termWriter) ref(e *index.Entry) ([]byte, error) {
+	if r, ok := w.refs[e]; ok {
+		return r, nil
+	}
+	w.buf.Reset()
+	if err := w.enc.Encode(BriefRef{Slug: e.Brief.Slug, Title: e.Brief.Title, Date: e.Brief.Date.Format("2006-01-02"), URL: w.base + e.URL}); err != nil {
+		return nil, fmt.Errorf("tables: %s: %w", e.URL, err)
+	}
+	r := bytes.Clone(bytes.TrimSuffix(w.buf.Bytes(), []byte("\n")))
+	w.refs[e] = r
+	return r, nil
+}
+
+// url returns a term's absolute URL.
+func (w *termWriter) url(t *index.Term) string {
+	u, ok := w.urls[t]
+	if !ok {
+		u = w.base + t.URL
+		w.urls[t] = u
+	}
+	return u
+}
+
+// termJSON appends a term's index.json to dst: the document without its
+// briefs, then them, encoded already, as its last property.
+func (w *termWriter) termJSON(dst []byte, t *index.Term) ([]byte, error) {
+	base := w.base
 	d := TermDoc{Kind: t.Kind, Slug: t.Slug, Name: t.Name, ID: t.ID, URL: base + t.URL, Count: len(t.Entries),
 		Tactics: t.Tactics, STIXSector: t.STIX, FirstSeen: t.FirstSeen, LastSeen: t.LastSeen,
-		Briefs: []BriefRef{}, Related: []Related{}}
+		Related: []Related{}}
 	if p := t.Profile; p != nil {
 		d.Summary, d.Origin, d.Motivation = p.Summary, p.Origin, p.Motivation
 		d.FirstSeen = cmp.Or(p.FirstSeen, d.FirstSeen)
@@ -154,21 +224,17 @@ func TermJSON(ix *index.Index, t *index.Term, baseURL string) ([]byte, error) {
 			d.Synonyms = append(d.Synonyms, Synonym{Name: s.Name, By: s.By})
 		}
 	}
-	for _, e := range t.Entries {
-		d.Briefs = append(d.Briefs, BriefRef{Slug: e.Brief.Slug, Title: e.Brief.Title, Date: e.Brief.Date.Format("2006-01-02"),
-			Summary: e.Brief.Summary, URL: base + e.URL})
-	}
 	for _, c := range t.Claims {
 		d.Claims = append(d.Claims, Claim{By: c.By, Confidence: string(c.Confidence), Score: c.Confidence.Score(), Brief: base + c.Entry.URL})
 	}
-	for _, k := range ix.Kinds {
+	for _, k := range w.ix.Kinds {
 		cs := t.Cooc[k.Name]
 		if len(cs) == 0 {
 			continue
 		}
-		r := Related{Kind: k.Name}
-		for _, c := range cs {
-			r.Terms = append(r.Terms, TermRef{Name: c.Term.Name, ID: c.Term.ID, URL: base + c.Term.URL, Count: c.N})
+		r := Related{Kind: k.Name, More: max(0, len(cs)-RelatedLimit)}
+		for _, c := range cs[:min(len(cs), RelatedLimit)] {
+			r.Terms = append(r.Terms, TermRef{Name: c.Term.Name, ID: c.Term.ID, URL: w.url(c.Term), Count: c.N})
 		}
 		d.Related = append(d.Related, r)
 	}
@@ -180,16 +246,36 @@ func TermJSON(ix *index.Index, t *index.Term, baseURL string) ([]byte, error) {
 		f.Path = base + "/" + f.Path
 		d.Exports = append(d.Exports, f)
 	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(d); err != nil {
+	refs := w.scratch[:0]
+	n := 0
+	for _, e := range t.Entries {
+		r, err := w.ref(e)
+		if err != nil {
+			return nil, err
+		}
+		refs = append(refs, r)
+		n += len(r) + 1
+	}
+	w.scratch = refs
+	w.buf.Reset()
+	if err := w.enc.Encode(d); err != nil {
 		return nil, fmt.Errorf("tables: %s: %w", export.TermJSON(t), err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	head := bytes.TrimSuffix(w.buf.Bytes(), []byte("}\n")) // reopen the object
+	out := slices.Grow(dst, len(head)+len(`,"briefs":[]}`)+n)
+	out = append(append(out, head...), `,"briefs":[`...)
+	for i, r := range refs {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, r...)
+	}
+	return append(out, "]}"...), nil
 }
 
-// Write writes briefs.csv and every term's index.json through write.
+// Write writes briefs.csv and every term's index.json through write, which
+// must be done with the data it is given when it returns (the buffer is
+// used again).
 func Write(ix *index.Index, baseURL string, write func(rel string, data []byte) error) error {
 	data, err := BriefsCSV(ix, baseURL)
 	if err != nil {
@@ -198,9 +284,11 @@ func Write(ix *index.Index, baseURL string, write func(rel string, data []byte) 
 	if err := write(export.BriefsCSV, data); err != nil {
 		return err
 	}
+	w := newTermWriter(ix, baseURL)
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
-			if data, err = TermJSON(ix, t, baseURL); err != nil {
+			// write is done with data when it returns: one buffer serves.
+			if data, err = w.termJSON(data[:0], t); err != nil {
 				return err
 			}
 			if err := write(export.TermJSON(t), data); err != nil {

@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"testing"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/tables"
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 func TestNeutralize(t *testing.T) {
@@ -29,14 +32,14 @@ func TestBriefsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 3 || !slices.Equal(rows[0], tables.CSVHeader) {
+	if len(rows) != 4 || !slices.Equal(rows[0], tables.CSVHeader) {
 		t.Fatalf("briefs.csv has %d rows, header %v", len(rows), rows[0])
 	}
 	col := map[string]int{}
 	for i, h := range rows[0] {
 		col[h] = i
 	}
-	heron, harbor := rows[1], rows[2] // newest first
+	heron, harbor, moth := rows[1], rows[2], rows[3] // newest first
 	for _, c := range []struct {
 		row         []string
 		field, want string
@@ -54,6 +57,8 @@ func TestBriefsCSV(t *testing.T) {
 		{harbor, "vulnerabilities", "CVE-2023-23397"},
 		{harbor, "sources", "Example CERT"},
 		{harbor, "iocs", "9"},
+		{moth, "attribution", ""},
+		{moth, "actors", "Basalt Moth"},
 	} {
 		if got := c.row[col[c.field]]; got != c.want {
 			t.Errorf("%s: %s = %q, want %q", c.row[0], c.field, got, c.want)
@@ -89,6 +94,27 @@ func TestTermJSON(t *testing.T) {
 			}
 		}
 	}
+	// A term's index.json names its briefs compactly; the full records are
+	// in briefs.json.
+	var raw struct {
+		Briefs []map[string]any `json:"briefs"`
+	}
+	if err := json.Unmarshal(files["sectors/water-and-wastewater/index.json"], &raw); err != nil {
+		t.Fatal(err)
+	}
+	if len(raw.Briefs) != 3 {
+		t.Fatalf("the Water sector lists %d briefs, want 3", len(raw.Briefs))
+	}
+	for _, b := range raw.Briefs {
+		var keys []string
+		for k := range b {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		if !slices.Equal(keys, []string{"date", "slug", "title", "url"}) {
+			t.Errorf("a brief reference holds %v, want date, slug, title, url", keys)
+		}
+	}
 	var wren tables.TermDoc
 	if err := json.Unmarshal(files["actors/copper-wren/index.json"], &wren); err != nil {
 		t.Fatal(err)
@@ -110,5 +136,39 @@ func TestTermJSON(t *testing.T) {
 	}
 	if related["techniques"] != 4 || related["actors"] != 1 {
 		t.Errorf("Copper Wren's related terms: %v", related)
+	}
+}
+
+// A term lists the RelatedLimit terms of each kind named most often with
+// it and counts the rest.
+func TestRelatedIsCapped(t *testing.T) {
+	ix := &index.Index{Kinds: taxonomy.Kinds()}
+	term := &index.Term{Slug: "energy", URL: "/sectors/energy/", Cooc: map[string][]index.Count{}}
+	term.Kind, term.Name = "sectors", "Energy"
+	n := tables.RelatedLimit + 7
+	for i := range n {
+		c := &index.Term{Slug: fmt.Sprintf("actor-%02d", i), URL: fmt.Sprintf("/actors/actor-%02d/", i)}
+		c.Kind, c.Name = "actors", fmt.Sprintf("Actor %02d", i)
+		term.Cooc["actors"] = append(term.Cooc["actors"], index.Count{Term: c, N: n - i})
+	}
+	term.Cooc["countries"] = term.Cooc["actors"][:3]
+	data, err := tables.TermJSON(ix, term, "https://briefs.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d tables.TermDoc
+	if err := json.Unmarshal(data, &d); err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Related) != 2 {
+		t.Fatalf("related: %+v", d.Related)
+	}
+	actors, countries := d.Related[0], d.Related[1]
+	if actors.Kind != "actors" || len(actors.Terms) != tables.RelatedLimit || actors.More != 7 ||
+		actors.Terms[0].Name != "Actor 00" || actors.Terms[0].Count != n || actors.Terms[tables.RelatedLimit-1].Name != fmt.Sprintf("Actor %02d", tables.RelatedLimit-1) {
+		t.Errorf("actors: %d terms, %d more, first %+v", len(actors.Terms), actors.More, actors.Terms[0])
+	}
+	if len(countries.Terms) != 3 || countries.More != 0 || bytes.Contains(data, []byte(`"more":0`)) {
+		t.Errorf("a short list: %+v", countries)
 	}
 }
