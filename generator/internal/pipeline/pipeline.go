@@ -12,6 +12,7 @@
 package pipeline
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -21,6 +22,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/pelletier/go-toml/v2"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
@@ -47,6 +50,8 @@ type Options struct {
 	Log         io.Writer // Hugo's warnings; nil discards them
 	// Preview marks a build for the local preview server (live reload).
 	Preview bool
+	// TemplateMetrics, when set, receives Hugo's per-template timings.
+	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
 	FS fs.FS
 }
@@ -222,12 +227,8 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	var staged *stage.Site
 	if err := tm.run("stage", func() error {
-		edition := ""
-		if o.MaxTLP != brief.TLPClear {
-			edition = "Internal edition: includes briefs up to TLP:" + strings.ToUpper(string(o.MaxTLP))
-		}
 		var err error
-		staged, err = stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview})
+		staged, err = stageSite(c, o)
 		return err
 	}); err != nil {
 		return res, err
@@ -247,19 +248,12 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 	}()
 
-	baseURL := o.BaseURL
+	var st render.Stats
 	if err := tm.run("render", func() error {
 		done := make(chan error, 1)
 		go func() {
-			st, err := render.Render(render.Options{
-				ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
-				PublishDir: tmp, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true, Log: o.Log,
-			})
-			res.Pages = st.Pages
-			if st.BaseURL != "" {
-				baseURL = st.BaseURL
-			}
-			res.BaseURL = baseURL
+			var err error
+			st, err = render.Render(renderOptions(o, staged, tmp))
 			done <- err
 		}()
 		select {
@@ -271,9 +265,11 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}); err != nil {
 		return res, err
 	}
+	res.Pages, res.BaseURL = st.Pages, cmp.Or(st.BaseURL, o.BaseURL)
+	baseURL := res.BaseURL
 
 	if err := tm.run("post-process", func() error {
-		return postprocess.Run(tmp, c.Index, c.Vocab, baseURL)
+		return postprocess.Run(tmp, c.Index, c.Vocab, baseURL, st.Title, st.Language)
 	}); err != nil {
 		return res, err
 	}
@@ -313,6 +309,52 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 	published = true
 	return res, nil
+}
+
+// stageSite stages the checked project for rendering.
+func stageSite(c *Checked, o Options) (*stage.Site, error) {
+	edition := ""
+	if o.MaxTLP != brief.TLPClear {
+		edition = "Internal edition: includes briefs up to TLP:" + strings.ToUpper(string(o.MaxTLP))
+	}
+	gp, err := generatorParams(o.ProjectDir)
+	if err != nil {
+		return nil, err
+	}
+	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit})
+}
+
+// genParams is the [params.generator] section of config.toml: settings the
+// generator reads itself (Hugo ignores them).
+type genParams struct {
+	CoocLimit int `toml:"coocLimit"`
+}
+
+func generatorParams(projectDir string) (genParams, error) {
+	var cfg struct {
+		Params struct {
+			Generator genParams `toml:"generator"`
+		} `toml:"params"`
+	}
+	data, err := os.ReadFile(filepath.Join(projectDir, "config.toml"))
+	if err != nil {
+		return genParams{}, fmt.Errorf("config.toml: %w", err)
+	}
+	if err := toml.Unmarshal(data, &cfg); err != nil {
+		return genParams{}, fmt.Errorf("config.toml: %w", err)
+	}
+	if cfg.Params.Generator.CoocLimit < 0 {
+		return genParams{}, fmt.Errorf("config.toml: params.generator.coocLimit must not be negative")
+	}
+	return cfg.Params.Generator, nil
+}
+
+func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
+	return render.Options{
+		ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
+		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true,
+		Log: o.Log, TemplateMetrics: o.TemplateMetrics,
+	}
 }
 
 // forbidden lists strings that identify an excluded brief and appear in no

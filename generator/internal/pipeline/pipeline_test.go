@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -27,39 +26,12 @@ func build(t *testing.T, dir string) *pipeline.Result {
 	return res
 }
 
-// links returns the href of every <a> in an HTML file, as site paths.
+// links returns where the <a> links of a built page point, as site paths.
 func links(t *testing.T, file string) []string {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "a" {
-			for _, a := range n.Attr {
-				if a.Key == "href" {
-					u, err := url.Parse(a.Val)
-					if err == nil && (u.Host == "" || u.Host == "briefs.test") {
-						out = append(out, u.Path)
-					} else {
-						out = append(out, a.Val)
-					}
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(doc)
-	return out
+	p := filepath.ToSlash(file)
+	i := strings.LastIndex(p, "/public/")
+	return sitetest.PageLinks(t, file[:i+len("/public")], "/"+strings.TrimSuffix(p[i+len("/public/"):], "index.html"), "briefs.test")
 }
 
 func page(dir, sitePath string) string {

@@ -2,15 +2,20 @@
 // opposed to pages Hugo renders) into a built site, minified.
 //
 // It accepts the relationship index and the directory Hugo wrote. Every file
-// goes through one tdewolff/minify instance configured for the site's media
-// types, so what the generator writes is minified the same way Hugo's
-// minifier (the same library) treats rendered pages.
+// is minified: Writer.Write runs it through one tdewolff/minify instance
+// configured for the site's media types, so what the generator writes is
+// minified the same way Hugo's minifier (the same library) treats rendered
+// pages; Writer.WriteCompact writes as they are the exports that are
+// minimal by construction (compact encoding/json output), which the
+// minifier would leave unchanged (TestCompactOutputIsMinimal). The jobs
+// run concurrently.
 package postprocess
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -22,11 +27,13 @@ import (
 	mjson "github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
+	"golang.org/x/sync/errgroup"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/navigator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/tables"
+	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -75,10 +82,12 @@ type Writer struct {
 // Site is what a post-process job gets: the index of what is published and
 // the facts of this build.
 type Site struct {
-	Index   *index.Index
-	Vocab   *vocab.Vocab
-	BaseURL string // absolute, with a trailing slash
-	Out     *Writer
+	Index    *index.Index
+	Vocab    *vocab.Vocab
+	BaseURL  string // absolute, with a trailing slash
+	Title    string // the site's title (config.toml)
+	Language string // the site's locale, e.g. "en"
+	Out      *Writer
 }
 
 // Job writes one kind of file into the built site.
@@ -87,15 +96,33 @@ type Job struct {
 	Run  func(s *Site) error
 }
 
-// Jobs returns the post-process jobs, in the order they run.
+// Jobs returns the post-process jobs. Run runs them concurrently: each
+// writes files of its own.
 func Jobs() []Job {
 	return []Job{
 		{Name: "briefs.json", Run: func(s *Site) error {
-			data, err := BriefsJSON(s.Index, s.BaseURL)
-			if err != nil {
-				return err
+			return s.Out.StreamCompact("briefs.json", func(w io.Writer) error { return WriteBriefsJSON(w, s.Index, s.BaseURL) })
+		}},
+		{Name: "feeds", Run: func(s *Site) error {
+			fs := feeds.Site{Title: s.Title, BaseURL: s.BaseURL, Language: s.Language}
+			for _, k := range s.Index.Kinds {
+				for _, t := range s.Index.Terms[k.Name] {
+					data, err := feeds.RSS(fs, t, k.Singular)
+					if err != nil {
+						return err
+					}
+					if err := s.Out.Write(feeds.RSSPath(t), data); err != nil {
+						return err
+					}
+					if data, err = feeds.JSON(fs, t, k.Singular); err != nil {
+						return err
+					}
+					if err := s.Out.WriteCompact(feeds.JSONPath(t), data); err != nil {
+						return err
+					}
+				}
 			}
-			return s.Out.Write("briefs.json", data)
+			return nil
 		}},
 		{Name: search.Path, Run: func(s *Site) error {
 			data, err := search.Script(s.Index)
@@ -104,21 +131,29 @@ func Jobs() []Job {
 			}
 			return s.Out.Write(search.Path, data)
 		}},
-		{Name: "stix", Run: func(s *Site) error { return stix.Write(s.Index, s.Vocab, s.BaseURL, s.Out.Write) }},
-		{Name: "navigator", Run: func(s *Site) error { return navigator.Write(s.Index, s.Vocab, s.BaseURL, s.Out.Write) }},
-		{Name: "tables", Run: func(s *Site) error { return tables.Write(s.Index, s.BaseURL, s.Out.Write) }},
+		// The exports are compact encoding/json output: written as they are.
+		{Name: "stix", Run: func(s *Site) error { return stix.Write(s.Index, s.Vocab, s.BaseURL, s.Out.Compact()) }},
+		{Name: "navigator", Run: func(s *Site) error { return navigator.Write(s.Index, s.Vocab, s.BaseURL, s.Out.WriteCompact) }},
+		{Name: "tables", Run: func(s *Site) error { return tables.Write(s.Index, s.BaseURL, s.Out.WriteCompact) }},
 	}
 }
 
-// Run runs every job over the site written in dir.
-func Run(dir string, ix *index.Index, v *vocab.Vocab, baseURL string) error {
-	s := &Site{Index: ix, Vocab: v, BaseURL: baseURL, Out: NewWriter(dir)}
+// Run runs every job over the site written in dir, all at once: the jobs
+// are few (the list above bounds the goroutines) and independent, and on a
+// machine of two cores the short ones then fill the gaps of the long ones.
+// The first error is returned, wrapped with its job's name.
+func Run(dir string, ix *index.Index, v *vocab.Vocab, baseURL, title, language string) error {
+	s := &Site{Index: ix, Vocab: v, BaseURL: baseURL, Title: title, Language: language, Out: NewWriter(dir)}
+	var eg errgroup.Group
 	for _, j := range Jobs() {
-		if err := j.Run(s); err != nil {
-			return fmt.Errorf("%s: %w", j.Name, err)
-		}
+		eg.Go(func() error {
+			if err := j.Run(s); err != nil {
+				return fmt.Errorf("%s: %w", j.Name, err)
+			}
+			return nil
+		})
 	}
-	return nil
+	return eg.Wait()
 }
 
 // NewWriter returns a Writer for dir.
@@ -143,9 +178,10 @@ func (w *Writer) Write(rel string, data []byte) error {
 	return nil
 }
 
-// BriefsJSON is the machine-readable list of every published brief with its
-// resolved terms, written to /briefs.json.
-func BriefsJSON(ix *index.Index, baseURL string) ([]byte, error) {
+// WriteBriefsJSON writes /briefs.json, the machine-readable list of every
+// published brief with its resolved terms: compact JSON, one brief encoded
+// at a time, so the file is never whole in memory.
+func WriteBriefsJSON(w io.Writer, ix *index.Index, baseURL string) error {
 	type term struct {
 		Name string `json:"name"`
 		ID   string `json:"id,omitempty"`
@@ -190,10 +226,11 @@ func BriefsJSON(ix *index.Index, baseURL string) ([]byte, error) {
 		IOCs    []ioc             `json:"iocs,omitempty"`
 	}
 	base := trimSlash(baseURL)
-	out := struct {
-		Briefs []item `json:"briefs"`
-	}{Briefs: []item{}}
-	for _, e := range ix.Entries {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // a JSON file, not HTML: & < > as they are
+	buf.WriteString(`{"briefs":[`)
+	for i, e := range ix.Entries {
 		it := item{Slug: e.Brief.Slug, Title: e.Brief.Title, Date: e.Brief.Date.Format("2006-01-02"),
 			Summary: e.Brief.Summary, TLP: string(e.Brief.TLP), URL: base + e.URL, Terms: map[string][]term{}}
 		for _, k := range ix.Kinds {
@@ -217,13 +254,23 @@ func BriefsJSON(ix *index.Index, baseURL string) ([]byte, error) {
 		for _, x := range e.Brief.IOCs {
 			it.IOCs = append(it.IOCs, ioc{Type: x.Type, Value: x.Value, Note: x.Note})
 		}
-		out.Briefs = append(out.Briefs, it)
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := enc.Encode(it); err != nil {
+			return fmt.Errorf("postprocess: briefs.json: %w", err)
+		}
+		buf.Truncate(buf.Len() - 1) // Encode's newline
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return fmt.Errorf("postprocess: briefs.json: %w", err)
+		}
+		buf.Reset()
 	}
-	data, err := json.Marshal(out)
-	if err != nil {
-		return nil, fmt.Errorf("postprocess: briefs.json: %w", err)
+	buf.WriteString("]}")
+	if _, err := w.Write(buf.Bytes()); err != nil {
+		return fmt.Errorf("postprocess: briefs.json: %w", err)
 	}
-	return data, nil
+	return nil
 }
 
 func trimSlash(s string) string {

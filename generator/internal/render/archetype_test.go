@@ -26,10 +26,11 @@ func TestHugoNewContentUsesTheBriefArchetype(t *testing.T) {
 	sitetest.WriteArchive(t, dir, "-- "+scaffold.ArchetypeFile+" --\n"+string(data))
 
 	before := time.Now()
-	sites, err := newSites(Options{ProjectDir: dir, PublishDir: filepath.Join(t.TempDir(), "public")})
+	st, err := newSite(Options{ProjectDir: dir, PublishDir: filepath.Join(t.TempDir(), "public")}, false)
 	if err != nil {
 		t.Fatal(err)
 	}
+	sites := st.sites
 	const target = "briefs/2025/volt-typhoon-returns.md"
 	if err := create.NewContent(sites, "", target, false); err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/bep/logg"
 	"github.com/bep/overlayfs"
+	"github.com/fsnotify/fsnotify"
 	"github.com/gohugoio/hugo/commands"
 	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
@@ -39,69 +40,101 @@ const stagedDir = ".threatbriefs-staged"
 // Options configures one render.
 type Options struct {
 	ProjectDir  string            // absolute path of the project root
-	Content     map[string][]byte // staged content, paths relative to content/
-	Data        map[string][]byte // staged data files, paths relative to data/
+	Content     map[string][]byte // staged content, paths relative to content/; consumed (emptied) by Render
+	Data        map[string][]byte // staged data files, paths relative to data/; consumed too
 	PublishDir  string            // absolute path Hugo writes to; created if missing
 	BaseURL     string            // overrides config.toml when set
 	Environment string            // "production" or "development"
 	Minify      bool
 	Log         io.Writer // Hugo's warnings; nil discards them
+	// TemplateMetrics, when set, receives Hugo's per-template timings
+	// after the build (hugo --templateMetrics --templateMetricsHints).
+	TemplateMetrics io.Writer
 }
 
 // Stats says what Hugo produced.
 type Stats struct {
-	Pages   int    // pages Hugo rendered (all kinds)
-	BaseURL string // the base URL the site was built for
+	Pages    int    // pages Hugo rendered (all kinds)
+	BaseURL  string // the base URL the site was built for
+	Title    string // the site's title
+	Language string // the site's locale
 }
 
 // Render builds the site once.
 func Render(o Options) (Stats, error) {
-	sites, err := newSites(o)
+	st, err := newSite(o, false)
 	if err != nil {
 		return Stats{}, err
 	}
-	if err := sites.Build(hugolib.BuildCfg{}); err != nil {
+	return st.build()
+}
+
+// site is a Hugo site over its in-memory layer.
+type site struct {
+	o                   Options
+	sites               *hugolib.HugoSites
+	mem                 afero.Fs
+	contentDir, dataDir string
+}
+
+func (s *site) build(events ...fsnotify.Event) (Stats, error) {
+	if err := s.sites.Build(hugolib.BuildCfg{}, events...); err != nil {
 		return Stats{}, fmt.Errorf("render: %w", err)
 	}
+	if s.o.TemplateMetrics != nil {
+		s.sites.Deps.Metrics.WriteMetrics(s.o.TemplateMetrics)
+	}
 	st := Stats{}
-	for _, s := range sites.Sites {
-		st.Pages += len(s.Pages())
-		st.BaseURL = s.BaseURL()
+	for _, hs := range s.sites.Sites {
+		st.Pages += len(hs.Pages())
+		st.BaseURL = hs.BaseURL()
+		st.Title = hs.Title()
+		st.Language = hs.Language().Locale()
 	}
 	return st, nil
 }
 
-func newSites(o Options) (*hugolib.HugoSites, error) {
+// write moves files into the in-memory layer under dir: each is deleted from
+// the caller's map once the layer holds it, so a large site is not held
+// twice while Hugo renders it.
+func (s *site) write(dir string, files map[string][]byte) error {
+	for name, data := range files {
+		delete(files, name)
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := s.mem.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return err
+		}
+		if err := afero.WriteFile(s.mem, p, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// newSite stages the files in memory and sets Hugo up over them. A watching
+// site keeps what Hugo needs to rebuild only what a change touches.
+func newSite(o Options, watching bool) (*site, error) {
 	if !filepath.IsAbs(o.ProjectDir) || !filepath.IsAbs(o.PublishDir) {
 		return nil, errors.New("render: project and publish directories must be absolute")
 	}
-	mem := afero.NewMemMapFs()
-	write := func(dir string, files map[string][]byte) error {
-		for name, data := range files {
-			p := filepath.Join(dir, filepath.FromSlash(name))
-			if err := mem.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-				return err
-			}
-			if err := afero.WriteFile(mem, p, data, 0o644); err != nil {
-				return err
-			}
+	s := &site{
+		o:          o,
+		mem:        afero.NewMemMapFs(),
+		contentDir: filepath.Join(o.ProjectDir, stagedDir, "content"),
+		dataDir:    filepath.Join(o.ProjectDir, stagedDir, "data"),
+	}
+	for _, d := range []struct {
+		dir   string
+		files map[string][]byte
+	}{{s.contentDir, o.Content}, {s.dataDir, o.Data}} {
+		if err := s.mem.MkdirAll(d.dir, 0o755); err != nil {
+			return nil, fmt.Errorf("render: staging: %w", err)
 		}
-		return nil
+		if err := s.write(d.dir, d.files); err != nil {
+			return nil, fmt.Errorf("render: staging: %w", err)
+		}
 	}
-	contentDir := filepath.Join(o.ProjectDir, stagedDir, "content")
-	if err := mem.MkdirAll(contentDir, 0o755); err != nil {
-		return nil, fmt.Errorf("render: staging: %w", err)
-	}
-	if err := write(contentDir, o.Content); err != nil {
-		return nil, fmt.Errorf("render: staging content: %w", err)
-	}
-	dataDir := filepath.Join(o.ProjectDir, stagedDir, "data")
-	if err := mem.MkdirAll(dataDir, 0o755); err != nil {
-		return nil, fmt.Errorf("render: staging: %w", err)
-	}
-	if err := write(dataDir, o.Data); err != nil {
-		return nil, fmt.Errorf("render: staging data: %w", err)
-	}
+	mem, contentDir, dataDir := s.mem, s.contentDir, s.dataDir
 	// Reads fall through to the project; writes (Hugo's build lock, its
 	// resource cache) land in memory.
 	source := overlayfs.New(overlayfs.Options{FirstWritable: true, Fss: []afero.Fs{mem, afero.NewReadOnlyFs(afero.NewOsFs())}})
@@ -122,6 +155,16 @@ func newSites(o Options) (*hugolib.HugoSites, error) {
 	// disk: it would write into the author's tree and serialise independent
 	// builds. Each build here renders into its own directory instead.
 	flags.Set("noBuildLock", true)
+	if o.TemplateMetrics != nil {
+		flags.Set("templateMetrics", true)
+		flags.Set("templateMetricsHints", true)
+	}
+	if watching {
+		// Hugo's own live reload is not used: the preview server has its
+		// own (the site's livereload.js).
+		flags.Set("internal", hmaps.Params{"running": true, "watch": true})
+		flags.Set("disableLiveReload", true)
+	}
 	if o.BaseURL != "" {
 		flags.Set("baseURL", o.BaseURL)
 	}
@@ -153,7 +196,8 @@ func newSites(o Options) (*hugolib.HugoSites, error) {
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	return sites, nil
+	s.sites = sites
+	return s, nil
 }
 
 // HugoCLI runs Hugo's own command line in this process, as the hugo binary

@@ -149,14 +149,27 @@ func addTree(w *fsnotify.Watcher, root string) {
 type server struct {
 	out     io.Writer
 	dir     string
+	session *pipeline.Session // nil until a first build succeeds
 	mu      sync.Mutex
 	clients map[chan string]bool
 	lastErr string
 }
 
+// rebuild builds the site: in full the first time, then only what changed
+// (pipeline.Session). A failed render drops the session so the next change
+// starts afresh; a validation error keeps it (nothing was rendered).
 func (s *server) rebuild(ctx context.Context, po pipeline.Options) {
 	start := time.Now()
-	res, err := pipeline.Build(ctx, po)
+	var res *pipeline.Result
+	var err error
+	if s.session == nil {
+		s.session, res, err = pipeline.Open(ctx, po)
+	} else {
+		res, err = s.session.Rebuild(ctx)
+		if err != nil && !errors.Is(err, pipeline.ErrInvalid) {
+			s.session = nil
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {

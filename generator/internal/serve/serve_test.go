@@ -86,6 +86,11 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Second title") {
 		t.Error("the edit is not served after the reload event")
 	}
+	// Pages that list the brief were re-rendered too, though only their
+	// pre-rendered rows changed.
+	if page := get(t, base+"sectors/energy/"); !strings.Contains(page, "Second title") || strings.Contains(page, "First title") {
+		t.Error("the sector page still lists the old title")
+	}
 
 	// A broken edit keeps the last good site and reports the error.
 	os.WriteFile(p, []byte("---\ntitle: [\n---\n"), 0o644)

@@ -1,0 +1,164 @@
+// Package feeds writes the RSS 2.0 and JSON Feed 1.1 feed of every term: the
+// briefs naming it, newest first, with summaries rather than full pages.
+//
+// It accepts the relationship index and the site's title, base URL and
+// language. Term feeds are written here rather than as Hugo output formats:
+// a library has thousands of terms, Hugo would render each feed's items
+// again for every term naming the brief (its partial cache holds only 1,000
+// entries), and the generator already holds every item in its index. The
+// site's own feeds (index.xml, feed.json at the root) stay Hugo templates;
+// both kinds give a brief the same item: its permalink as id and GUID, its
+// title, date and summary.
+package feeds
+
+import (
+	"bytes"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+)
+
+// Limit is how many briefs a feed lists.
+const Limit = 50
+
+// Site is what a feed says about the site.
+type Site struct {
+	Title    string
+	BaseURL  string // absolute, with a trailing slash
+	Language string
+}
+
+// RSSPath and JSONPath are where a term's feeds are, relative to the site
+// root.
+func RSSPath(t *index.Term) string  { return strings.TrimPrefix(t.URL, "/") + "index.xml" }
+func JSONPath(t *index.Term) string { return strings.TrimPrefix(t.URL, "/") + "feed.json" }
+
+func (s Site) abs(path string) string { return strings.TrimSuffix(s.BaseURL, "/") + path }
+
+func (s Site) title(t *index.Term, singular string) string {
+	return fmt.Sprintf("%s (%s) · %s", t.Name, singular, s.Title)
+}
+
+type rssItem struct {
+	Title       string  `xml:"title"`
+	Link        string  `xml:"link"`
+	GUID        rssGUID `xml:"guid"`
+	PubDate     string  `xml:"pubDate"`
+	Description string  `xml:"description"`
+}
+
+type rssGUID struct {
+	IsPermaLink string `xml:"isPermaLink,attr"`
+	Value       string `xml:",chardata"`
+}
+
+type atomLink struct {
+	XMLName xml.Name `xml:"atom:link"`
+	Href    string   `xml:"href,attr"`
+	Rel     string   `xml:"rel,attr"`
+	Type    string   `xml:"type,attr"`
+}
+
+type rssChannel struct {
+	Title         string    `xml:"title"`
+	Link          string    `xml:"link"`
+	Description   string    `xml:"description"`
+	Language      string    `xml:"language"`
+	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
+	Self          atomLink  `xml:"atom:link"`
+	Items         []rssItem `xml:"item"`
+}
+
+type rss struct {
+	XMLName xml.Name   `xml:"rss"`
+	Version string     `xml:"version,attr"`
+	Atom    string     `xml:"xmlns:atom,attr"`
+	Channel rssChannel `xml:"channel"`
+}
+
+const rssDate = "Mon, 02 Jan 2006 15:04:05 -0700"
+
+// RSS returns a term's RSS 2.0 feed.
+func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
+	ch := rssChannel{
+		Title:       s.title(t, singular),
+		Link:        s.abs(t.URL),
+		Description: fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title),
+		Language:    s.Language,
+		Self:        atomLink{Href: s.abs("/" + RSSPath(t)), Rel: "self", Type: "application/rss+xml"},
+	}
+	for i, e := range t.Entries {
+		if i == Limit {
+			break
+		}
+		if i == 0 {
+			ch.LastBuildDate = e.Brief.Date.Format(rssDate)
+		}
+		u := s.abs(e.URL)
+		ch.Items = append(ch.Items, rssItem{Title: e.Brief.Title, Link: u, GUID: rssGUID{"true", u},
+			PubDate: e.Brief.Date.Format(rssDate), Description: e.Brief.Summary})
+	}
+	var buf bytes.Buffer
+	buf.WriteString(`<?xml version="1.0" encoding="utf-8" standalone="yes"?>`)
+	if err := xml.NewEncoder(&buf).Encode(rss{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: ch}); err != nil {
+		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
+	}
+	return buf.Bytes(), nil
+}
+
+type jsonItem struct {
+	ID            string `json:"id"`
+	URL           string `json:"url"`
+	Title         string `json:"title"`
+	Summary       string `json:"summary"`
+	ContentText   string `json:"content_text"`
+	DatePublished string `json:"date_published"`
+	DateModified  string `json:"date_modified,omitempty"`
+}
+
+type jsonFeed struct {
+	Version     string     `json:"version"`
+	Title       string     `json:"title"`
+	HomePageURL string     `json:"home_page_url"`
+	FeedURL     string     `json:"feed_url"`
+	Description string     `json:"description"`
+	Language    string     `json:"language"`
+	Items       []jsonItem `json:"items"`
+}
+
+const jsonDate = "2006-01-02T15:04:05Z07:00"
+
+// JSON returns a term's JSON Feed 1.1.
+func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
+	f := jsonFeed{
+		Version:     "https://jsonfeed.org/version/1.1",
+		Title:       s.title(t, singular),
+		HomePageURL: s.abs(t.URL),
+		FeedURL:     s.abs("/" + JSONPath(t)),
+		Description: fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title),
+		Language:    s.Language,
+		Items:       []jsonItem{},
+	}
+	for i, e := range t.Entries {
+		if i == Limit {
+			break
+		}
+		u := s.abs(e.URL)
+		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, Summary: e.Brief.Summary, ContentText: e.Brief.Summary,
+			DatePublished: e.Brief.Date.Format(jsonDate)}
+		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {
+			it.DateModified = e.Brief.Updated.Format(jsonDate)
+		}
+		f.Items = append(f.Items, it)
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(f); err != nil {
+		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}

@@ -1,0 +1,88 @@
+package pipeline
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"os"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
+	"github.com/threatbriefs/threatbriefs/generator/internal/render"
+)
+
+// Session builds a site again and again for the preview server. The first
+// build renders everything into Options.Destination in place; each Rebuild
+// checks and stages the whole project again (cheap: milliseconds per hundred
+// briefs) but hands Hugo only the staged files whose bytes changed, so an
+// edited brief re-renders the pages that show it, not the library. There is
+// no atomic swap and no verify stage: this is a preview; `build` does both.
+// A Session is not safe for concurrent use.
+type Session struct {
+	o    Options
+	rs   *render.Session
+	site render.Stats // title, language and base URL, from the first build
+}
+
+// Open builds the site for the first time.
+func Open(ctx context.Context, o Options) (*Session, *Result, error) {
+	if err := o.normalize(); err != nil {
+		return nil, nil, fmt.Errorf("options: %w", err)
+	}
+	if err := os.MkdirAll(o.Destination, 0o755); err != nil {
+		return nil, nil, fmt.Errorf("publish: %w", err)
+	}
+	s := &Session{o: o}
+	res, err := s.build(ctx, func(opts render.Options) (render.Stats, error) {
+		rs, st, err := render.Open(opts)
+		s.rs = rs
+		return st, err
+	})
+	if err != nil {
+		return nil, res, err
+	}
+	return s, res, nil
+}
+
+// Rebuild checks the project again and re-renders what changed.
+func (s *Session) Rebuild(ctx context.Context) (*Result, error) {
+	return s.build(ctx, func(opts render.Options) (render.Stats, error) {
+		st, _, err := s.rs.Update(opts.Content, opts.Data)
+		return st, err
+	})
+}
+
+func (s *Session) build(ctx context.Context, renderFn func(render.Options) (render.Stats, error)) (*Result, error) {
+	c, err := Check(s.o)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Checked: *c, Destination: s.o.Destination}
+	if err := c.Diagnostics.Err(); err != nil {
+		return res, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
+	}
+	tm := timer{&res.Timings}
+	staged, err := stageSite(c, s.o)
+	if err != nil {
+		return res, fmt.Errorf("stage: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return res, err
+	}
+	var st render.Stats
+	if err := tm.run("render", func() error {
+		st, err = renderFn(renderOptions(s.o, staged, s.o.Destination))
+		return err
+	}); err != nil {
+		return res, err
+	}
+	if st.BaseURL != "" { // a rebuild that changed nothing reports nothing
+		s.site = st
+	}
+	res.Pages, res.BaseURL = st.Pages, cmp.Or(s.site.BaseURL, s.o.BaseURL)
+	if err := tm.run("post-process", func() error {
+		return postprocess.Run(s.o.Destination, c.Index, c.Vocab, res.BaseURL, s.site.Title, s.site.Language)
+	}); err != nil {
+		return res, err
+	}
+	return res, nil
+}

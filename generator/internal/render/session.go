@@ -1,0 +1,93 @@
+package render
+
+import (
+	"crypto/sha256"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/fsnotify/fsnotify"
+)
+
+// Session keeps one Hugo site in memory between builds, for the preview
+// server. The first build renders everything; Update then writes only the
+// staged files whose bytes changed and hands Hugo the matching file events,
+// so Hugo re-renders the pages that depend on them rather than the whole
+// library. A session renders in place into its PublishDir (no atomic swap:
+// it is a preview) and is not safe for concurrent use.
+type Session struct {
+	s    *site
+	seen map[string][sha256.Size]byte // path under the staged root → hash
+}
+
+// Open stages o's files and renders them once.
+func Open(o Options) (*Session, Stats, error) {
+	ss := &Session{seen: map[string][sha256.Size]byte{}}
+	ss.remember("content", o.Content)
+	ss.remember("data", o.Data)
+	s, err := newSite(o, true)
+	if err != nil {
+		return nil, Stats{}, err
+	}
+	ss.s = s
+	st, err := s.build()
+	return ss, st, err
+}
+
+func (ss *Session) remember(root string, files map[string][]byte) {
+	for name, data := range files {
+		ss.seen[root+"/"+name] = sha256.Sum256(data)
+	}
+}
+
+// Update stages a complete new set of files and re-renders what changed.
+// It reports how many staged files changed.
+func (ss *Session) Update(content, data map[string][]byte) (Stats, int, error) {
+	var events []fsnotify.Event
+	next := map[string][sha256.Size]byte{}
+	for _, set := range []struct {
+		root, dir string
+		files     map[string][]byte
+	}{{"content", ss.s.contentDir, content}, {"data", ss.s.dataDir, data}} {
+		changed := map[string][]byte{}
+		for name, b := range set.files {
+			key := set.root + "/" + name
+			h := sha256.Sum256(b)
+			next[key] = h
+			old, existed := ss.seen[key]
+			if existed && old == h {
+				continue
+			}
+			changed[name] = b
+			op := fsnotify.Write
+			if !existed {
+				op = fsnotify.Create
+			}
+			events = append(events, fsnotify.Event{Name: filepath.Join(set.dir, filepath.FromSlash(name)), Op: op})
+		}
+		if err := ss.s.write(set.dir, changed); err != nil {
+			return Stats{}, 0, fmt.Errorf("render: staging: %w", err)
+		}
+	}
+	for key := range ss.seen {
+		if _, still := next[key]; still {
+			continue
+		}
+		root, name, _ := strings.Cut(key, "/")
+		dir := ss.s.contentDir
+		if root == "data" {
+			dir = ss.s.dataDir
+		}
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := ss.s.mem.Remove(p); err != nil {
+			return Stats{}, 0, fmt.Errorf("render: staging: %w", err)
+		}
+		events = append(events, fsnotify.Event{Name: p, Op: fsnotify.Remove})
+	}
+	ss.seen = next
+	if len(events) == 0 {
+		return Stats{}, 0, nil
+	}
+	st, err := ss.s.build(events...)
+	return st, len(events), err
+}
