@@ -5,14 +5,11 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
-	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
-
-	"golang.org/x/net/html"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
@@ -240,32 +237,5 @@ func TestImportedBriefCrossLinks(t *testing.T) {
 
 // pageLinks returns the site paths an HTML page links to.
 func pageLinks(t *testing.T, dir, sitePath string) []string {
-	t.Helper()
-	f, err := os.Open(filepath.Join(dir, "public", filepath.FromSlash(strings.Trim(sitePath, "/")), "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var out []string
-	var walk func(n *html.Node)
-	walk = func(n *html.Node) {
-		if n.Type == html.ElementNode && n.Data == "a" {
-			for _, a := range n.Attr {
-				if a.Key == "href" {
-					if u, err := url.Parse(a.Val); err == nil && (u.Host == "" || u.Host == "briefs.test") {
-						out = append(out, u.Path)
-					}
-				}
-			}
-		}
-		for c := n.FirstChild; c != nil; c = c.NextSibling {
-			walk(c)
-		}
-	}
-	walk(doc)
-	return out
+	return sitetest.PageLinks(t, filepath.Join(dir, "public"), sitePath, "briefs.test")
 }

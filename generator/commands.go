@@ -45,7 +45,7 @@ func (f *siteFlags) options(log io.Writer) (pipeline.Options, error) {
 
 func buildCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f siteFlags
-	var timings bool
+	var timings, templateMetrics bool
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Validate, render, minify and publish the site to public/",
@@ -57,6 +57,9 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 			o, err := f.options(stderr)
 			if err != nil {
 				return err
+			}
+			if templateMetrics {
+				o.TemplateMetrics = stderr
 			}
 			start := time.Now()
 			res, err := pipeline.Build(cmd.Context(), o)
@@ -78,6 +81,7 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 	}
 	f.register(cmd, true)
 	cmd.Flags().BoolVar(&timings, "timings", false, "print how long each stage took")
+	cmd.Flags().BoolVar(&templateMetrics, "template-metrics", false, "print Hugo's time per template (to tune layouts)")
 	return cmd
 }
 

@@ -136,14 +136,19 @@ type Brief struct {
 	Body     string
 	BodyLine int
 
-	// Lines maps a field path ("sectors", "sectors[2]", "sources[0].url") to
-	// the line it is on in File.
-	Lines map[string]int
+	// Pos says on which line of File a field path ("sectors",
+	// "sectors[2]", "sources[0].url") is.
+	Pos Positions
 }
 
-// Line returns the line of a field path, falling back to its parent field and
-// then to the front matter's first line.
-func (b *Brief) Line(path string) int { return lineOf(b.Lines, path) }
+// Positions maps a front-matter field path to its line, falling back to
+// its parent field and then to the front matter's first line.
+type Positions interface {
+	Line(path string) int
+}
+
+// Line returns the line of a field path (1 when positions are unknown).
+func (b *Brief) Line(path string) int { return lineOf(b.Pos, path) }
 
 // Synonym is another name for a term and who coined or uses it.
 type Synonym struct {
@@ -164,7 +169,7 @@ type Profile struct {
 	FirstSeen   string
 	ExternalIDs []ExternalID
 	Body        string
-	Lines       map[string]int
+	Pos         Positions
 }
 
 // ExternalID is an identifier of the term in another catalogue (MITRE, ...).
@@ -174,18 +179,11 @@ type ExternalID struct {
 }
 
 // Line returns the line of a field path of the profile.
-func (p *Profile) Line(path string) int { return lineOf(p.Lines, path) }
+func (p *Profile) Line(path string) int { return lineOf(p.Pos, path) }
 
-func lineOf(lines map[string]int, path string) int {
-	for path != "" {
-		if l, ok := lines[path]; ok {
-			return l
-		}
-		i := strings.LastIndexAny(path, ".[")
-		if i < 0 {
-			break
-		}
-		path = path[:i]
+func lineOf(p Positions, path string) int {
+	if p == nil {
+		return 1
 	}
-	return lines[""]
+	return p.Line(path)
 }

@@ -110,7 +110,7 @@ func FuzzLoad(f *testing.F) {
 			if len(diags.Items()) > 0 {
 				t.Fatalf("loaded with diagnostics: %v", diags.Items())
 			}
-			for p, l := range doc.Lines {
+			for p, l := range doc.Pos.All() {
 				if l < 1 || l > lines {
 					t.Fatalf("field %q placed on line %d of %d", p, l, lines)
 				}

@@ -11,8 +11,10 @@ package index
 
 import (
 	"cmp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
@@ -35,6 +37,7 @@ type Entry struct {
 	Brief     *brief.Brief
 	URL       string             // /briefs/<slug>/
 	Terms     map[string][]*Term // kind → terms in the order the brief gives them
+	all       []*Term            // every term of every kind, for counting co-occurrence
 	Claims    []Claim
 	Campaigns []CampaignRef
 	Sources   []SourceRef
@@ -75,6 +78,9 @@ type Term struct {
 	Claims []Claim
 	// FirstSeen and LastSeen span the months briefs give (campaigns).
 	FirstSeen, LastSeen string
+
+	order string // sortKey, computed once: sorting co-occurrence lists compares it millions of times
+	id    int    // position among all terms, for counting co-occurrence in an array
 }
 
 // Count is a co-occurring term and the number of briefs naming both.
@@ -127,6 +133,7 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 				if !seen[t] {
 					seen[t] = true
 					e.Terms[k.Name] = append(e.Terms[k.Name], t)
+					e.all = append(e.all, t)
 					t.Entries = append(t.Entries, e)
 				}
 			}
@@ -159,8 +166,11 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 			}
 			terms = append(terms, t)
 		}
+		for _, t := range terms {
+			t.order = sortKey(t)
+		}
 		slices.SortFunc(terms, func(a, b *Term) int {
-			return cmp.Or(cmp.Compare(sortKey(a), sortKey(b)), cmp.Compare(a.Key, b.Key))
+			return cmp.Or(cmp.Compare(a.order, b.order), cmp.Compare(a.Key, b.Key))
 		})
 		for _, t := range terms {
 			ix.assignSlug(k.Name, t)
@@ -168,35 +178,57 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 		ix.Terms[k.Name] = terms
 	}
 
-	// Co-occurrence, one brief at a time.
-	counts := map[*Term]map[string]map[*Term]int{}
-	for _, e := range ix.Entries {
-		for _, ta := range e.Terms {
-			for _, a := range ta {
-				ca := counts[a]
-				if ca == nil {
-					ca = map[string]map[*Term]int{}
-					counts[a] = ca
-				}
-				for kb, tb := range e.Terms {
-					for _, b := range tb {
+	// Co-occurrence: for each term, count the terms named by the briefs
+	// that name it. The work is the sum over briefs of (terms per brief)²,
+	// linear in the number of briefs; each term counts into a dense scratch
+	// array (terms have integer IDs) rather than a map, and terms are
+	// spread over every core, each writing only its own lists.
+	var all []*Term
+	for _, k := range ix.Kinds {
+		all = append(all, ix.Terms[k.Name]...)
+	}
+	for i, t := range all {
+		t.id = i
+	}
+	var wg sync.WaitGroup
+	next := make(chan *Term, 64)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			counts := make([]int32, len(all))
+			var touched []int
+			for a := range next {
+				touched = touched[:0]
+				for _, e := range a.Entries {
+					for _, b := range e.all {
 						if b == a {
 							continue
 						}
-						if ca[kb] == nil {
-							ca[kb] = map[*Term]int{}
+						if counts[b.id] == 0 {
+							touched = append(touched, b.id)
 						}
-						ca[kb][b]++
+						counts[b.id]++
 					}
 				}
+				byKind := map[string][]Count{}
+				for _, id := range touched {
+					b := all[id]
+					byKind[b.Kind] = append(byKind[b.Kind], Count{Term: b, N: int(counts[id])})
+					counts[id] = 0
+				}
+				for k, cs := range byKind {
+					slices.SortFunc(cs, func(x, y Count) int {
+						return cmp.Or(cmp.Compare(y.N, x.N), cmp.Compare(x.Term.order, y.Term.order), cmp.Compare(x.Term.Key, y.Term.Key))
+					})
+					a.Cooc[k] = cs
+				}
 			}
-		}
+		})
 	}
-	for t, byKind := range counts {
-		for k, m := range byKind {
-			t.Cooc[k] = sorted(m)
-		}
+	for _, t := range all {
+		next <- t
 	}
+	close(next)
+	wg.Wait()
 	return ix
 }
 
@@ -236,18 +268,6 @@ func itoa(n int) string {
 		return string(rune('0' + n))
 	}
 	return itoa(n/10) + string(rune('0'+n%10))
-}
-
-// sorted lists co-occurring terms by count, then by name.
-func sorted(m map[*Term]int) []Count {
-	out := make([]Count, 0, len(m))
-	for t, n := range m {
-		out = append(out, Count{Term: t, N: n})
-	}
-	slices.SortFunc(out, func(a, b Count) int {
-		return cmp.Or(cmp.Compare(b.N, a.N), cmp.Compare(sortKey(a.Term), sortKey(b.Term)), cmp.Compare(a.Term.Key, b.Term.Key))
-	})
-	return out
 }
 
 func mostCommon(m map[string]int) string {

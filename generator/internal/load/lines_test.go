@@ -15,7 +15,7 @@ func TestLinesWithYAMLOnlyBreaks(t *testing.T) {
 	if !ok {
 		t.Fatal(diags.Items())
 	}
-	if got := doc.Lines["sectors"]; got != 3 {
+	if got := doc.Pos.All()["sectors"]; got != 3 {
 		t.Errorf("sectors on line %d, want 3", got)
 	}
 	diags = diag.List{}

@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"runtime"
@@ -46,21 +47,75 @@ const BriefsDir = "content/briefs"
 
 // Doc is one parsed content file.
 type Doc struct {
-	File  string        // slash path relative to the project root
-	Items yaml.MapSlice // front matter in document order, as goldmark-meta read it
-	Lines map[string]int
-	// Repeats holds the lines of the second and later occurrences of a
-	// duplicated key, by path, so validation can point at each repeat.
-	Repeats map[string][]int
-	// Plain maps the path of each unquoted scalar to its source text, so
-	// validation can explain YAML 1.1 coercions (NO read as false).
-	Plain    map[string]string
+	File     string        // slash path relative to the project root
+	Items    yaml.MapSlice // front matter in document order, as goldmark-meta read it
+	Pos      *Positions    // lines of keys and items, computed when first asked for
 	Body     string
 	BodyLine int // line of the first body line in File
 
 	// For profiles: the taxonomy and the directory name.
 	Kind string
 	Slug string
+}
+
+// Positions maps the front matter's keys and list items to lines of the
+// file. It is computed on first use, by a second, position-only parse with
+// yaml.v3: only a file with a problem to report needs it, and skipping it
+// for the rest saves a third of loading. Safe for concurrent use.
+type Positions struct {
+	fm        string
+	firstLine int
+	once      sync.Once
+	lines     map[string]int
+	repeats   map[string][]int
+	plain     map[string]string
+}
+
+func (p *Positions) compute() {
+	p.once.Do(func() {
+		p.lines, p.repeats, p.plain = positions(p.fm, p.firstLine)
+		p.lines[""] = 1
+	})
+}
+
+// Line returns the line of a field path ("sectors", "sectors[2]",
+// "sources[0].url"), falling back to its parent field and then to line 1.
+func (p *Positions) Line(path string) int {
+	if p == nil {
+		return 1
+	}
+	p.compute()
+	for path != "" {
+		if l, ok := p.lines[path]; ok {
+			return l
+		}
+		i := strings.LastIndexAny(path, ".[")
+		if i < 0 {
+			break
+		}
+		path = path[:i]
+	}
+	return p.lines[""]
+}
+
+// All returns every path and its line.
+func (p *Positions) All() map[string]int {
+	p.compute()
+	return maps.Clone(p.lines)
+}
+
+// Repeats returns the lines of the second and later occurrences of a
+// duplicated key.
+func (p *Positions) Repeats(path string) []int {
+	p.compute()
+	return slices.Clone(p.repeats[path])
+}
+
+// Plain returns the source text of an unquoted scalar, so validation can
+// explain YAML 1.1 coercions (NO read as false).
+func (p *Positions) Plain(path string) string {
+	p.compute()
+	return p.plain[path]
 }
 
 // Set is everything loaded from one project.
@@ -249,17 +304,13 @@ func Parse(file string, data []byte, diags *diag.List) (Doc, bool) {
 		return Doc{}, false
 	}
 
-	lineMap, repeats, plain := positions(fm, fmFirstLine)
 	doc := Doc{
 		File:     file,
 		Items:    items,
-		Lines:    lineMap,
-		Repeats:  repeats,
-		Plain:    plain,
+		Pos:      &Positions{fm: fm, firstLine: fmFirstLine},
 		Body:     strings.Join(lines[end+1:], ""),
 		BodyLine: end + 2,
 	}
-	doc.Lines[""] = 1
 	return doc, true
 }
 

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
@@ -48,6 +49,17 @@ type Resolver struct {
 	v        *vocab.Vocab
 	byName   map[string]map[string]*brief.Profile // kind → Norm(title or synonym) → profile
 	profiles map[string][]*brief.Profile
+	// memo holds every answer given: a library names the same few thousand
+	// terms hundreds of thousands of times, and validation and the index
+	// both ask. Answers never change, so this is a cache, not state.
+	memo sync.Map // memoKey → resolved
+}
+
+type memoKey struct{ kind, value string }
+
+type resolved struct {
+	term  Term
+	issue Issue
 }
 
 // New indexes the profiles' titles and synonyms. A synonym claimed by two
@@ -97,6 +109,17 @@ func (r *Resolver) Vocab() *vocab.Vocab { return r.v }
 
 // Resolve maps one written name of kind k to its term.
 func (r *Resolver) Resolve(k taxonomy.Kind, value string) (Term, Issue) {
+	key := memoKey{k.Name, value}
+	if v, ok := r.memo.Load(key); ok {
+		res := v.(resolved)
+		return res.term, res.issue
+	}
+	t, is := r.resolveUncached(k, value)
+	r.memo.Store(key, resolved{t, is})
+	return t, is
+}
+
+func (r *Resolver) resolveUncached(k taxonomy.Kind, value string) (Term, Issue) {
 	value = strings.TrimSpace(value)
 	t, is := r.resolve(k, value)
 	t.Kind = k.Name

@@ -7,10 +7,24 @@ import (
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
+
+// RelatedCap is the most briefs a term may be named by and still count
+// towards related briefs (see briefPage).
+const RelatedCap = 40
+
+// row is a brief as a line of a list: link, title and date (ISO and shown).
+type row struct {
+	URL, Title, Date, Shown string
+}
+
+func rowOf(e *index.Entry) row {
+	return row{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
+}
 
 func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 	b := e.Brief
@@ -26,29 +40,48 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 	if !b.Updated.IsZero() {
 		fm["lastmod"] = b.Updated.Format("2006-01-02")
 	}
-	var groups []Group
+	var groups []map[string]string
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]
-		// Related content (Hugo's .Related) is indexed on these slugs.
-		keys := make([]string, len(terms))
-		for i, t := range terms {
-			keys[i] = t.Slug
+		// Related briefs are Hugo's related content, indexed on these
+		// params (config.toml [related]). Only terms named by at most
+		// RelatedCap briefs are listed: they are what makes two briefs
+		// related, and they keep every posting list Hugo walks short, so
+		// finding related briefs costs O(briefs), never O(briefs²).
+		var keys []string
+		for _, t := range terms {
+			if len(t.Entries) <= RelatedCap {
+				keys = append(keys, t.Slug)
+			}
 		}
-		fm[k.Name] = keys
+		if len(keys) > 0 {
+			fm["rel_"+k.Name] = keys
+		}
 		if len(terms) == 0 || k.Name == "sources" || k.Name == "campaigns" {
 			continue
 		}
-		g := Group{Kind: k.Name, Title: k.Title}
+		var items []Link
 		for _, t := range terms {
 			l := link(t)
 			if k.Name == "techniques" {
 				l.Note = tacticNames(t, v)
 			}
-			g.Items = append(g.Items, l)
+			items = append(items, l)
 		}
-		groups = append(groups, g)
+		groups = append(groups, map[string]string{"kind": k.Name, "title": k.Title, "items": chipItems(items, false)})
 	}
 	fm["terms"] = groups
+	// The chips of the brief's card in lists: its first actors and sectors.
+	var card []Link
+	for _, kind := range []string{"actors", "sectors"} {
+		for i, t := range e.Terms[kind] {
+			if i == 3 {
+				break
+			}
+			card = append(card, link(t))
+		}
+	}
+	fm["card"] = card
 
 	var claims []map[string]any
 	for _, c := range e.Claims {
@@ -101,8 +134,10 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		"singular":   k.Singular,
 		"term_id":    t.ID,
 		"count":      len(t.Entries),
-		"outputs":    []string{"html", "rss", "jsonfeed"},
-		"exports":    export.ForTerm(t),
+		"outputs":    []string{"html"},
+		// The term's feeds are written by the feeds package, not Hugo.
+		"feeds":   map[string]string{"rss": feeds.RSSPath(t), "json": feeds.JSONPath(t)},
+		"exports": export.ForTerm(t),
 	}
 	if len(t.Entries) > 0 {
 		fm["date"] = date(t.Entries[0])
@@ -114,11 +149,20 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	fm["summary"] = summary
 	fm["description"] = summary
 
-	briefs := make([]string, len(t.Entries))
+	// The briefs naming the term, newest first, by year: the page's dated
+	// timeline. Each row is staged as data (not looked up and rendered by a
+	// partial): a term page may list thousands of briefs, and Hugo's partial
+	// cache holds only 1,000 entries.
+	var timeline []map[string]any
+	var rows []row
 	for i, e := range t.Entries {
-		briefs[i] = "/briefs/" + e.Brief.Slug
+		rows = append(rows, rowOf(e))
+		if i+1 == len(t.Entries) || t.Entries[i+1].Brief.Date.Year() != e.Brief.Date.Year() {
+			timeline = append(timeline, map[string]any{"year": e.Brief.Date.Year(), "items": rowItems(rows)})
+			rows = rows[:0]
+		}
 	}
-	fm["briefs"] = briefs
+	fm["timeline"] = timeline
 
 	if p := t.Profile; p != nil {
 		var syn []map[string]string
@@ -166,24 +210,20 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		fm["seen"] = map[string]string{"first": t.FirstSeen, "last": t.LastSeen}
 	}
 
-	// Co-occurring terms of every other kind, with counts.
-	var cooc []Group
+	// Co-occurring terms of every kind, with counts.
+	var cooc []map[string]any
 	for _, ok := range ix.Kinds {
 		cs := t.Cooc[ok.Name]
 		if len(cs) == 0 {
 			continue
 		}
-		g := Group{Kind: ok.Name, Title: ok.Title}
-		for i, c := range cs {
-			if i == o.CoocLimit {
-				g.More = len(cs) - i
-				break
-			}
+		var items []Link
+		for _, c := range cs[:min(len(cs), o.CoocLimit)] {
 			l := link(c.Term)
 			l.Count = c.N
-			g.Items = append(g.Items, l)
+			items = append(items, l)
 		}
-		cooc = append(cooc, g)
+		cooc = append(cooc, map[string]any{"kind": ok.Name, "title": ok.Title, "items": chipItems(items, true), "more": len(cs) - len(items)})
 	}
 	fm["cooc"] = cooc
 
@@ -196,14 +236,6 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	}
 	fm["claims"] = claims
 
-	// A dated timeline, oldest first: the briefs, and (for actors) the
-	// campaigns with the months they were seen.
-	var timeline []map[string]any
-	for i := len(t.Entries) - 1; i >= 0; i-- {
-		e := t.Entries[i]
-		timeline = append(timeline, map[string]any{"date": date(e), "brief": "/briefs/" + e.Brief.Slug})
-	}
-	fm["timeline"] = timeline
 	if k.Name == "actors" {
 		var camps []map[string]string
 		for _, c := range t.Cooc["campaigns"] {

@@ -14,7 +14,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
@@ -40,7 +42,7 @@ type Options struct {
 	// Preview marks a build for the local preview server.
 	Preview bool
 	// CoocLimit caps how many co-occurring terms of each kind a term page
-	// lists (the rest are counted). Zero means 15.
+	// lists (the rest are counted). Zero means 10.
 	CoocLimit int
 }
 
@@ -64,13 +66,18 @@ type Group struct {
 // Stage builds the site's content.
 func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if o.CoocLimit == 0 {
-		o.CoocLimit = 15
+		o.CoocLimit = 10
 	}
 	s := &Site{Content: Files{}, Data: Files{}}
+	// Pages are independent: build and encode them on every core.
+	type page struct {
+		path string
+		fm   func() map[string]any
+		body string
+	}
+	var pages []page
 	for _, e := range ix.Entries {
-		if err := s.add("briefs/"+e.Brief.Slug+".md", briefPage(e, ix, v), DefangText(e.Brief.Body, e.Brief.IOCs)); err != nil {
-			return nil, err
-		}
+		pages = append(pages, page{"briefs/" + e.Brief.Slug + ".md", func() map[string]any { return briefPage(e, ix, v) }, DefangText(e.Brief.Body, e.Brief.IOCs)})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
@@ -78,13 +85,31 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			if t.Profile != nil {
 				body = t.Profile.Body
 			}
-			if err := s.add(k.Name+"/"+t.Slug+".md", termPage(k, t, ix, v, o), body); err != nil {
-				return nil, err
+			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() map[string]any { return termPage(k, t, ix, v, o) }, body})
+		}
+		pages = append(pages, page{k.Name + "/_index.md", func() map[string]any { return kindPage(k, ix, v) }, ""})
+	}
+	out := make([][]byte, len(pages))
+	errs := make([]error, len(pages))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				out[i], errs[i] = encode(pages[i].path, pages[i].fm(), pages[i].body)
 			}
+		})
+	}
+	for i := range pages {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i, p := range pages {
+		if errs[i] != nil {
+			return nil, errs[i]
 		}
-		if err := s.add(k.Name+"/_index.md", kindPage(k, ix, v), ""); err != nil {
-			return nil, err
-		}
+		s.Content[p.path] = out[i]
 	}
 	if err := s.add("briefs/_index.md", map[string]any{
 		"title":       "Briefs",
@@ -122,17 +147,25 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 }
 
 func (s *Site) add(path string, fm map[string]any, body string) error {
+	data, err := encode(path, fm, body)
+	if err != nil {
+		return err
+	}
+	s.Content[path] = data
+	return nil
+}
+
+// encode writes a content file: JSON front matter, then the body.
+func encode(path string, fm map[string]any, body string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
 	if err := enc.Encode(fm); err != nil {
-		return fmt.Errorf("stage: %s: %w", path, err)
+		return nil, fmt.Errorf("stage: %s: %w", path, err)
 	}
 	buf.WriteByte('\n')
 	buf.WriteString(EscapeShortcodes(body))
-	s.Content[path] = buf.Bytes()
-	return nil
+	return buf.Bytes(), nil
 }
 
 // EscapeShortcodes makes Hugo print shortcode delimiters instead of running

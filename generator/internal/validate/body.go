@@ -48,6 +48,9 @@ func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
 			if inFence || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
 				continue
 			}
+			if !strings.Contains(line, "](") && !strings.Contains(line, "]:") && !strings.Contains(line, "<") {
+				continue // no link on this line: skip the regular expressions
+			}
 			var dests []string
 			for _, m := range inlineLinkRe.FindAllStringSubmatch(line, -1) {
 				dests = append(dests, m[1])

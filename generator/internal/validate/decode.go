@@ -3,6 +3,7 @@ package validate
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 	"gopkg.in/yaml.v2"
 )
@@ -28,26 +30,13 @@ const (
 // decoder turns goldmark-meta's values into typed ones, reporting each
 // problem at the line of the value it concerns.
 type decoder struct {
-	file    string
-	lines   map[string]int
-	repeats map[string][]int
-	plain   map[string]string
-	diags   *diag.List
+	file  string
+	pos   *load.Positions // consulted only to report a problem
+	seen  map[string]int  // repeats of a duplicated key already reported
+	diags *diag.List
 }
 
-func (d *decoder) line(path string) int {
-	for p := path; p != ""; {
-		if l, ok := d.lines[p]; ok {
-			return l
-		}
-		i := strings.LastIndexAny(p, ".[")
-		if i < 0 {
-			break
-		}
-		p = p[:i]
-	}
-	return d.lines[""]
-}
+func (d *decoder) line(path string) int { return d.pos.Line(path) }
 
 func (d *decoder) errorf(path, format string, args ...any) {
 	d.diags.Errorf(d.file, d.line(path), path, format, args...)
@@ -84,7 +73,7 @@ func (d *decoder) str(path string, v any, limit int) (string, bool) {
 	case string:
 		s = v
 	case bool, int, int64, uint64, float64:
-		raw := d.plain[path]
+		raw := d.pos.Plain(path)
 		if raw == "" {
 			raw = fmt.Sprint(v)
 		}
@@ -147,25 +136,14 @@ func (d *decoder) mapping(path string, v any) ([]pair, bool) {
 		for k, val := range m {
 			out = append(out, pair{fmt.Sprint(k), val})
 		}
-		// map order is random; order by line so diagnostics are stable.
-		sortPairs(out, func(k string) int { return d.line(path + "." + k) })
+		// Map order is random; sort by key so decoding is deterministic
+		// (diagnostics are sorted by line when printed).
+		slices.SortFunc(out, func(a, b pair) int { return strings.Compare(a.key, b.key) })
 	default:
 		d.errorf(path, "must be a mapping of keys to values, not %s", describe(v))
 		return nil, false
 	}
 	return out, true
-}
-
-func sortPairs(ps []pair, line func(string) int) {
-	for i := 1; i < len(ps); i++ {
-		for j := i; j > 0; j-- {
-			a, b := ps[j-1], ps[j]
-			if line(a.key) < line(b.key) || (line(a.key) == line(b.key) && a.key <= b.key) {
-				break
-			}
-			ps[j-1], ps[j] = b, a
-		}
-	}
 }
 
 // fields decodes a mapping against a schema: unknown keys (with the nearest
@@ -177,7 +155,7 @@ func (d *decoder) fields(path string, v any, schema []brief.Field) (map[string]a
 		return nil, false
 	}
 	out := map[string]any{}
-	firstLine := map[string]int{}
+	firstPath := map[string]string{} // where each key was first given
 	valid := true
 	for _, p := range pairs {
 		kp := p.key
@@ -196,16 +174,21 @@ func (d *decoder) fields(path string, v any, schema []brief.Field) (map[string]a
 			valid = false
 			continue
 		}
-		if l, dup := firstLine[f.Key]; dup {
+		if first, dup := firstPath[f.Key]; dup {
+			l := d.line(first)
 			line := l
-			if r := d.repeats[kp]; len(r) > 0 {
-				line, d.repeats[kp] = r[0], r[1:]
+			if r := d.pos.Repeats(kp); len(r) > d.seen[kp] {
+				line = r[d.seen[kp]]
 			}
+			if d.seen == nil {
+				d.seen = map[string]int{}
+			}
+			d.seen[kp]++
 			d.diags.Errorf(d.file, line, kp, "duplicate key %q (first given on line %d)", p.key, l)
 			valid = false
 			continue
 		}
-		firstLine[f.Key] = d.line(kp)
+		firstPath[f.Key] = kp
 		out[f.Key] = p.val
 	}
 	for _, f := range schema {

@@ -14,14 +14,15 @@ package validate
 
 import (
 	"fmt"
-	"maps"
 	"net/mail"
 	"net/netip"
 	"net/url"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
@@ -42,8 +43,8 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 	var diags diag.List
 	out := make([]brief.Profile, 0, len(docs))
 	for _, doc := range docs {
-		d := &decoder{file: doc.File, lines: doc.Lines, repeats: maps.Clone(doc.Repeats), plain: doc.Plain, diags: &diags}
-		p := brief.Profile{File: doc.File, Kind: doc.Kind, Slug: doc.Slug, Body: doc.Body, Lines: doc.Lines}
+		d := &decoder{file: doc.File, pos: doc.Pos, diags: &diags}
+		p := brief.Profile{File: doc.File, Kind: doc.Kind, Slug: doc.Slug, Body: doc.Body, Pos: doc.Pos}
 		if !SlugRe.MatchString(doc.Slug) {
 			d.errorf("", "profile directory %q must be a slug (a-z, 0-9 and hyphens)", doc.Slug)
 		}
@@ -110,9 +111,26 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 // Briefs validates briefs and checks every term name against r.
 func Briefs(docs []load.Doc, r *resolve.Resolver) ([]brief.Brief, *diag.List) {
 	var diags diag.List
-	out := make([]brief.Brief, 0, len(docs))
-	for _, doc := range docs {
-		out = append(out, decodeBrief(doc, r, &diags))
+	// Briefs are independent: decode them on every core, each into its own
+	// list of diagnostics, merged in order.
+	out := make([]brief.Brief, len(docs))
+	lists := make([]diag.List, len(docs))
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for i := range next {
+				out[i] = decodeBrief(docs[i], r, &lists[i])
+			}
+		})
+	}
+	for i := range docs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	for i := range lists {
+		diags.Merge(&lists[i])
 	}
 	// Duplicate slugs would publish two briefs at one URL.
 	first := map[string]*brief.Brief{}
@@ -131,8 +149,8 @@ func Briefs(docs []load.Doc, r *resolve.Resolver) ([]brief.Brief, *diag.List) {
 }
 
 func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brief {
-	d := &decoder{file: doc.File, lines: doc.Lines, repeats: maps.Clone(doc.Repeats), plain: doc.Plain, diags: diags}
-	b := brief.Brief{File: doc.File, Body: doc.Body, BodyLine: doc.BodyLine, Lines: doc.Lines}
+	d := &decoder{file: doc.File, pos: doc.Pos, diags: diags}
+	b := brief.Brief{File: doc.File, Body: doc.Body, BodyLine: doc.BodyLine, Pos: doc.Pos}
 	schema := brief.Fields()
 	m, _ := d.fields("", doc.Items, schema)
 

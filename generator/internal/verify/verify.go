@@ -45,7 +45,7 @@ func Links(dir, baseURL string) ([]Broken, error) {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && (strings.HasSuffix(p, ".html") || strings.HasSuffix(p, ".xml")) {
+		if !d.IsDir() && strings.HasSuffix(p, ".html") {
 			files = append(files, p)
 		}
 		return nil
@@ -59,6 +59,7 @@ func Links(dir, baseURL string) ([]Broken, error) {
 	var wg sync.WaitGroup
 	next := make(chan int)
 	exists := newExistCache(dir)
+	resolved := &resolveCache{m: map[string]resolution{}}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
@@ -69,8 +70,8 @@ func Links(dir, baseURL string) ([]Broken, error) {
 					results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")"}}
 					continue
 				}
-				for _, ref := range refs(data, strings.HasSuffix(rel, ".xml")) {
-					target, internal := resolve(ref, rel, base, basePath)
+				for _, ref := range scanLinks(data) {
+					target, internal := resolved.get(ref, rel, base, basePath)
 					if !internal {
 						continue
 					}
@@ -93,12 +94,11 @@ func Links(dir, baseURL string) ([]Broken, error) {
 	return out, nil
 }
 
-// refs extracts link targets: href/src/srcset/action in HTML; <link>, <loc>
-// and href attributes in XML (feeds, sitemaps).
-func refs(data []byte, isXML bool) []string {
+// refs extracts the link targets of an HTML document: href, src and action
+// of the elements that load or link something.
+func refs(data []byte) []string {
 	var out []string
 	z := html.NewTokenizer(bytes.NewReader(data))
-	var inText string
 	for {
 		tt := z.Next()
 		switch tt {
@@ -106,27 +106,18 @@ func refs(data []byte, isXML bool) []string {
 			return out
 		case html.StartTagToken, html.SelfClosingTagToken:
 			name, hasAttr := z.TagName()
-			tag := string(name)
-			inText = ""
-			if isXML && (tag == "link" || tag == "loc") && tt == html.StartTagToken {
-				inText = tag
+			switch string(name) {
+			case "a", "link", "script", "img", "form", "iframe", "source":
+			default:
+				continue
 			}
 			for hasAttr {
 				var k, v []byte
 				k, v, hasAttr = z.TagAttr()
 				switch string(k) {
 				case "href", "src", "action":
-					if tag == "a" || tag == "link" || tag == "script" || tag == "img" || tag == "form" || tag == "iframe" || tag == "source" || tag == "atom:link" {
-						out = append(out, string(v))
-					}
+					out = append(out, string(v))
 				}
-			}
-		case html.TextToken:
-			if inText != "" {
-				if s := strings.TrimSpace(string(z.Text())); s != "" {
-					out = append(out, s)
-				}
-				inText = ""
 			}
 		}
 	}
@@ -168,6 +159,34 @@ func resolve(ref, rel string, base *url.URL, basePath string) (string, bool) {
 		p += "index.html"
 	}
 	return strings.TrimPrefix(path.Clean(p), "/"), true
+}
+
+// resolveCache remembers where a site-rooted link points: the same
+// navigation and term links appear on thousands of pages.
+type resolveCache struct {
+	mu sync.Mutex
+	m  map[string]resolution
+}
+
+type resolution struct {
+	target   string
+	internal bool
+}
+
+func (c *resolveCache) get(ref, rel string, base *url.URL, basePath string) (string, bool) {
+	if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+		return resolve(ref, rel, base, basePath) // relative: depends on the page
+	}
+	c.mu.Lock()
+	r, ok := c.m[ref]
+	c.mu.Unlock()
+	if !ok {
+		r.target, r.internal = resolve(ref, rel, base, basePath)
+		c.mu.Lock()
+		c.m[ref] = r
+		c.mu.Unlock()
+	}
+	return r.target, r.internal
 }
 
 type existCache struct {

@@ -1,0 +1,56 @@
+package sitetest
+
+import (
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+)
+
+// PageLinks returns where the <a> links of a built page point, as site paths
+// ("/actors/x/"), resolved against the page as a browser resolves them.
+// publicDir is the built site; sitePath is the page ("/briefs/a/"); host is
+// the host the site was built for (links to other hosts are returned as
+// written).
+func PageLinks(t testing.TB, publicDir, sitePath, host string) []string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(publicDir, filepath.FromSlash(strings.Trim(sitePath, "/")), "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := &url.URL{Scheme: "https", Host: host, Path: "/" + strings.Trim(sitePath, "/") + "/"}
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode && n.Data == "a" {
+			for _, a := range n.Attr {
+				if a.Key != "href" {
+					continue
+				}
+				u, err := url.Parse(a.Val)
+				if err != nil {
+					out = append(out, a.Val)
+					continue
+				}
+				if u = base.ResolveReference(u); u.Host == host {
+					out = append(out, u.Path)
+				} else {
+					out = append(out, a.Val)
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
+}

@@ -1,0 +1,95 @@
+package stage
+
+import (
+	"html"
+	"strconv"
+	"strings"
+)
+
+// Pre-rendered list items.
+//
+// The longest lists on the site (the briefs on a term page, the terms a term
+// is seen with, the terms of a brief) are rendered here as HTML list items
+// rather than staged as data for a template to loop over. A 10,000-brief
+// library has some 200,000 such items: as front matter, Hugo keeps each as a
+// map (copied again when it lower-cases keys) and runs a template loop over
+// it, which made them most of the memory and much of the time of a build.
+// As fragments, each list is one string. (Files the templates read with
+// os.ReadFile instead would be held in memory once rather than in every copy
+// Hugo keeps of a page's front matter, but the 140,000 reads of a
+// 10,000-brief library cost more time than that saved.) The page structure around them (sections, headings, the <ol>/<ul>) stays
+// in layouts/; these functions write only the <li> items, with text and
+// attributes escaped by html.EscapeString. Links are relative to the page: brief and term pages
+// are all two levels deep (/briefs/<slug>/, /<kind>/<slug>/), so "../../"
+// reaches the site root whatever the base URL's path, online or offline.
+
+const up = "../../"
+
+// The items are written the way Hugo's minifier (tdewolff/minify) would
+// write them: attribute values that need no quotes get none, so the pages
+// stay minified and the staged JSON carries no escaped quotes.
+
+// attr writes name=value, quoting and escaping the value only when needed.
+func attr(b *strings.Builder, name, value string) {
+	b.WriteByte(' ')
+	b.WriteString(name)
+	b.WriteByte('=')
+	if value != "" && strings.IndexFunc(value, needsQuotes) < 0 {
+		b.WriteString(value)
+		return
+	}
+	b.WriteByte('"')
+	b.WriteString(html.EscapeString(value))
+	b.WriteByte('"')
+}
+
+func needsQuotes(r rune) bool {
+	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '/' || r == '_')
+}
+
+// rowItems renders dated brief rows:
+// <li><time datetime=2024-05-02>2 May 2024</time> <a href=../../briefs/x/>Title</a></li>
+func rowItems(rows []row) string {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString("<li><time")
+		attr(&b, "datetime", r.Date)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Shown))
+		b.WriteString("</time> <a")
+		attr(&b, "href", up+r.URL)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Title))
+		b.WriteString("</a></li>")
+	}
+	return b.String()
+}
+
+// chipItems renders term chips: a link with the term's ID (if it shows one)
+// and name, a title (e.g. a technique's tactics) and, when counted, the
+// number of briefs (the list's heading says what the numbers are).
+func chipItems(links []Link, counted bool) string {
+	var b strings.Builder
+	for _, l := range links {
+		b.WriteString("<li><a")
+		attr(&b, "href", up+l.URL)
+		if l.Note != "" {
+			attr(&b, "title", l.Note)
+		}
+		b.WriteByte('>')
+		if l.ID != "" {
+			b.WriteString("<span class=id>")
+			b.WriteString(html.EscapeString(l.ID))
+			b.WriteString("</span> ")
+		}
+		b.WriteString(html.EscapeString(l.Name))
+		b.WriteString("</a>")
+		if counted {
+			b.WriteString("<span class=n>")
+			b.WriteString(strconv.Itoa(l.Count))
+			b.WriteString("</span>")
+		}
+		b.WriteString("</li>")
+	}
+	return b.String()
+}

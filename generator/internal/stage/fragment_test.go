@@ -1,0 +1,43 @@
+package stage
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestRowItemsEscape(t *testing.T) {
+	got := rowItems([]row{{URL: "briefs/a/", Title: `<script>x</script> & "q"`, Date: "2024-05-02", Shown: "2 May 2024"}})
+	want := `<li><time datetime=2024-05-02>2 May 2024</time> <a href=../../briefs/a/>&lt;script&gt;x&lt;/script&gt; &amp; &#34;q&#34;</a></li>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestChipItemsEscape(t *testing.T) {
+	got := chipItems([]Link{{Name: `Evil "Quote" <b>`, URL: "actors/evil/", ID: "T1190", Note: `a"b`, Count: 3}}, true)
+	want := `<li><a href=../../actors/evil/ title="a&#34;b"><span class=id>T1190</span> Evil &#34;Quote&#34; &lt;b&gt;</a><span class=n>3</span></li>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+	if got := chipItems([]Link{{Name: "Energy", URL: "sectors/energy/"}}, false); got != `<li><a href=../../sectors/energy/>Energy</a></li>` {
+		t.Errorf("uncounted chip: %s", got)
+	}
+}
+
+// An attribute value with anything but letters, digits and -./_ is quoted
+// and escaped, so no value can end the attribute or the tag early.
+func TestAttrQuotesWhenNeeded(t *testing.T) {
+	for in, want := range map[string]string{
+		"../../a-b/c.d/": ` href=../../a-b/c.d/`,
+		"a b":            ` href="a b"`,
+		`x"><script>`:    ` href="x&#34;&gt;&lt;script&gt;"`,
+		"a=b":            ` href="a=b"`,
+		"":               ` href=""`,
+	} {
+		var b strings.Builder
+		attr(&b, "href", in)
+		if b.String() != want {
+			t.Errorf("attr(%q) = %s, want %s", in, b.String(), want)
+		}
+	}
+}
