@@ -1,6 +1,7 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -39,4 +40,33 @@ func BenchmarkBuild(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkSessionRebuild is the preview server's work after an author saves
+// one brief of a 1,000-brief library: check and stage the project again,
+// re-render what changed, rewrite the exports. (The browser then reloads.)
+func BenchmarkSessionRebuild(b *testing.B) {
+	dir := sitetest.Project(b, "")
+	if err := synth.Generate(dir, 1000, 1); err != nil {
+		b.Fatal(err)
+	}
+	s, _, err := pipeline.Open(context.Background(), pipeline.Options{ProjectDir: dir, Destination: filepath.Join(b.TempDir(), "public"), Preview: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	file := filepath.Join(dir, "content", "briefs", "2020", "synthetic-brief-00500.md")
+	orig, err := os.ReadFile(file)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := range b.N {
+		edited := bytes.Replace(orig, []byte("title: \""), []byte(fmt.Sprintf("title: \"Edit %d: ", i)), 1)
+		if err := os.WriteFile(file, edited, 0o644); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := s.Rebuild(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

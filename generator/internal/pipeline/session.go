@@ -21,9 +21,10 @@ type Session struct {
 	o    Options
 	rs   *render.Session
 	site render.Stats // title, language and base URL, from the first build
+	last *Checked     // what the last build published, for Exports
 }
 
-// Open builds the site for the first time.
+// Open builds the site for the first time, exports included.
 func Open(ctx context.Context, o Options) (*Session, *Result, error) {
 	if err := o.normalize(); err != nil {
 		return nil, nil, fmt.Errorf("options: %w", err)
@@ -40,10 +41,16 @@ func Open(ctx context.Context, o Options) (*Session, *Result, error) {
 	if err != nil {
 		return nil, res, err
 	}
+	if err := s.Exports(); err != nil {
+		return nil, res, err
+	}
 	return s, res, nil
 }
 
-// Rebuild checks the project again and re-renders what changed.
+// Rebuild checks the project again and re-renders what changed. It does not
+// write the exports (feeds, STIX, search index...): call Exports after
+// showing the new pages, so a reader need not wait for files they are not
+// looking at.
 func (s *Session) Rebuild(ctx context.Context) (*Result, error) {
 	return s.build(ctx, func(opts render.Options) (render.Stats, error) {
 		st, _, err := s.rs.Update(opts.Content, opts.Data)
@@ -79,10 +86,19 @@ func (s *Session) build(ctx context.Context, renderFn func(render.Options) (rend
 		s.site = st
 	}
 	res.Pages, res.BaseURL = st.Pages, cmp.Or(s.site.BaseURL, s.o.BaseURL)
-	if err := tm.run("post-process", func() error {
-		return postprocess.Run(s.o.Destination, c.Index, c.Vocab, res.BaseURL, s.site.Title, s.site.Language)
-	}); err != nil {
-		return res, err
-	}
+	s.last = c
 	return res, nil
+}
+
+// Exports writes the post-process files (feeds, exports, search index) of
+// the last successful build.
+func (s *Session) Exports() error {
+	if s.last == nil {
+		return nil
+	}
+	err := postprocess.Run(s.o.Destination, s.last.Index, s.last.Vocab, cmp.Or(s.site.BaseURL, s.o.BaseURL), s.site.Title, s.site.Language)
+	if err != nil {
+		return fmt.Errorf("post-process: %w", err)
+	}
+	return nil
 }

@@ -192,7 +192,9 @@ func newSite(o Options, watching bool) (*site, error) {
 		return nil, fmt.Errorf("render: %w", err)
 	}
 	fs := hugofs.NewFromSourceAndDestination(source, afero.NewOsFs(), flags)
-	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: configs, Fs: fs, LogLevel: logger.Level(), StdErr: logger.StdErr()})
+	// Hugo prints progress statements ("Source changed ...") to StdOut;
+	// only its warnings and errors (StdErr) are of use here.
+	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: configs, Fs: fs, LogLevel: logger.Level(), StdOut: io.Discard, StdErr: logger.StdErr()})
 	if err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}

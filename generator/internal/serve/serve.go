@@ -162,6 +162,7 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options) {
 	start := time.Now()
 	var res *pipeline.Result
 	var err error
+	rebuilt := s.session != nil
 	if s.session == nil {
 		s.session, res, err = pipeline.Open(ctx, po)
 	} else {
@@ -181,6 +182,13 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options) {
 	s.lastErr = ""
 	fmt.Fprintf(s.out, "built %d briefs, %d pages in %s\n", len(res.Published), res.Pages, time.Since(start).Round(time.Millisecond))
 	s.broadcast("reload")
+	if rebuilt {
+		// The pages are on screen; now bring feeds and exports up to date
+		// (Open already wrote them for the first build).
+		if err := s.session.Exports(); err != nil {
+			fmt.Fprintf(s.out, "exports failed: %v\n", err)
+		}
+	}
 }
 
 // broadcast sends an event to every connected page; s.mu is held.
