@@ -56,8 +56,21 @@ the median time of each stage, the peak resident memory and the output size.`,
 				var rss []int64
 				stages := map[string][]time.Duration{}
 				var order []string
-				dest := filepath.Join(dir, fmt.Sprintf("out-%d", n))
-				for range runs {
+				// Each run writes a fresh tree and none is deleted until all
+				// runs are done: deleting a large tree slows the file
+				// creation that follows on some disks (a mount with discard),
+				// which would make each run pay for the previous one.
+				var dests []string
+				defer func() {
+					for _, d := range dests {
+						os.RemoveAll(d)
+					}
+				}()
+				var dest string
+				for r := range runs {
+					dest = filepath.Join(dir, fmt.Sprintf("out-%d-%d", n, r))
+					os.RemoveAll(dest)
+					dests = append(dests, dest)
 					s, err := bench.Run(self, "build", "-s", corpus, "-d", dest, "--timings")
 					if err != nil {
 						return err
@@ -83,8 +96,11 @@ the median time of each stage, the peak resident memory and the output size.`,
 					}
 					var bw []time.Duration
 					var br []int64
-					for range runs {
-						s, err := bench.Run(self, "bench-hugo", "--source", bdir, "--destination", filepath.Join(dir, fmt.Sprintf("baseline-out-%d", n)), "--minify", "--quiet")
+					for r := range runs {
+						bdest := filepath.Join(dir, fmt.Sprintf("baseline-out-%d-%d", n, r))
+						os.RemoveAll(bdest)
+						dests = append(dests, bdest)
+						s, err := bench.Run(self, "bench-hugo", "--source", bdir, "--destination", bdest, "--minify", "--quiet")
 						if err != nil {
 							return err
 						}

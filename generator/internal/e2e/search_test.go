@@ -110,8 +110,11 @@ func TestSearchInTheBrowser(t *testing.T) {
 				t.Errorf("the term link led to a page titled %q, want %q", h1, volt.Name)
 			}
 			// history.back(), not chromedp.NavigateBack: a page restored from
-			// the back/forward cache fires no load event to wait for.
-			eval[chromedp.Void](tb, `history.back()`)
+			// the back/forward cache fires no load event to wait for. It is
+			// scheduled rather than called, so that the evaluation returns
+			// before the navigation tears its context down (a direct call
+			// races: "Inspected target navigated or closed").
+			eval[chromedp.Void](tb, `setTimeout(() => history.back(), 0)`)
 			tb.waitFor(`location.href === ` + jsString(briefURL) + ` && document.readyState === 'complete'`)
 			if h1 := eval[string](tb, `document.querySelector('h1').textContent`); h1 != brief.Brief.Title {
 				t.Errorf("back led to a page titled %q, want %q", h1, brief.Brief.Title)
