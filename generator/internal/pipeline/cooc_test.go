@@ -1,0 +1,123 @@
+package pipeline_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"golang.org/x/net/html"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+)
+
+// config.toml's [params.generator] coocLimit caps the co-occurring terms a
+// term page shows per kind, and the page says how many it left out.
+func TestCoocLimitFromConfig(t *testing.T) {
+	for _, tc := range []struct {
+		limit     string
+		chips     int
+		moreCount string
+	}{
+		{"10", 3, ""},
+		{"2", 2, "and 1 more"},
+	} {
+		t.Run("coocLimit="+tc.limit, func(t *testing.T) {
+			dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+			setCoocLimit(t, dir, tc.limit)
+			build(t, dir)
+			// Volt Typhoon is named with US and NO (alpha) and GU (bravo).
+			chips, more := coocSection(t, page(dir, "/actors/volt-typhoon/"), "Countries")
+			if len(chips) != tc.chips || more != tc.moreCount {
+				t.Errorf("the Countries seen with Volt Typhoon: %q and %q; want %d chips and %q", chips, more, tc.chips, tc.moreCount)
+			}
+		})
+	}
+	t.Run("negative", func(t *testing.T) {
+		dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+		setCoocLimit(t, dir, "-1")
+		_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir})
+		if err == nil || !strings.Contains(err.Error(), "coocLimit must not be negative") {
+			t.Errorf("a negative coocLimit: %v; want an error naming it", err)
+		}
+	})
+}
+
+func setCoocLimit(t *testing.T, dir, limit string) {
+	t.Helper()
+	p := filepath.Join(dir, "config.toml")
+	cfg, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(cfg), "\ncoocLimit = 10\n") {
+		t.Fatal("config.toml has no `coocLimit = 10` line to change")
+	}
+	s := strings.Replace(string(cfg), "\ncoocLimit = 10\n", "\ncoocLimit = "+limit+"\n", 1)
+	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// coocSection returns the chips of the "seen together with" section titled
+// heading on a term page, and its "and N more" note.
+func coocSection(t *testing.T, file, heading string) (chips []string, more string) {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var found bool
+	var walk func(n *html.Node, inSection bool)
+	walk = func(n *html.Node, in bool) {
+		if n.Type == html.ElementNode && n.Data == "section" && n.Parent != nil && hasClass(n.Parent, "cooc") {
+			in = false
+			for c := n.FirstChild; c != nil; c = c.NextSibling {
+				if c.Type == html.ElementNode && c.Data == "h2" && text(c) == heading {
+					in, found = true, true
+				}
+			}
+		}
+		if in && n.Type == html.ElementNode && n.Data == "li" {
+			chips = append(chips, strings.TrimSpace(text(n)))
+		}
+		if in && n.Type == html.ElementNode && hasClass(n, "more-count") {
+			more = text(n)
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c, in)
+		}
+	}
+	walk(doc, false)
+	if !found {
+		t.Fatalf("%s has no co-occurrence section %q", file, heading)
+	}
+	return chips, more
+}
+
+func hasClass(n *html.Node, class string) bool {
+	for _, a := range n.Attr {
+		if a.Key == "class" && strings.Contains(" "+a.Val+" ", " "+class+" ") {
+			return true
+		}
+	}
+	return false
+}
+
+func text(n *html.Node) string {
+	if n.Type == html.TextNode {
+		return n.Data
+	}
+	var b strings.Builder
+	for c := n.FirstChild; c != nil; c = c.NextSibling {
+		b.WriteString(text(c))
+	}
+	return b.String()
+}
