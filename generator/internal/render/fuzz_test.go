@@ -29,6 +29,7 @@ func FuzzSanitize(f *testing.F) {
 		"<img src=x onerror=alert(1)>\n\n<iframe src=//evil.example></iframe>",
 		"[v](vbscript:msgbox) [d](data:text/html,<script>alert(1)</script>)",
 		"| a | <script>x</script> |\n|---|---|\n| [l](javascript:x) | b |",
+		"![b](/\\evil.example/p.gif) ![c](\\\\evil.example/p.gif) ![r](http/rt/:x.example/p.gif) ![s](/images/ok.png)",
 	} {
 		f.Add(s)
 	}

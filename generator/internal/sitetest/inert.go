@@ -54,7 +54,7 @@ func Inert(data []byte) []string {
 						out = append(out, fmt.Sprintf("<%s %s=%q>", tag, key, v))
 					}
 				}
-				if tag == "img" && key == "src" && (strings.HasPrefix(val, "http") || strings.HasPrefix(val, "//")) {
+				if tag == "img" && key == "src" && crossOrigin(val) {
 					out = append(out, fmt.Sprintf("<img src=%q> loads from another origin", v))
 				}
 			}
@@ -63,4 +63,21 @@ func Inert(data []byte) []string {
 			out = append(out, "inline <script>")
 		}
 	}
+}
+
+// crossOrigin reports whether a URL (lower-cased, whitespace removed) may
+// point at another origin: it has a scheme, or it starts with two slashes,
+// either way round (browsers read a backslash as a slash in http(s) URLs,
+// so "/\evil.example/x" is "//evil.example/x"). A relative path such as
+// "http/x:y" stays on the site.
+func crossOrigin(u string) bool {
+	u = strings.ReplaceAll(u, `\`, "/")
+	if strings.HasPrefix(u, "//") {
+		return true
+	}
+	end := strings.IndexAny(u, "/?#")
+	if end < 0 {
+		end = len(u)
+	}
+	return strings.Contains(u[:end], ":")
 }
