@@ -79,6 +79,12 @@ func TestCrossLinksBothWays(t *testing.T) {
 	if got := links(t, page(dir, "/briefs/alpha/")); !slices.Contains(got, "/briefs/bravo/") {
 		t.Error("alpha does not list bravo as a related brief")
 	}
+	// Counts read as English: Norway is named by one brief, Volt Typhoon by two.
+	for term, want := range map[string]string{"/countries/no/": "<strong>1</strong> brief</li>", "/actors/volt-typhoon/": "<strong>2</strong> briefs</li>"} {
+		if p, _ := os.ReadFile(page(dir, term)); !bytes.Contains(p, []byte(want)) {
+			t.Errorf("%s does not read %q", term, want)
+		}
+	}
 	// The term feed lists both briefs.
 	feed, err := os.ReadFile(filepath.Join(dir, "public", "actors", "volt-typhoon", "index.xml"))
 	if err != nil {
