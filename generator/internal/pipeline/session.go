@@ -39,12 +39,23 @@ func Open(ctx context.Context, o Options) (*Session, *Result, error) {
 		return st, err
 	})
 	if err != nil {
+		s.Close()
 		return nil, res, err
 	}
 	if err := s.Exports(); err != nil {
+		s.Close()
 		return nil, res, err
 	}
 	return s, res, nil
+}
+
+// Close releases the session's Hugo site. The session cannot be used
+// afterwards.
+func (s *Session) Close() error {
+	if s == nil {
+		return nil
+	}
+	return s.rs.Close()
 }
 
 // Rebuild checks the project again and re-renders what changed. It does not

@@ -66,6 +66,10 @@ func Render(o Options) (Stats, error) {
 	if err != nil {
 		return Stats{}, err
 	}
+	// Closing stops the goroutine of Hugo's memory cache, which otherwise
+	// keeps the whole rendered site reachable (and in memory) for the rest
+	// of the process: through post-processing and verification.
+	defer st.sites.Close()
 	return st.build()
 }
 

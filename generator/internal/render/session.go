@@ -34,6 +34,15 @@ func Open(o Options) (*Session, Stats, error) {
 	return ss, st, err
 }
 
+// Close releases the Hugo site (its cache and the goroutine that manages
+// it). The session cannot be used afterwards.
+func (ss *Session) Close() error {
+	if ss == nil || ss.s == nil {
+		return nil
+	}
+	return ss.s.sites.Close()
+}
+
 func (ss *Session) remember(root string, files map[string][]byte) {
 	for name, data := range files {
 		ss.seen[root+"/"+name] = sha256.Sum256(data)

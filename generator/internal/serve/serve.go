@@ -64,6 +64,7 @@ func Run(ctx context.Context, o Options) error {
 	}
 
 	s := &server{out: o.Out, dir: po.Destination, clients: map[chan string]bool{}}
+	defer func() { s.session.Close() }()
 	s.rebuild(ctx, po)
 
 	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
@@ -168,6 +169,7 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options) {
 	} else {
 		res, err = s.session.Rebuild(ctx)
 		if err != nil && !errors.Is(err, pipeline.ErrInvalid) {
+			s.session.Close()
 			s.session = nil
 		}
 	}

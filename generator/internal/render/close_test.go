@@ -1,0 +1,61 @@
+package render_test
+
+import (
+	"os"
+	"path/filepath"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/render"
+)
+
+// A finished Render leaves nothing running: Hugo's memory cache starts a
+// goroutine that keeps the whole rendered site reachable until the cache is
+// closed, so an unclosed site would hold its memory through the rest of a
+// build (post-processing, verification) and, in a long-lived process,
+// forever.
+func TestRenderReleasesHugo(t *testing.T) {
+	project := t.TempDir()
+	for name, data := range map[string]string{
+		"config.toml":          "baseURL = \"https://briefs.test/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
+		"layouts/page.html":    "{{ .Content }}",
+		"layouts/home.html":    "home",
+		"layouts/section.html": "section",
+	} {
+		p := filepath.Join(project, filepath.FromSlash(name))
+		os.MkdirAll(filepath.Dir(p), 0o755)
+		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	renderOnce := func() {
+		t.Helper()
+		_, err := render.Render(render.Options{
+			ProjectDir: project,
+			Content:    map[string][]byte{"briefs/a.md": []byte("{\"title\": \"A\"}\nBody.")},
+			PublishDir: t.TempDir(),
+			BaseURL:    "https://briefs.test/",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	renderOnce() // let anything started once per process start
+	settle := func() int {
+		var n int
+		for range 50 {
+			runtime.GC()
+			n = runtime.NumGoroutine()
+			time.Sleep(10 * time.Millisecond)
+		}
+		return n
+	}
+	before := settle()
+	for range 5 {
+		renderOnce()
+	}
+	if after := settle(); after > before+2 {
+		t.Errorf("%d goroutines before five renders, %d after: each render leaves something running", before, after)
+	}
+}
