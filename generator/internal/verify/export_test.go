@@ -1,6 +1,10 @@
 package verify
 
-import "bytes"
+import (
+	"bytes"
+	"net/url"
+	"testing"
+)
 
 // For the external tests.
 var (
@@ -12,4 +16,25 @@ var (
 func noscriptAsDiv(data []byte) []byte {
 	data = bytes.ReplaceAll(data, []byte("<noscript>"), []byte("<div>"))
 	return bytes.ReplaceAll(data, []byte("</noscript>"), []byte("</div>"))
+}
+
+// The fast path for plain relative links resolves exactly as resolve does.
+func TestJoinRelativeMatchesResolve(t *testing.T) {
+	base, _ := url.Parse("https://briefs.test/")
+	for _, rel := range []string{"index.html", "actors/volt-typhoon/index.html", "briefs/page/2/index.html", "a.html"} {
+		for _, ref := range []string{"../../briefs/x/", "../", "../../", "../../../../etc/", "x/", "x", "./y/", ".", "..", "a/../b/", "a//b/", "feed.json", "../x.json", "..//"} {
+			if !plainRelative(ref) {
+				t.Fatalf("%q should take the fast path", ref)
+			}
+			want, _ := resolve(ref, rel, base, "")
+			if got := joinRelative(ref, rel); got != want {
+				t.Errorf("%q from %s: fast path %q, resolve %q", ref, rel, got, want)
+			}
+		}
+	}
+	for _, ref := range []string{"", "/x/", "x?y", "x#y", "x%20y", "https://a/", "mailto:x", "x:y", "a b"} {
+		if plainRelative(ref) {
+			t.Errorf("%q took the fast path", ref)
+		}
+	}
 }

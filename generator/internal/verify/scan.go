@@ -40,8 +40,11 @@ func scanLinks(data []byte) []string {
 		if j == i { // "</x", "<!doctype", or a lone "<"
 			continue
 		}
-		name := string(bytes.ToLower(data[i:j]))
-		interesting := linkTags[name]
+		nameB := data[i:j]
+		if hasUpper(nameB) {
+			nameB = bytes.ToLower(nameB)
+		}
+		interesting := linkTags[string(nameB)] // (a lookup: no copy)
 		// Attributes, up to the end of the tag.
 		k := j
 		for k < len(data) && data[k] != '>' {
@@ -54,7 +57,7 @@ func scanLinks(data []byte) []string {
 			for k < len(data) && !isSpace(data[k]) && data[k] != '=' && data[k] != '>' && data[k] != '/' {
 				k++
 			}
-			attr := string(bytes.ToLower(data[ns:k]))
+			attr := data[ns:k]
 			for k < len(data) && isSpace(data[k]) {
 				k++
 			}
@@ -81,7 +84,7 @@ func scanLinks(data []byte) []string {
 				}
 				val = data[vs:k]
 			}
-			if interesting && (attr == "href" || attr == "src" || attr == "action") {
+			if interesting && (bytes.EqualFold(attr, []byte("href")) || bytes.EqualFold(attr, []byte("src")) || bytes.EqualFold(attr, []byte("action"))) {
 				v := string(val)
 				if bytes.IndexByte(val, '&') >= 0 {
 					v = html.UnescapeString(v)
@@ -90,14 +93,40 @@ func scanLinks(data []byte) []string {
 			}
 		}
 		i = k
-		if name == "script" || name == "style" || name == "textarea" || name == "title" {
-			end := bytes.Index(bytes.ToLower(data[i:]), []byte("</"+name))
+		if name := string(nameB); name == "script" || name == "style" || name == "textarea" || name == "title" {
+			end := indexEndTag(data[i:], name)
 			if end < 0 {
 				return out
 			}
 			i += end
 		}
 	}
+}
+
+// indexEndTag is the index in data of the first "</name", in any case.
+// (Lower-casing the rest of the document to search it cost a third of the
+// verify stage: every page has a <title>.)
+func indexEndTag(data []byte, name string) int {
+	for off := 0; ; {
+		j := bytes.Index(data[off:], []byte("</"))
+		if j < 0 {
+			return -1
+		}
+		at := off + j
+		if rest := data[at+2:]; len(rest) >= len(name) && bytes.EqualFold(rest[:len(name)], []byte(name)) {
+			return at
+		}
+		off = at + 2
+	}
+}
+
+func hasUpper(b []byte) bool {
+	for _, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func isNameByte(c byte) bool {

@@ -40,12 +40,23 @@ func Links(dir, baseURL string) ([]Broken, error) {
 		return nil, fmt.Errorf("verify: base URL: %w", err)
 	}
 	basePath := strings.TrimSuffix(base.Path, "/")
+	// One walk lists the pages to read and every file a link may name, so
+	// checking a link is a set lookup rather than a stat.
 	var files []string
+	exists := map[string]bool{}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}
-		if !d.IsDir() && strings.HasSuffix(p, ".html") {
+		if d.IsDir() {
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		exists[filepath.ToSlash(rel)] = true
+		if strings.HasSuffix(p, ".html") {
 			files = append(files, p)
 		}
 		return nil
@@ -58,7 +69,6 @@ func Links(dir, baseURL string) ([]Broken, error) {
 	results := make([][]Broken, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
-	exists := newExistCache(dir)
 	resolved := &resolveCache{m: map[string]resolution{}}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
@@ -75,7 +85,7 @@ func Links(dir, baseURL string) ([]Broken, error) {
 					if !internal {
 						continue
 					}
-					if !exists.has(target) {
+					if !exists[target] {
 						results[i] = append(results[i], Broken{File: rel, URL: ref})
 					}
 				}
@@ -168,6 +178,34 @@ type resolveCache struct {
 	m  map[string]resolution
 }
 
+// plainRelative reports whether ref is a relative path of plain characters
+// (the "../../actors/x/" links of term lists): no scheme, query, fragment or
+// escape, so it resolves as a path, without url.Parse.
+func plainRelative(ref string) bool {
+	if ref == "" || ref[0] == '/' {
+		return false
+	}
+	for i := 0; i < len(ref); i++ {
+		c := ref[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_' || c == '.' || c == '/') {
+			return false
+		}
+	}
+	return true
+}
+
+// joinRelative is resolve for a plainRelative ref.
+func joinRelative(ref, rel string) string {
+	p := path.Join("/", path.Dir(rel), ref)
+	if strings.HasSuffix(ref, "/") && p != "/" {
+		p += "/"
+	}
+	if strings.HasSuffix(p, "/") {
+		p += "index.html"
+	}
+	return p[1:]
+}
+
 type resolution struct {
 	target   string
 	internal bool
@@ -175,6 +213,9 @@ type resolution struct {
 
 func (c *resolveCache) get(ref, rel string, base *url.URL, basePath string) (string, bool) {
 	if !strings.HasPrefix(ref, "/") || strings.HasPrefix(ref, "//") {
+		if plainRelative(ref) {
+			return joinRelative(ref, rel), true
+		}
 		return resolve(ref, rel, base, basePath) // relative: depends on the page
 	}
 	c.mu.Lock()
@@ -187,29 +228,6 @@ func (c *resolveCache) get(ref, rel string, base *url.URL, basePath string) (str
 		c.mu.Unlock()
 	}
 	return r.target, r.internal
-}
-
-type existCache struct {
-	dir string
-	mu  sync.Mutex
-	m   map[string]bool
-}
-
-func newExistCache(dir string) *existCache { return &existCache{dir: dir, m: map[string]bool{}} }
-
-func (c *existCache) has(rel string) bool {
-	c.mu.Lock()
-	v, ok := c.m[rel]
-	c.mu.Unlock()
-	if ok {
-		return v
-	}
-	st, err := os.Stat(filepath.Join(c.dir, filepath.FromSlash(rel)))
-	v = err == nil && !st.IsDir()
-	c.mu.Lock()
-	c.m[rel] = v
-	c.mu.Unlock()
-	return v
 }
 
 // Leak is a file containing a forbidden string.
