@@ -49,6 +49,7 @@ printing.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			boundHugoCache()
 			o, err := f.options(stderr)
 			if err != nil {
 				return err
