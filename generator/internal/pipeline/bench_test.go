@@ -44,7 +44,8 @@ func BenchmarkBuild(b *testing.B) {
 
 // BenchmarkSessionRebuild is the preview server's work after an author saves
 // one brief of a 1,000-brief library: check and stage the project again,
-// re-render what changed, rewrite the exports. (The browser then reloads.)
+// re-render what changed. (The browser then reloads; serve rewrites the
+// exports after that, which this does not time.)
 func BenchmarkSessionRebuild(b *testing.B) {
 	dir := sitetest.Project(b, "")
 	if err := synth.Generate(dir, 1000, 1); err != nil {
