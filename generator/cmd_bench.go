@@ -14,6 +14,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/bench"
+	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/synth"
 )
@@ -177,22 +178,7 @@ func copyProject(src, dst string) error {
 		return err
 	}
 	for _, p := range []string{"config.toml", "layouts", "assets"} {
-		err := filepath.WalkDir(filepath.Join(src, p), func(path string, d fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(src, path)
-			target := filepath.Join(dst, rel)
-			if d.IsDir() {
-				return os.MkdirAll(target, 0o755)
-			}
-			data, err := os.ReadFile(path)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(target, data, 0o644)
-		})
-		if err != nil {
+		if err := copytree.Copy(filepath.Join(src, p), filepath.Join(dst, p)); err != nil {
 			return err
 		}
 	}

@@ -11,9 +11,10 @@ package bench
 
 import (
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
 )
 
 var baselineFiles = map[string]string{
@@ -59,22 +60,7 @@ weight = 50
 // its briefs (content/briefs only: Hugo reads the same front matter, and
 // the lists become Hugo taxonomies) and the baseline config and templates.
 func Baseline(corpus, dir string) error {
-	src := filepath.Join(corpus, "content", "briefs")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dir, "content", "briefs", rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
+	err := copytree.Copy(filepath.Join(corpus, "content", "briefs"), filepath.Join(dir, "content", "briefs"))
 	if err != nil {
 		return fmt.Errorf("bench: copying the corpus: %w", err)
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
@@ -73,7 +74,7 @@ func TestSearchBudget(t *testing.T) {
 			// The offline edition of the example site, with this index:
 			// the real search page and script, from file://.
 			dir := filepath.Join(t.TempDir(), "site")
-			if err := copyDir(s.Offline, dir); err != nil {
+			if err := copytree.Copy(s.Offline, dir); err != nil {
 				t.Fatal(err)
 			}
 			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(search.Path)), min.Bytes(), 0o644); err != nil {
@@ -170,24 +171,6 @@ func jsStrings(ss []string) string {
 		parts[i] = jsString(s)
 	}
 	return "[" + strings.Join(parts, ",") + "]"
-}
-
-func copyDir(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }
 
 // syntheticQueries picks what a reader would type, from the corpus: a busy

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -14,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
@@ -25,26 +25,11 @@ func hostileProject(t *testing.T, name string) string {
 	t.Helper()
 	dir := sitetest.Project(t, "")
 	src := filepath.Join("testdata", "hostile", name)
-	briefs := filepath.Join(dir, "content", "briefs")
-	err := filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		if rel == "." {
-			rel = filepath.Join("2024", name)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		target := filepath.Join(briefs, rel)
-		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
-	if err != nil {
+	dst := filepath.Join(dir, "content", "briefs")
+	if st, err := os.Stat(src); err == nil && !st.IsDir() {
+		dst = filepath.Join(dst, "2024", name)
+	}
+	if err := copytree.Copy(src, dst); err != nil {
 		t.Fatal(err)
 	}
 	return dir

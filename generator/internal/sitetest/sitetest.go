@@ -13,6 +13,8 @@ import (
 	"testing"
 
 	"golang.org/x/tools/txtar"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
 )
 
 // RepoRoot returns the repository root (the directory holding go.mod).
@@ -40,7 +42,7 @@ func Project(t testing.TB, archive string) string {
 	dir := t.TempDir()
 	root := RepoRoot(t)
 	for _, p := range []string{"config.toml", "layouts", "assets"} {
-		if err := copyTree(filepath.Join(root, p), filepath.Join(dir, p)); err != nil {
+		if err := copytree.Copy(filepath.Join(root, p), filepath.Join(dir, p)); err != nil {
 			t.Fatalf("sitetest: copying %s: %v", p, err)
 		}
 	}
@@ -71,24 +73,6 @@ func ReadArchive(t testing.TB, name string) string {
 		t.Fatal(err)
 	}
 	return string(data)
-}
-
-func copyTree(src, dst string) error {
-	return filepath.WalkDir(src, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, p)
-		target := filepath.Join(dst, rel)
-		if d.IsDir() {
-			return os.MkdirAll(target, 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(target, data, 0o644)
-	})
 }
 
 // Tree reads every file under dir into a map of slash path to contents.
