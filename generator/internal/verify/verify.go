@@ -42,7 +42,7 @@ func Links(dir, baseURL string) ([]Broken, error) {
 	basePath := strings.TrimSuffix(base.Path, "/")
 	// One walk lists the pages to read and every file a link may name, so
 	// checking a link is a set lookup rather than a stat.
-	var files []string
+	var pages []string // slash paths under dir
 	exists := map[string]bool{}
 	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -55,27 +55,27 @@ func Links(dir, baseURL string) ([]Broken, error) {
 		if err != nil {
 			return err
 		}
-		exists[filepath.ToSlash(rel)] = true
-		if strings.HasSuffix(p, ".html") {
-			files = append(files, p)
+		rel = filepath.ToSlash(rel)
+		exists[rel] = true
+		if strings.HasSuffix(rel, ".html") {
+			pages = append(pages, rel)
 		}
 		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("verify: %w", err)
 	}
-	slices.Sort(files)
+	slices.Sort(pages)
 
-	results := make([][]Broken, len(files))
+	results := make([][]Broken, len(pages))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	resolved := &resolveCache{m: map[string]resolution{}}
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
 			for i := range next {
-				rel, _ := filepath.Rel(dir, files[i])
-				rel = filepath.ToSlash(rel)
-				data, err := os.ReadFile(files[i])
+				rel := pages[i]
+				data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 				if err != nil {
 					results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")"}}
 					continue
@@ -92,7 +92,7 @@ func Links(dir, baseURL string) ([]Broken, error) {
 			}
 		})
 	}
-	for i := range files {
+	for i := range pages {
 		next <- i
 	}
 	close(next)
