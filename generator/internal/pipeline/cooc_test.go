@@ -65,17 +65,9 @@ func setCoocLimit(t *testing.T, dir, limit string) {
 // heading on a term page, and its "and N more" note.
 func coocSection(t *testing.T, file, heading string) (chips []string, more string) {
 	t.Helper()
-	f, err := os.Open(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := sitetest.ParseFile(t, file)
 	var found bool
-	var walk func(n *html.Node, inSection bool)
+	var walk func(n *html.Node, in bool)
 	walk = func(n *html.Node, in bool) {
 		if n.Type == html.ElementNode && n.Data == "section" && n.Parent != nil && hasClass(n.Parent, "cooc") {
 			in = false

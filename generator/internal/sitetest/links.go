@@ -17,15 +17,7 @@ import (
 // written).
 func PageLinks(t testing.TB, publicDir, sitePath, host string) []string {
 	t.Helper()
-	f, err := os.Open(filepath.Join(publicDir, filepath.FromSlash(strings.Trim(sitePath, "/")), "index.html"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	doc, err := html.Parse(f)
-	if err != nil {
-		t.Fatal(err)
-	}
+	doc := ParseFile(t, filepath.Join(publicDir, filepath.FromSlash(strings.Trim(sitePath, "/")), "index.html"))
 	base := &url.URL{Scheme: "https", Host: host, Path: "/" + strings.Trim(sitePath, "/") + "/"}
 	var out []string
 	var walk func(n *html.Node)
@@ -53,4 +45,19 @@ func PageLinks(t testing.TB, publicDir, sitePath, host string) []string {
 	}
 	walk(doc)
 	return out
+}
+
+// ParseFile parses the HTML document in file.
+func ParseFile(t testing.TB, file string) *html.Node {
+	t.Helper()
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	doc, err := html.Parse(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return doc
 }
