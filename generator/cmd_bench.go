@@ -68,14 +68,14 @@ the median time of each stage, the peak resident memory and the output size.`,
 					}
 				}()
 				var dest string
-				for r := range runs {
+				samples, err := timeRuns(self, runs, &dests, func(r int) (string, []string) {
 					dest = filepath.Join(dir, fmt.Sprintf("out-%d-%d", n, r))
-					os.RemoveAll(dest)
-					dests = append(dests, dest)
-					s, err := bench.Run(self, "build", "-s", corpus, "-d", dest, "--timings")
-					if err != nil {
-						return err
-					}
+					return dest, []string{"build", "-s", corpus, "-d", dest, "--timings"}
+				})
+				if err != nil {
+					return err
+				}
+				for _, s := range samples {
 					walls = append(walls, s.Wall)
 					rss = append(rss, s.PeakRSS)
 					for _, m := range stageRe.FindAllStringSubmatch(s.Output, -1) {
@@ -95,16 +95,16 @@ the median time of each stage, the peak resident memory and the output size.`,
 							return err
 						}
 					}
+					samples, err := timeRuns(self, runs, &dests, func(r int) (string, []string) {
+						bdest := filepath.Join(dir, fmt.Sprintf("baseline-out-%d-%d", n, r))
+						return bdest, []string{"bench-hugo", "--source", bdir, "--destination", bdest, "--minify", "--quiet"}
+					})
+					if err != nil {
+						return err
+					}
 					var bw []time.Duration
 					var br []int64
-					for r := range runs {
-						bdest := filepath.Join(dir, fmt.Sprintf("baseline-out-%d-%d", n, r))
-						os.RemoveAll(bdest)
-						dests = append(dests, bdest)
-						s, err := bench.Run(self, "bench-hugo", "--source", bdir, "--destination", bdest, "--minify", "--quiet")
-						if err != nil {
-							return err
-						}
+					for _, s := range samples {
 						bw = append(bw, s.Wall)
 						br = append(br, s.PeakRSS)
 					}
@@ -136,6 +136,25 @@ the median time of each stage, the peak resident memory and the output size.`,
 	cmd.Flags().BoolVar(&baseline, "baseline", true, "also build each corpus with plain Hugo")
 	cmd.Flags().BoolVar(&generateOnly, "generate-only", false, "write the corpora and stop")
 	return cmd
+}
+
+// timeRuns runs self with the arguments run(r) returns, for r in
+// [0, runs), each in a child process, and returns the samples. Each run
+// writes to a fresh destination (run's first result): it is removed before
+// the run and added to dests, for removal once every run is done.
+func timeRuns(self string, runs int, dests *[]string, run func(r int) (dest string, args []string)) ([]bench.Sample, error) {
+	var out []bench.Sample
+	for r := range runs {
+		dest, args := run(r)
+		os.RemoveAll(dest)
+		*dests = append(*dests, dest)
+		s, err := bench.Run(self, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 var stageRe = regexp.MustCompile(`(?m)^  (\S+)\s+([0-9.]+[µmn]?s)$`)
