@@ -25,7 +25,9 @@ type netlifyConfig struct {
 	}
 }
 
-func TestNetlifyConfig(t *testing.T) {
+// readNetlify reads the repository's netlify.toml.
+func readNetlify(t *testing.T) netlifyConfig {
+	t.Helper()
 	data, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), "netlify.toml"))
 	if err != nil {
 		t.Fatal(err)
@@ -34,6 +36,11 @@ func TestNetlifyConfig(t *testing.T) {
 	if err := toml.Unmarshal(data, &c); err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+func TestNetlifyConfig(t *testing.T) {
+	c := readNetlify(t)
 	if c.Build.Command != `go run ./generator build --baseURL "$URL"` || c.Build.Publish != "public" {
 		t.Errorf("production build: %q into %q", c.Build.Command, c.Build.Publish)
 	}

@@ -7,7 +7,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/pelletier/go-toml/v2"
 	"golang.org/x/net/html"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
@@ -82,14 +81,7 @@ func robots(t *testing.T, dir string) map[string]string {
 // the preview's own URL; the production command builds the same content to
 // be indexed.
 func TestDeployPreviewsAreNeverIndexed(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join(sitetest.RepoRoot(t), "netlify.toml"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var c netlifyConfig
-	if err := toml.Unmarshal(data, &c); err != nil {
-		t.Fatal(err)
-	}
+	c := readNetlify(t)
 	const previewURL = "https://deploy-preview-42--threatbriefs.netlify.app/"
 	dest := filepath.Join(t.TempDir(), "preview")
 	args := append(netlifyArgs(t, c.Context["deploy-preview"].Command, previewURL), "-s", sitetest.RepoRoot(t), "-d", dest)
