@@ -45,6 +45,13 @@ func plausibleYear(y int) bool { return y >= 1980 && y <= 2100 }
 func period(s string) (first, last string) {
 	var pts []point
 	pendingFrom := -1 // index of the first point still waiting for a year
+	// A year ends the wait of the months before it ("March and May 2024").
+	setPendingYear := func(y int) {
+		for i := max(pendingFrom, 0); pendingFrom >= 0 && i < len(pts); i++ {
+			pts[i].year = y
+		}
+		pendingFrom = -1
+	}
 	for _, m := range periodRe.FindAllStringSubmatch(s, -1) {
 		switch {
 		case m[1] != "":
@@ -54,10 +61,7 @@ func period(s string) (first, last string) {
 				if !plausibleYear(y) {
 					continue
 				}
-				for i := max(pendingFrom, 0); pendingFrom >= 0 && i < len(pts); i++ {
-					pts[i].year = y
-				}
-				pendingFrom = -1
+				setPendingYear(y)
 				pts = append(pts, point{year: y, month: mo})
 			} else {
 				if pendingFrom < 0 {
@@ -82,10 +86,7 @@ func period(s string) (first, last string) {
 			if !plausibleYear(y) {
 				continue
 			}
-			for i := max(pendingFrom, 0); pendingFrom >= 0 && i < len(pts); i++ {
-				pts[i].year = y
-			}
-			pendingFrom = -1
+			setPendingYear(y)
 			pts = append(pts, point{year: y})
 		case m[9] != "":
 			pts = append(pts, point{open: true})
