@@ -65,23 +65,19 @@ printing.`,
 				fmt.Fprintf(stdout, "Wrote %s (%d bytes)\n", args[0], len(data))
 				return nil
 			}
+			e, err := offline.Write(cmd.Context(), o, zipFile, dir)
+			if err != nil {
+				return diagnosed(stderr, err, resultOf(e))
+			}
 			if zipFile != "" {
-				e, err := offline.WriteZip(cmd.Context(), o, zipFile)
-				if err != nil {
-					return diagnosed(stderr, err, resultOf(e))
-				}
 				st, err := os.Stat(zipFile)
 				if err != nil {
 					return err
 				}
 				fmt.Fprintf(stdout, "Wrote %s (%d bytes): %s. Unzip it and open %s/index.html.\n",
-					zipFile, st.Size(), e.Banner(), stripExt(filepath.Base(zipFile)))
+					zipFile, st.Size(), e.Banner(), offline.ZipFolder(zipFile))
 			}
 			if dir != "" {
-				e, err := offline.WriteDir(cmd.Context(), o, dir)
-				if err != nil {
-					return diagnosed(stderr, err, resultOf(e))
-				}
 				fmt.Fprintf(stdout, "Wrote %s: %s. Open %s.\n", dir, e.Banner(), filepath.Join(dir, "index.html"))
 			}
 			return nil
@@ -111,5 +107,3 @@ func resultOf(e *offline.Edition) *pipeline.Result {
 	}
 	return e.Result
 }
-
-func stripExt(name string) string { return name[:len(name)-len(filepath.Ext(name))] }

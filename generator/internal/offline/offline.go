@@ -111,32 +111,65 @@ func (e *Edition) bannerHTML() string {
 	return `<div class="edition offline" role="note"><div class="wrap">` + text + `.</div></div>`
 }
 
-// WriteDir builds the offline edition and puts it at dir, replacing what
-// was there in one rename (see package publish). So that a mistyped path
-// cannot wipe a directory of other files, dir must not exist, be empty, or
-// hold an earlier offline edition.
-func WriteDir(ctx context.Context, o pipeline.Options, dir string) (*Edition, error) {
-	dir, err := filepath.Abs(dir)
-	if err != nil {
-		return nil, fmt.Errorf("offline: %w", err)
+// Write builds the offline edition once and writes it to zipFile, to dir,
+// or to both (either may be "").
+//
+// The zip (see WriteZip) is written through a temporary file and renamed.
+// The directory is replaced in one rename (see package publish); so that a
+// mistyped path cannot wipe a directory of other files, dir must not exist,
+// be empty, or hold an earlier offline edition, which is checked before
+// anything is built.
+func Write(ctx context.Context, o pipeline.Options, zipFile, dir string) (*Edition, error) {
+	tmpParent := ""
+	if dir != "" {
+		var err error
+		if dir, err = filepath.Abs(dir); err != nil {
+			return nil, fmt.Errorf("offline: %w", err)
+		}
+		if err := replaceable(dir); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+			return nil, fmt.Errorf("offline: %w", err)
+		}
+		// Build beside dir so the final move is a rename on one filesystem.
+		tmpParent = filepath.Dir(dir)
 	}
-	if err := replaceable(dir); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
-		return nil, fmt.Errorf("offline: %w", err)
-	}
-	// Build beside dir so the final move is a rename on one filesystem.
-	e, err := Build(ctx, o, filepath.Dir(dir))
+	e, err := Build(ctx, o, tmpParent)
 	if err != nil {
 		return e, err
 	}
 	defer e.Close()
-	if err := publish.Swap(e.Dir, dir); err != nil {
-		return e, fmt.Errorf("offline: %w", err)
+	if zipFile != "" {
+		if err := e.writeZip(zipFile); err != nil {
+			return e, err
+		}
 	}
-	e.Dir = dir
+	if dir != "" {
+		if err := publish.Swap(e.Dir, dir); err != nil {
+			return e, fmt.Errorf("offline: %w", err)
+		}
+		e.Dir = dir
+	}
 	return e, nil
+}
+
+// WriteDir builds the offline edition and puts it at dir (see Write).
+func WriteDir(ctx context.Context, o pipeline.Options, dir string) (*Edition, error) {
+	return Write(ctx, o, "", dir)
+}
+
+// WriteZip builds the offline edition and writes it to file as a zip whose
+// entries sit under one folder, ZipFolder(file).
+func WriteZip(ctx context.Context, o pipeline.Options, file string) (*Edition, error) {
+	return Write(ctx, o, file, "")
+}
+
+// ZipFolder is the folder a zip written to file holds its edition in: the
+// file's name without its extension ("threat-briefs.zip" → "threat-briefs").
+func ZipFolder(file string) string {
+	base := filepath.Base(file)
+	return strings.TrimSuffix(base, filepath.Ext(base))
 }
 
 // replaceable reports why dir may not be replaced by an edition, or nil.
@@ -155,34 +188,27 @@ func replaceable(dir string) error {
 	return fmt.Errorf("offline: %s is not empty and holds no offline edition; export into a new or empty directory (it would be replaced)", dir)
 }
 
-// WriteZip builds the offline edition and writes it to file as a zip whose
-// entries sit under one folder named after the file ("threat-briefs/…").
-func WriteZip(ctx context.Context, o pipeline.Options, file string) (*Edition, error) {
-	e, err := Build(ctx, o, "")
-	if err != nil {
-		return e, err
-	}
-	defer e.Close()
-	folder := strings.TrimSuffix(filepath.Base(file), filepath.Ext(file))
+// writeZip zips the edition into file, through a temporary file beside it.
+func (e *Edition) writeZip(file string) error {
 	tmp, err := os.CreateTemp(filepath.Dir(file), "."+filepath.Base(file)+".tmp-*")
 	if err != nil {
-		return e, fmt.Errorf("offline: %w", err)
+		return fmt.Errorf("offline: %w", err)
 	}
 	defer os.Remove(tmp.Name())
-	if err := Zip(tmp, e.Dir, folder, e.Date); err != nil {
+	if err := Zip(tmp, e.Dir, ZipFolder(file), e.Date); err != nil {
 		tmp.Close()
-		return e, err
+		return err
 	}
 	if err := tmp.Close(); err != nil {
-		return e, fmt.Errorf("offline: %w", err)
+		return fmt.Errorf("offline: %w", err)
 	}
 	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return e, fmt.Errorf("offline: %w", err)
+		return fmt.Errorf("offline: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), file); err != nil {
-		return e, fmt.Errorf("offline: %w", err)
+		return fmt.Errorf("offline: %w", err)
 	}
-	return e, nil
+	return nil
 }
 
 // Zip writes the tree under dir to w, every entry under folder/, in path
