@@ -66,7 +66,7 @@ func BenchmarkSessionRebuild(b *testing.B) {
 		if err := os.WriteFile(file, edited, 0o644); err != nil {
 			b.Fatal(err)
 		}
-		if _, err := s.Rebuild(context.Background()); err != nil {
+		if _, err := s.Rebuild(context.Background(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -58,13 +58,17 @@ func (s *Session) Close() error {
 	return s.rs.Close()
 }
 
-// Rebuild checks the project again and re-renders what changed. It does not
+// Rebuild checks the project again and re-renders what changed: briefs and
+// profiles are compared by their staged bytes; changed names the other
+// project files (templates, assets) changed since the last build, as
+// absolute paths. Hugo's configuration is read once: after config.toml
+// changes, Close the session and Open a new one. Rebuild does not
 // write the exports (feeds, STIX, search index...): call Exports after
 // showing the new pages, so a reader need not wait for files they are not
 // looking at.
-func (s *Session) Rebuild(ctx context.Context) (*Result, error) {
+func (s *Session) Rebuild(ctx context.Context, changed []string) (*Result, error) {
 	return s.build(ctx, func(opts render.Options) (render.Stats, error) {
-		st, _, err := s.rs.Update(opts.Content, opts.Data)
+		st, _, err := s.rs.Update(opts.Content, opts.Data, changed)
 		return st, err
 	})
 }

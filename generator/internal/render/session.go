@@ -3,6 +3,7 @@ package render
 import (
 	"crypto/sha256"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -49,10 +50,19 @@ func (ss *Session) remember(root string, files map[string][]byte) {
 	}
 }
 
-// Update stages a complete new set of files and re-renders what changed.
-// It reports how many staged files changed.
-func (ss *Session) Update(content, data map[string][]byte) (Stats, int, error) {
+// Update stages a complete new set of files and re-renders what changed:
+// the staged files whose bytes differ, and the project files (templates,
+// assets) named in changed, as absolute paths. It reports how many files
+// changed.
+func (ss *Session) Update(content, data map[string][]byte, changed []string) (Stats, int, error) {
 	var events []fsnotify.Event
+	for _, p := range changed {
+		op := fsnotify.Write
+		if _, err := os.Stat(p); err != nil {
+			op = fsnotify.Remove
+		}
+		events = append(events, fsnotify.Event{Name: p, Op: op})
+	}
 	next := map[string][sha256.Size]byte{}
 	for _, set := range []struct {
 		root, dir string

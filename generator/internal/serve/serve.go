@@ -16,10 +16,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +58,10 @@ func Run(ctx context.Context, o Options) error {
 	}
 	defer os.RemoveAll(workDir)
 	po := o.Pipeline
+	// Absolute, so the watcher names changed files the way Hugo does.
+	if po.ProjectDir, err = filepath.Abs(po.ProjectDir); err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
 	po.Destination = filepath.Join(workDir, "public")
 	po.BaseURL = base
 	po.Preview = true
@@ -65,7 +71,7 @@ func Run(ctx context.Context, o Options) error {
 
 	s := &server{out: o.Out, dir: po.Destination, clients: map[chan string]bool{}}
 	defer func() { s.session.Close() }()
-	s.rebuild(ctx, po)
+	s.rebuild(ctx, po, nil)
 
 	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
 	go srv.Serve(ln)
@@ -89,6 +95,7 @@ func Run(ctx context.Context, o Options) error {
 
 	var timer *time.Timer
 	fire := make(chan struct{}, 1)
+	changed := map[string]bool{} // since the last rebuild
 	for {
 		select {
 		case <-ctx.Done():
@@ -102,6 +109,7 @@ func Run(ctx context.Context, o Options) error {
 					addTree(w, ev.Name)
 				}
 			}
+			changed[ev.Name] = true
 			// Editors write a file in several events: wait for quiet.
 			if timer != nil {
 				timer.Stop()
@@ -113,7 +121,8 @@ func Run(ctx context.Context, o Options) error {
 				}
 			})
 		case <-fire:
-			s.rebuild(ctx, po)
+			s.rebuild(ctx, po, slices.Sorted(maps.Keys(changed)))
+			clear(changed)
 		case err := <-w.Errors:
 			fmt.Fprintf(o.Out, "watch: %v\n", err)
 		}
@@ -157,17 +166,23 @@ type server struct {
 }
 
 // rebuild builds the site: in full the first time, then only what changed
-// (pipeline.Session). A failed render drops the session so the next change
-// starts afresh; a validation error keeps it (nothing was rendered).
-func (s *server) rebuild(ctx context.Context, po pipeline.Options) {
+// (pipeline.Session), given the paths of the changed files. A failed render
+// drops the session so the next change starts afresh; a validation error
+// keeps it (nothing was rendered). So does a change to config.toml, which
+// Hugo reads only when a session opens.
+func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []string) {
 	start := time.Now()
 	var res *pipeline.Result
 	var err error
+	if slices.Contains(changed, filepath.Join(po.ProjectDir, "config.toml")) && s.session != nil {
+		s.session.Close()
+		s.session = nil
+	}
 	rebuilt := s.session != nil
 	if s.session == nil {
 		s.session, res, err = pipeline.Open(ctx, po)
 	} else {
-		res, err = s.session.Rebuild(ctx)
+		res, err = s.session.Rebuild(ctx, changed)
 		if err != nil && !errors.Is(err, pipeline.ErrInvalid) {
 			s.session.Close()
 			s.session = nil

@@ -92,6 +92,44 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 		t.Error("the sector page still lists the old title")
 	}
 
+	// A template edit re-renders the pages that use it.
+	expectReload := func(what string) {
+		t.Helper()
+		select {
+		case ev := <-events:
+			if ev != "reload" {
+				t.Fatalf("event %q after %s, want reload", ev, what)
+			}
+		case <-time.After(20 * time.Second):
+			t.Fatalf("no reload event after %s", what)
+		}
+	}
+	footer := filepath.Join(dir, "layouts", "_partials", "footer.html")
+	tmpl, err := os.ReadFile(footer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(footer, append(tmpl, "<p>Footer edited while serving</p>\n"...), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectReload("editing a template")
+	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Footer edited while serving") {
+		t.Error("the template edit is not served after the reload event")
+	}
+	// A config.toml edit too (Hugo reads it when a session opens).
+	cfgFile := filepath.Join(dir, "config.toml")
+	cfg, err := os.ReadFile(cfgFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cfgFile, []byte(strings.Replace(string(cfg), `title = "Threat Briefs"`, `title = "Renamed Briefs"`, 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	expectReload("editing config.toml")
+	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Renamed Briefs") {
+		t.Error("the config.toml edit is not served after the reload event")
+	}
+
 	// A broken edit keeps the last good site and reports the error.
 	os.WriteFile(p, []byte("---\ntitle: [\n---\n"), 0o644)
 	select {
