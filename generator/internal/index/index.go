@@ -300,6 +300,13 @@ func (ix *Index) Term(kind, slug string) (*Term, bool) {
 	return t, ok
 }
 
+// TermByKey returns the term of a kind by its resolver key (resolve.Term's
+// Key: a country's ISO code, a technique's ID...), whatever slug it got.
+func (ix *Index) TermByKey(kind, key string) (*Term, bool) {
+	t, ok := ix.byKey[kind][key]
+	return t, ok
+}
+
 // Entry returns the brief with the given slug.
 func (ix *Index) Entry(slug string) (*Entry, bool) {
 	e, ok := ix.entries[slug]

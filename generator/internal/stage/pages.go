@@ -173,7 +173,7 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		if p.Origin != "" {
 			name, _ := v.Country(p.Origin)
 			origin := map[string]string{"code": p.Origin, "name": name}
-			if ct, ok := ix.Term("countries", slugOfCountry(p.Origin)); ok {
+			if ct, ok := ix.TermByKey("countries", p.Origin); ok {
 				origin["url"] = rel(ct.URL)
 			}
 			fm["origin"] = origin
@@ -245,16 +245,6 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		fm["campaign_timeline"] = camps
 	}
 	return fm
-}
-
-func slugOfCountry(code string) string {
-	b := []byte(code)
-	for i, c := range b {
-		if c >= 'A' && c <= 'Z' {
-			b[i] = c - 'A' + 'a'
-		}
-	}
-	return string(b)
 }
 
 func attackURL(id string) string {

@@ -1,9 +1,11 @@
 package pipeline_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -112,4 +114,24 @@ func text(n *html.Node) string {
 		b.WriteString(text(c))
 	}
 	return b.String()
+}
+
+// An actor's origin links to its country's page, whatever slug the
+// country's profile gives it.
+func TestOriginLinksToProfiledCountry(t *testing.T) {
+	archive := strings.Replace(sitetest.ReadArchive(t, "crosslinks.txtar"), "origin: CN", "origin: US", 1) +
+		"-- content/countries/usa/_index.md --\n---\ntitle: United States\n---\nProfile text about the United States.\n"
+	dir := sitetest.Project(t, archive)
+	build(t, dir)
+	if _, err := os.Stat(page(dir, "/countries/usa/")); err != nil {
+		t.Fatalf("the profile did not give the United States its slug: %v", err)
+	}
+	data, err := os.ReadFile(page(dir, "/actors/volt-typhoon/"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !regexp.MustCompile(`Suspected origin: <a href="?[./]*countries/usa/"?>United States</a>`).Match(data) {
+		i := bytes.Index(data, []byte("Suspected origin"))
+		t.Errorf("Volt Typhoon's origin does not link to /countries/usa/: %.120s", data[max(i, 0):])
+	}
 }
