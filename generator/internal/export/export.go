@@ -93,8 +93,8 @@ func ForTerm(t *index.Term) []File {
 	return append(out, File{Label: "JSON", Path: TermJSON(t), Type: JSONType})
 }
 
-// Feeds: Hugo renders them (the rss output format and the jsonfeed output
-// format config.toml defines), for the home page and every term page.
+// Feeds: Hugo renders the site's (the rss and jsonfeed output formats
+// config.toml defines, on the home page); package feeds writes every term's.
 const (
 	RSSType      = "application/rss+xml"
 	JSONFeedType = "application/feed+json"
@@ -102,10 +102,14 @@ const (
 	SiteJSONFeed = "feed.json"
 )
 
+// TermRSS and TermJSONFeed are a term's feeds.
+func TermRSS(t *index.Term) string      { return TermDir(t) + SiteRSS }
+func TermJSONFeed(t *index.Term) string { return TermDir(t) + SiteJSONFeed }
+
 // TermFeeds lists a term page's feeds.
 func TermFeeds(t *index.Term) []File {
 	return []File{
-		{Label: "RSS", Path: TermDir(t) + SiteRSS, Type: RSSType},
-		{Label: "JSON Feed", Path: TermDir(t) + SiteJSONFeed, Type: JSONFeedType},
+		{Label: "RSS", Path: TermRSS(t), Type: RSSType},
+		{Label: "JSON Feed", Path: TermJSONFeed(t), Type: JSONFeedType},
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
 
@@ -30,11 +31,6 @@ type Site struct {
 	BaseURL  string // absolute, with a trailing slash
 	Language string
 }
-
-// RSSPath and JSONPath are where a term's feeds are, relative to the site
-// root.
-func RSSPath(t *index.Term) string  { return strings.TrimPrefix(t.URL, "/") + "index.xml" }
-func JSONPath(t *index.Term) string { return strings.TrimPrefix(t.URL, "/") + "feed.json" }
 
 func (s Site) abs(path string) string { return strings.TrimSuffix(s.BaseURL, "/") + path }
 
@@ -88,7 +84,7 @@ func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
 		Link:        s.abs(t.URL),
 		Description: fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title),
 		Language:    s.Language,
-		Self:        atomLink{Href: s.abs("/" + RSSPath(t)), Rel: "self", Type: "application/rss+xml"},
+		Self:        atomLink{Href: s.abs("/" + export.TermRSS(t)), Rel: "self", Type: export.RSSType},
 	}
 	for i, e := range t.Entries {
 		if i == Limit {
@@ -137,7 +133,7 @@ func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
 		Version:     "https://jsonfeed.org/version/1.1",
 		Title:       s.title(t, singular),
 		HomePageURL: s.abs(t.URL),
-		FeedURL:     s.abs("/" + JSONPath(t)),
+		FeedURL:     s.abs("/" + export.TermJSONFeed(t)),
 		Description: fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title),
 		Language:    s.Language,
 		Items:       []jsonItem{},

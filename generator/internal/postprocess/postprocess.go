@@ -111,13 +111,13 @@ func Jobs() []Job {
 					if err != nil {
 						return err
 					}
-					if err := s.Out.Write(feeds.RSSPath(t), data); err != nil {
+					if err := s.Out.Write(export.TermRSS(t), data); err != nil {
 						return err
 					}
 					if data, err = feeds.JSON(fs, t, k.Singular); err != nil {
 						return err
 					}
-					if err := s.Out.WriteCompact(feeds.JSONPath(t), data); err != nil {
+					if err := s.Out.WriteCompact(export.TermJSONFeed(t), data); err != nil {
 						return err
 					}
 				}

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
-	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -136,7 +135,7 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		"count":      len(t.Entries),
 		"outputs":    []string{"html"},
 		// The term's feeds are written by the feeds package, not Hugo.
-		"feeds":   map[string]string{"rss": feeds.RSSPath(t), "json": feeds.JSONPath(t)},
+		"feeds":   map[string]string{"rss": export.TermRSS(t), "json": export.TermJSONFeed(t)},
 		"exports": export.ForTerm(t),
 	}
 	if len(t.Entries) > 0 {
