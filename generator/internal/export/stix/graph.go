@@ -186,8 +186,8 @@ func encode(b *builder) (*Graph, error) {
 }
 
 // encodeRelationship writes a relationship as encoding/json writes the
-// equivalent Object (same properties, same order; TestRelationshipEncoding
-// holds it to that), without building one: a library of 10,000 briefs has
+// equivalent Object (same properties, same order; checkEncoding in
+// stix_test.go holds every encoded object to that), without building one: a library of 10,000 briefs has
 // some 150,000 of them, and an Object each, encoded by reflection, was a
 // third of the STIX export's time and most of its garbage. Its identifiers,
 // timestamps and relationship type need no escaping; the description goes

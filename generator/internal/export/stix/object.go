@@ -95,7 +95,8 @@ type Object struct {
 	PatternVersion string   `json:"pattern_version,omitempty"`
 	ValidFrom      string   `json:"valid_from,omitempty"`
 
-	// relationship
+	// relationship: written by encodeRelationship, not from an Object; the
+	// fields give the tests the type to decode one into
 	RelationshipType string `json:"relationship_type,omitempty"`
 	SourceRef        string `json:"source_ref,omitempty"`
 	TargetRef        string `json:"target_ref,omitempty"`
@@ -120,23 +121,14 @@ type ExternalReference struct {
 	ExternalID  string `json:"external_id,omitempty"`
 }
 
-// Bundle is a STIX 2.1 bundle (which has no spec_version of its own).
-type Bundle struct {
-	Type    string    `json:"type"`
-	ID      string    `json:"id"`
-	Objects []*Object `json:"objects"`
-}
-
-// refs returns every identifier an object refers to.
+// refs returns every identifier an object refers to. (Relationships are
+// not built as Objects: see encodeRelationship.)
 func (o *Object) refs() []string {
 	var out []string
 	if o.CreatedByRef != "" {
 		out = append(out, o.CreatedByRef)
 	}
 	out = append(out, o.ObjectRefs...)
-	if o.SourceRef != "" {
-		out = append(out, o.SourceRef, o.TargetRef)
-	}
 	return append(out, o.ObjectMarkingRefs...)
 }
 
