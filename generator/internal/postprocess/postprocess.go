@@ -19,6 +19,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strings"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -168,9 +169,9 @@ func (w *Writer) Write(rel string, data []byte) error {
 		}
 		data = buf.Bytes()
 	}
-	p := filepath.Join(w.Dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return fmt.Errorf("postprocess: %w", err)
+	p, err := w.create(rel)
+	if err != nil {
+		return err
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
 		return fmt.Errorf("postprocess: %w", err)
@@ -225,7 +226,7 @@ func WriteBriefsJSON(w io.Writer, ix *index.Index, baseURL string) error {
 		Sources []source          `json:"sources,omitempty"`
 		IOCs    []ioc             `json:"iocs,omitempty"`
 	}
-	base := trimSlash(baseURL)
+	base := strings.TrimRight(baseURL, "/")
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false) // a JSON file, not HTML: & < > as they are
@@ -271,11 +272,4 @@ func WriteBriefsJSON(w io.Writer, ix *index.Index, baseURL string) error {
 		return fmt.Errorf("postprocess: briefs.json: %w", err)
 	}
 	return nil
-}
-
-func trimSlash(s string) string {
-	for len(s) > 0 && s[len(s)-1] == '/' {
-		s = s[:len(s)-1]
-	}
-	return s
 }
