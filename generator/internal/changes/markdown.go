@@ -53,7 +53,7 @@ func (r *Report) Markdown(w io.Writer) error {
 	if len(r.Profiles) > 0 {
 		b.WriteString("**Profiles**\n\n")
 		for _, it := range r.Profiles {
-			fmt.Fprintf(&b, "- %s %s profile", it.Status, singular(it.Kind))
+			fmt.Fprintf(&b, "- %s %s profile", it.Status, taxonomy.Singular(it.Kind))
 			if it.Title != "" {
 				fmt.Fprintf(&b, " **%s**", escape(it.Title))
 			}
@@ -191,13 +191,6 @@ func plural(n int, s string) string {
 		return "1 " + s
 	}
 	return fmt.Sprintf("%d %ss", n, s)
-}
-
-func singular(kind string) string {
-	if k, ok := taxonomy.Lookup(kind); ok {
-		return k.Singular
-	}
-	return kind
 }
 
 // escape makes text inert inside a line or a table cell: the characters that

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -95,7 +96,7 @@ func Standalone(dir, rel, baseURL string) ([]byte, error) {
 		case "link":
 			rels := strings.Fields(strings.ToLower(attr(tok, "rel")))
 			switch {
-			case contains(rels, "stylesheet"):
+			case slices.Contains(rels, "stylesheet"):
 				css, err := s.inlineCSS(attr(tok, "href"), rel)
 				if err != nil {
 					return nil, err
@@ -104,7 +105,7 @@ func Standalone(dir, rel, baseURL string) ([]byte, error) {
 				out.Write(css)
 				out.WriteString("</style>")
 				continue
-			case contains(rels, "canonical"):
+			case slices.Contains(rels, "canonical"):
 				// Not fetched; says where the brief lives.
 			default:
 				continue // icons, feeds, preloads: each would be a request
@@ -157,13 +158,4 @@ func (s *site) inlineCSS(href, rel string) ([]byte, error) {
 	}
 	// "</style" inside the CSS would end the element early.
 	return bytes.ReplaceAll(css, []byte("</"), []byte(`<\/`)), nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

@@ -130,3 +130,12 @@ func Lookup(name string) (Kind, bool) {
 	}
 	return Kind{}, false
 }
+
+// Singular names one term of the kind named name ("actor" for "actors"),
+// or returns name if there is no such kind.
+func Singular(name string) string {
+	if k, ok := Lookup(name); ok {
+		return k.Singular
+	}
+	return name
+}

@@ -156,7 +156,7 @@ func Build(t *index.Term, v *vocab.Vocab, baseURL string) (*Layer, error) {
 
 	n := len(t.Entries)
 	l := &Layer{
-		Name:     fmt.Sprintf("%s (%s)", t.Name, singular(t.Kind)),
+		Name:     fmt.Sprintf("%s (%s)", t.Name, taxonomy.Singular(t.Kind)),
 		Versions: Versions{Attack: major(v.AttackVersion), Navigator: NavigatorVersion, Layer: LayerVersion},
 		Domain:   Domain,
 		Description: fmt.Sprintf("ATT&CK techniques named in the %d brief%s about %s; a technique's score is the number of those briefs that name it, and it links up to the %d newest of them.",
@@ -231,13 +231,6 @@ func rgb(hex string) [3]int {
 func major(v string) string {
 	m, _, _ := strings.Cut(v, ".")
 	return m
-}
-
-func singular(kind string) string {
-	if k, ok := taxonomy.Lookup(kind); ok {
-		return k.Singular
-	}
-	return kind
 }
 
 func plural(n int) string {
