@@ -103,8 +103,8 @@ func projectResolver(source string) (*resolve.Resolver, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("import: %w", err)
 	}
-	set, _ := load.Load(os.DirFS(source), taxonomy.Names())
-	profiles, _ := validate.Profiles(set.Profiles, v) // their problems are check's to report
+	docs, _ := load.Profiles(os.DirFS(source), taxonomy.Names())
+	profiles, _ := validate.Profiles(docs, v) // their problems are check's to report
 	r, _ := resolve.New(v, profiles)
 	briefs, _ := fs.Glob(os.DirFS(source), load.BriefsDir+"/*/*.md")
 	return r, briefs, nil

@@ -128,7 +128,7 @@ type Set struct {
 // are returned for every file that could not be read; the Set holds the rest.
 func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
 	var diags diag.List
-	var briefFiles, profileFiles []string
+	var briefFiles []string
 
 	err := fs.WalkDir(fsys, BriefsDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -156,26 +156,38 @@ func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
 	if err != nil {
 		diags.Errorf(BriefsDir, 0, "", "cannot list briefs: %v", err)
 	}
+	slices.Sort(briefFiles)
+
+	set := &Set{}
+	set.Briefs = parseAll(fsys, briefFiles, &diags)
+	set.Profiles = profiles(fsys, kinds, &diags)
+	return set, &diags
+}
+
+// Profiles reads the profiles of the given kinds only, as Load does.
+func Profiles(fsys fs.FS, kinds []string) ([]Doc, *diag.List) {
+	var diags diag.List
+	return profiles(fsys, kinds, &diags), &diags
+}
+
+func profiles(fsys fs.FS, kinds []string, diags *diag.List) []Doc {
+	var files []string
 	for _, k := range kinds {
 		matches, err := fs.Glob(fsys, path.Join("content", k, "*", "_index.md"))
 		if err != nil {
 			diags.Errorf(path.Join("content", k), 0, "", "cannot list profiles: %v", err)
 			continue
 		}
-		profileFiles = append(profileFiles, matches...)
+		files = append(files, matches...)
 	}
-	slices.Sort(briefFiles)
-	slices.Sort(profileFiles)
-
-	set := &Set{}
-	set.Briefs = parseAll(fsys, briefFiles, &diags)
-	set.Profiles = parseAll(fsys, profileFiles, &diags)
-	for i := range set.Profiles {
-		parts := strings.Split(set.Profiles[i].File, "/")
-		set.Profiles[i].Kind = parts[1]
-		set.Profiles[i].Slug = parts[2]
+	slices.Sort(files)
+	docs := parseAll(fsys, files, diags)
+	for i := range docs {
+		parts := strings.Split(docs[i].File, "/")
+		docs[i].Kind = parts[1]
+		docs[i].Slug = parts[2]
 	}
-	return set, &diags
+	return docs
 }
 
 // parseAll parses files on all cores and returns the docs in input order.
