@@ -341,18 +341,10 @@ func sentences(s string) []string {
 	return out
 }
 
-// makeSlug is the brief's file name: the title's slug cut at a word
-// boundary to at most 60 characters.
+// makeSlug is the brief's file name (slug.File), or "" if it is not a
+// valid slug.
 func makeSlug(title string) string {
-	s := slug.Make(title)
-	if len(s) > 60 {
-		s = s[:61]
-		if i := strings.LastIndexByte(s, '-'); i > 20 {
-			s = s[:i]
-		} else {
-			s = strings.TrimRight(s[:60], "-")
-		}
-	}
+	s := slug.File(title)
 	if !validate.SlugRe.MatchString(s) {
 		return ""
 	}

@@ -83,12 +83,9 @@ func escape(s string) string {
 
 // Write creates the brief under projectDir and returns its path.
 func Write(projectDir, title string, date time.Time) (string, error) {
-	s := slug.Make(title)
+	s := slug.File(title)
 	if s == "" {
 		return "", fmt.Errorf("new: the title %q has no letters or digits to make a file name from", title)
-	}
-	if len(s) > 60 {
-		s = strings.TrimRight(s[:60], "-")
 	}
 	rel := filepath.Join("content", "briefs", strconv.Itoa(date.Year()), s+".md")
 	p := filepath.Join(projectDir, rel)

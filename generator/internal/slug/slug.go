@@ -52,3 +52,21 @@ func Make(s string) string {
 	}
 	return out
 }
+
+// FileLen is the longest file slug File makes.
+const FileLen = 60
+
+// File is a brief's file name made from its title, as `new` and `import`
+// both name briefs: Make(title) cut at a word boundary to at most FileLen
+// characters (mid-word only when the first word alone is longer).
+func File(title string) string {
+	s := Make(title)
+	if len(s) <= FileLen {
+		return s
+	}
+	s = s[:FileLen+1]
+	if i := strings.LastIndexByte(s, '-'); i > 20 {
+		return s[:i]
+	}
+	return strings.TrimRight(s[:FileLen], "-")
+}
