@@ -807,12 +807,12 @@ func (im *importer) country(piece string) {
 		im.add("countries", code, piece, im.countryNote(bare, code))
 	} else if regionRe.MatchString(bare) {
 		im.miss("countries", bare, "a region, not a country")
-	} else if found := findCountries(im.v, name); len(found) == 0 && regionWordRe.MatchString(bare) {
-		im.miss("countries", bare, "names a region, not a country")
 	} else if found := findCountries(im.v, name); len(found) > 0 {
 		for _, m := range found {
 			im.add("countries", m.ID, piece, im.countryNote(m.Phrase, m.ID))
 		}
+	} else if regionWordRe.MatchString(bare) {
+		im.miss("countries", bare, "names a region, not a country")
 	} else if bare != "" {
 		im.miss("countries", bare, "not a country name or code")
 	}
