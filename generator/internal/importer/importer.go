@@ -334,9 +334,6 @@ func sentences(s string) []string {
 		}
 		out = append(out, f)
 		s = strings.TrimSpace(strings.TrimPrefix(s, f))
-		if len(f) == 0 {
-			break
-		}
 	}
 	return out
 }

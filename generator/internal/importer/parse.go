@@ -28,7 +28,6 @@ type report struct {
 	actor    string            // text after "# Threat Actor(s):", "" if absent
 	hasActor bool              // a "# Threat Actor" heading was present
 	sections map[string][]string
-	order    []string // section kinds in the order they appear
 }
 
 var (
@@ -133,7 +132,6 @@ func parseReport(text string) *report {
 			}
 			kind = sectionKind(title)
 			if _, seen := r.sections[kind]; !seen {
-				r.order = append(r.order, kind)
 				r.sections[kind] = []string{}
 			}
 			continue
