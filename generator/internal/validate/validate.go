@@ -311,8 +311,7 @@ func isWebURL(s string) bool {
 // Refang undoes the usual defanging (hxxp, [.], (.), [:], [@]) so indicators
 // are stored machine-usable.
 func Refang(s string) string {
-	r := strings.NewReplacer("[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "[:]", ":", "[://]", "://", "[@]", "@", "[at]", "@")
-	s = r.Replace(s)
+	s = refangs.Replace(s)
 	lower := strings.ToLower(s)
 	for _, p := range []string{"hxxps://", "hxxp://", "fxp://"} {
 		if strings.HasPrefix(lower, p) {
@@ -322,6 +321,8 @@ func Refang(s string) string {
 	}
 	return s
 }
+
+var refangs = strings.NewReplacer("[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "[:]", ":", "[://]", "://", "[@]", "@", "[at]", "@")
 
 var (
 	domainRe = regexp.MustCompile(`^(?i)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]{0,62}$`)
