@@ -11,12 +11,11 @@ package index
 
 import (
 	"cmp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -190,45 +189,37 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	for i, t := range all {
 		t.id = i
 	}
-	var wg sync.WaitGroup
-	next := make(chan *Term, 64)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			counts := make([]int32, len(all))
-			var touched []int
-			for a := range next {
-				touched = touched[:0]
-				for _, e := range a.Entries {
-					for _, b := range e.all {
-						if b == a {
-							continue
-						}
-						if counts[b.id] == 0 {
-							touched = append(touched, b.id)
-						}
-						counts[b.id]++
+	par.ForWorker(len(all), func() func(int) {
+		counts := make([]int32, len(all))
+		var touched []int
+		return func(i int) {
+			a := all[i]
+			touched = touched[:0]
+			for _, e := range a.Entries {
+				for _, b := range e.all {
+					if b == a {
+						continue
 					}
-				}
-				byKind := map[string][]Count{}
-				for _, id := range touched {
-					b := all[id]
-					byKind[b.Kind] = append(byKind[b.Kind], Count{Term: b, N: int(counts[id])})
-					counts[id] = 0
-				}
-				for k, cs := range byKind {
-					slices.SortFunc(cs, func(x, y Count) int {
-						return cmp.Or(cmp.Compare(y.N, x.N), cmp.Compare(x.Term.order, y.Term.order), cmp.Compare(x.Term.Key, y.Term.Key))
-					})
-					a.Cooc[k] = cs
+					if counts[b.id] == 0 {
+						touched = append(touched, b.id)
+					}
+					counts[b.id]++
 				}
 			}
-		})
-	}
-	for _, t := range all {
-		next <- t
-	}
-	close(next)
-	wg.Wait()
+			byKind := map[string][]Count{}
+			for _, id := range touched {
+				b := all[id]
+				byKind[b.Kind] = append(byKind[b.Kind], Count{Term: b, N: int(counts[id])})
+				counts[id] = 0
+			}
+			for k, cs := range byKind {
+				slices.SortFunc(cs, func(x, y Count) int {
+					return cmp.Or(cmp.Compare(y.N, x.N), cmp.Compare(x.Term.order, y.Term.order), cmp.Compare(x.Term.Key, y.Term.Key))
+				})
+				a.Cooc[k] = cs
+			}
+		}
+	})
 	return ix
 }
 

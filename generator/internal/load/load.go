@@ -22,7 +22,6 @@ import (
 	"maps"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +29,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 	"github.com/yuin/goldmark"
 	meta "github.com/yuin/goldmark-meta"
 	"github.com/yuin/goldmark/parser"
@@ -195,25 +195,14 @@ func parseAll(fsys fs.FS, files []string, diags *diag.List) []Doc {
 	docs := make([]Doc, len(files))
 	ok := make([]bool, len(files))
 	lists := make([]diag.List, len(files))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				data, err := readLimited(fsys, files[i])
-				if err != nil {
-					lists[i].Errorf(files[i], 0, "", "%v", err)
-					continue
-				}
-				docs[i], ok[i] = Parse(files[i], data, &lists[i])
-			}
-		})
-	}
-	for i := range files {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.For(len(files), func(i int) {
+		data, err := readLimited(fsys, files[i])
+		if err != nil {
+			lists[i].Errorf(files[i], 0, "", "%v", err)
+			return
+		}
+		docs[i], ok[i] = Parse(files[i], data, &lists[i])
+	})
 	out := make([]Doc, 0, len(files))
 	for i := range files {
 		diags.Merge(&lists[i])

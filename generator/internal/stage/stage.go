@@ -14,12 +14,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -91,20 +90,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				out[i], errs[i] = encode(pages[i].path, pages[i].fm(), pages[i].body)
-			}
-		})
-	}
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.For(len(pages), func(i int) { out[i], errs[i] = encode(pages[i].path, pages[i].fm(), pages[i].body) })
 	for i, p := range pages {
 		if errs[i] != nil {
 			return nil, errs[i]

@@ -19,14 +19,13 @@ import (
 	"net/url"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -115,20 +114,7 @@ func Briefs(docs []load.Doc, r *resolve.Resolver) ([]brief.Brief, *diag.List) {
 	// list of diagnostics, merged in order.
 	out := make([]brief.Brief, len(docs))
 	lists := make([]diag.List, len(docs))
-	var wg sync.WaitGroup
-	next := make(chan int)
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				out[i] = decodeBrief(docs[i], r, &lists[i])
-			}
-		})
-	}
-	for i := range docs {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+	par.For(len(docs), func(i int) { out[i] = decodeBrief(docs[i], r, &lists[i]) })
 	for i := range lists {
 		diags.Merge(&lists[i])
 	}

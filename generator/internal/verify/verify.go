@@ -17,12 +17,13 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"golang.org/x/net/html"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 )
 
 // Broken is a link whose target is missing.
@@ -68,35 +69,21 @@ func Links(dir, baseURL string) ([]Broken, error) {
 	slices.Sort(pages)
 
 	results := make([][]Broken, len(pages))
-	var wg sync.WaitGroup
-	next := make(chan int)
 	resolved := &resolveCache{m: map[string]resolution{}}
-	for range runtime.GOMAXPROCS(0) {
-		wg.Go(func() {
-			for i := range next {
-				rel := pages[i]
-				data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
-				if err != nil {
-					results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")"}}
-					continue
-				}
-				for _, ref := range scanLinks(data) {
-					target, internal := resolved.get(ref, rel, base, basePath)
-					if !internal {
-						continue
-					}
-					if !exists[target] {
-						results[i] = append(results[i], Broken{File: rel, URL: ref})
-					}
-				}
+	par.For(len(pages), func(i int) {
+		rel := pages[i]
+		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
+		if err != nil {
+			results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")"}}
+			return
+		}
+		for _, ref := range scanLinks(data) {
+			target, internal := resolved.get(ref, rel, base, basePath)
+			if internal && !exists[target] {
+				results[i] = append(results[i], Broken{File: rel, URL: ref})
 			}
-		})
-	}
-	for i := range pages {
-		next <- i
-	}
-	close(next)
-	wg.Wait()
+		}
+	})
 	var out []Broken
 	for _, r := range results {
 		out = append(out, r...)
