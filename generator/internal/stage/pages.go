@@ -63,7 +63,7 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 		for _, t := range terms {
 			l := link(t)
 			if k.Name == "techniques" {
-				l.Note = tacticNames(t, v)
+				l.Note = strings.Join(tactics(t, v), ", ")
 			}
 			items = append(items, l)
 		}
@@ -114,14 +114,15 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 	return fm
 }
 
-func tacticNames(t *index.Term, v *vocab.Vocab) string {
+// tactics names a technique's tactics.
+func tactics(t *index.Term, v *vocab.Vocab) []string {
 	var names []string
 	for _, s := range t.Tactics {
 		if ta, ok := v.Tactic(s); ok {
 			names = append(names, ta.Name)
 		}
 	}
-	return strings.Join(names, ", ")
+	return names
 }
 
 func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o Options) map[string]any {
@@ -187,20 +188,16 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	}
 	switch k.Name {
 	case "techniques":
-		var tactics []string
-		for _, s := range t.Tactics {
-			if ta, ok := v.Tactic(s); ok {
-				tactics = append(tactics, ta.Name)
-			}
+		fm["tactics"] = tactics(t, v)
+		if t.ID != "" {
+			fm["attack_url"] = vocab.TechniqueURL(t.ID)
 		}
-		fm["tactics"] = tactics
-		fm["attack_url"] = attackURL(t.ID)
 	case "mitigations":
 		if t.ID != "" {
-			fm["attack_url"] = "https://attack.mitre.org/mitigations/" + t.ID + "/"
+			fm["attack_url"] = vocab.MitigationURL(t.ID)
 		}
 	case "vulnerabilities":
-		fm["cve_url"] = "https://www.cve.org/CVERecord?id=" + t.ID
+		fm["cve_url"] = vocab.CVEURL(t.ID)
 	case "countries":
 		fm["iso_code"] = t.ID
 	case "sectors":
@@ -246,23 +243,9 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	return fm
 }
 
-func attackURL(id string) string {
-	if id == "" {
-		return ""
-	}
-	p := id
-	for i := range len(p) {
-		if p[i] == '.' {
-			p = p[:i] + "/" + p[i+1:]
-		}
-	}
-	return "https://attack.mitre.org/techniques/" + p + "/"
-}
-
 func externalURL(source, id string) string {
-	switch source {
-	case "mitre":
-		return "https://attack.mitre.org/groups/" + id + "/"
+	if source == "mitre" {
+		return vocab.GroupURL(id)
 	}
 	return ""
 }

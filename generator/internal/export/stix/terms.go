@@ -24,7 +24,7 @@ func (b *builder) actor(t *index.Term) (string, func() *Object) {
 			o.PrimaryMotivation = motivation(p.Motivation)
 			for _, x := range p.ExternalIDs {
 				if x.Source == "mitre" {
-					o.ExternalReferences = append(o.ExternalReferences, ExternalReference{SourceName: "mitre-attack", ExternalID: x.ID, URL: "https://attack.mitre.org/groups/" + x.ID + "/"})
+					o.ExternalReferences = append(o.ExternalReferences, ExternalReference{SourceName: "mitre-attack", ExternalID: x.ID, URL: vocab.GroupURL(x.ID)})
 				} else {
 					o.ExternalReferences = append(o.ExternalReferences, ExternalReference{SourceName: x.Source, ExternalID: x.ID})
 				}
@@ -78,7 +78,7 @@ func (b *builder) technique(t *index.Term) (string, func() *Object) {
 	return ID("attack-pattern", t.ID), func() *Object {
 		o := &Object{Name: t.Name, ExternalReferences: []ExternalReference{{
 			SourceName: "mitre-attack", ExternalID: t.ID,
-			URL: "https://attack.mitre.org/techniques/" + strings.ReplaceAll(t.ID, ".", "/") + "/",
+			URL: vocab.TechniqueURL(t.ID),
 		}}}
 		for _, ta := range t.Tactics {
 			o.KillChainPhases = append(o.KillChainPhases, KillChainPhase{KillChainName: "mitre-attack", PhaseName: ta})
@@ -104,7 +104,7 @@ func (b *builder) malware(t *index.Term) (string, func() *Object) {
 func (b *builder) vulnerability(t *index.Term) (string, func() *Object) {
 	return ID("vulnerability", t.ID), func() *Object {
 		return &Object{Name: t.ID, ExternalReferences: []ExternalReference{{
-			SourceName: "cve", ExternalID: t.ID, URL: "https://www.cve.org/CVERecord?id=" + t.ID,
+			SourceName: "cve", ExternalID: t.ID, URL: vocab.CVEURL(t.ID),
 		}}}
 	}
 }
@@ -113,7 +113,7 @@ func (b *builder) mitigation(t *index.Term) (string, func() *Object) {
 	return ID("course-of-action", t.Key), func() *Object {
 		o := &Object{Name: t.Name}
 		if t.ID != "" {
-			o.ExternalReferences = []ExternalReference{{SourceName: "mitre-attack", ExternalID: t.ID, URL: "https://attack.mitre.org/mitigations/" + t.ID + "/"}}
+			o.ExternalReferences = []ExternalReference{{SourceName: "mitre-attack", ExternalID: t.ID, URL: vocab.MitigationURL(t.ID)}}
 		}
 		if t.Profile != nil {
 			o.Description = t.Profile.Summary
