@@ -12,6 +12,7 @@ package index
 import (
 	"cmp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
@@ -247,18 +248,11 @@ func (ix *Index) assignSlug(kind string, t *Term) {
 	}
 	s := base
 	for n := 2; ix.bySlug[kind][s] != nil; n++ {
-		s = base + "-" + itoa(n)
+		s = base + "-" + strconv.Itoa(n)
 	}
 	t.Slug = s
 	t.URL = "/" + kind + "/" + s + "/"
 	ix.bySlug[kind][s] = t
-}
-
-func itoa(n int) string {
-	if n < 10 {
-		return string(rune('0' + n))
-	}
-	return itoa(n/10) + string(rune('0'+n%10))
 }
 
 func mostCommon(m map[string]int) string {

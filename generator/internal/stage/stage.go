@@ -59,7 +59,6 @@ type Group struct {
 	Kind  string `json:"kind,omitempty"`
 	Title string `json:"title"`
 	Items []Link `json:"items"`
-	More  int    `json:"more,omitempty"`
 }
 
 // Stage builds the site's content.
@@ -176,7 +175,7 @@ func latestDate(ix *index.Index) string {
 	if len(ix.Entries) == 0 {
 		return ""
 	}
-	return ix.Entries[0].Brief.Date.Format("2006-01-02")
+	return date(ix.Entries[0])
 }
 
 func link(t *index.Term) Link {
