@@ -215,27 +215,11 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	c, err := Check(o)
+	res, c, staged, err := prepare(ctx, o)
 	if err != nil {
-		return nil, err
-	}
-	res := &Result{Checked: *c, Destination: o.Destination}
-	if err := c.Diagnostics.Err(); err != nil {
-		return res, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
+		return res, err
 	}
 	tm := timer{&res.Timings}
-
-	var staged *stage.Site
-	if err := tm.run("stage", func() error {
-		var err error
-		staged, err = stageSite(c, o)
-		return err
-	}); err != nil {
-		return res, err
-	}
-	if err := ctx.Err(); err != nil {
-		return res, err
-	}
 
 	tmp, err := publish.Prepare(o.Destination)
 	if err != nil {
@@ -312,6 +296,29 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 }
 
 // stageSite stages the checked project for rendering.
+// prepare checks and stages the project: what a build and a preview
+// rebuild both do before rendering. The Result it returns carries the
+// diagnostics and timings so far, also on error.
+func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, error) {
+	c, err := Check(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	res := &Result{Checked: *c, Destination: o.Destination}
+	if err := c.Diagnostics.Err(); err != nil {
+		return res, c, nil, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
+	}
+	var staged *stage.Site
+	if err := (timer{&res.Timings}).run("stage", func() error {
+		var err error
+		staged, err = stageSite(c, o)
+		return err
+	}); err != nil {
+		return res, c, nil, err
+	}
+	return res, c, staged, ctx.Err()
+}
+
 func stageSite(c *Checked, o Options) (*stage.Site, error) {
 	edition := ""
 	if o.MaxTLP != brief.TLPClear {

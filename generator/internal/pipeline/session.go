@@ -74,22 +74,11 @@ func (s *Session) Rebuild(ctx context.Context, changed []string) (*Result, error
 }
 
 func (s *Session) build(ctx context.Context, renderFn func(render.Options) (render.Stats, error)) (*Result, error) {
-	c, err := Check(s.o)
+	res, c, staged, err := prepare(ctx, s.o)
 	if err != nil {
-		return nil, err
-	}
-	res := &Result{Checked: *c, Destination: s.o.Destination}
-	if err := c.Diagnostics.Err(); err != nil {
-		return res, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
-	}
-	tm := timer{&res.Timings}
-	staged, err := stageSite(c, s.o)
-	if err != nil {
-		return res, fmt.Errorf("stage: %w", err)
-	}
-	if err := ctx.Err(); err != nil {
 		return res, err
 	}
+	tm := timer{&res.Timings}
 	var st render.Stats
 	if err := tm.run("render", func() error {
 		st, err = renderFn(renderOptions(s.o, staged, s.o.Destination))
