@@ -222,13 +222,6 @@ func (v *visit) touch(refs *[]*item, it *item) {
 	}
 }
 
-func minTime(a, b time.Time) time.Time {
-	if b.Before(a) {
-		return b
-	}
-	return a
-}
-
 func maxTime(a, b time.Time) time.Time {
 	if b.After(a) {
 		return b
@@ -450,9 +443,11 @@ func (b *builder) finish() {
 	first := time.Date(1970, 1, 1, 0, 0, 0, 0, time.UTC)
 	last := first
 	if n := len(b.ix.Entries); n > 0 {
+		// Entries are newest first: the last is the oldest. The latest
+		// update may be on any brief.
 		first, last = b.ix.Entries[n-1].Brief.Date, b.ix.Entries[n-1].Brief.Date
 		for _, e := range b.ix.Entries {
-			first, last = minTime(first, e.Brief.Date), maxTime(last, lastDate(e))
+			last = maxTime(last, lastDate(e))
 		}
 	}
 	public, _ := TLPMarkingID(brief.TLPClear)

@@ -238,11 +238,7 @@ func (w *termWriter) termJSON(dst []byte, t *index.Term) ([]byte, error) {
 		}
 		d.Related = append(d.Related, r)
 	}
-	for _, f := range export.ForTerm(t) {
-		f.Path = base + "/" + f.Path
-		d.Exports = append(d.Exports, f)
-	}
-	for _, f := range export.TermFeeds(t) {
+	for _, f := range slices.Concat(export.ForTerm(t), export.TermFeeds(t)) {
 		f.Path = base + "/" + f.Path
 		d.Exports = append(d.Exports, f)
 	}
