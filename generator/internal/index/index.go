@@ -38,6 +38,7 @@ type Entry struct {
 	URL       string             // /briefs/<slug>/
 	Terms     map[string][]*Term // kind → terms in the order the brief gives them
 	all       []*Term            // every term of every kind, for counting co-occurrence
+	pos       int32              // position in Index.Entries
 	Claims    []Claim
 	Campaigns []CampaignRef
 	Sources   []SourceRef
@@ -114,6 +115,9 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	slices.SortStableFunc(ix.Entries, func(a, b *Entry) int {
 		return cmp.Or(b.Brief.Date.Compare(a.Brief.Date), cmp.Compare(a.Brief.Slug, b.Brief.Slug))
 	})
+	for i, e := range ix.Entries {
+		e.pos = int32(i)
+	}
 
 	// Resolve every name; remember every spelling so a term without a
 	// profile or vocabulary entry is shown as most authors write it.

@@ -328,13 +328,20 @@ func stageSite(c *Checked, o Options) (*stage.Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit})
+	related := index.DefaultRelated().Count
+	if gp.RelatedCount != nil {
+		related = *gp.RelatedCount
+	}
+	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related})
 }
 
 // genParams is the [params.generator] section of config.toml: settings the
 // generator reads itself (Hugo ignores them).
 type genParams struct {
 	CoocLimit int `toml:"coocLimit"`
+	// RelatedCount is how many related briefs a brief lists; absent means
+	// index.DefaultRelated's, 0 none.
+	RelatedCount *int `toml:"relatedCount"`
 }
 
 func generatorParams(projectDir string) (genParams, error) {
@@ -352,6 +359,9 @@ func generatorParams(projectDir string) (genParams, error) {
 	}
 	if cfg.Params.Generator.CoocLimit < 0 {
 		return genParams{}, fmt.Errorf("config.toml: params.generator.coocLimit must not be negative")
+	}
+	if n := cfg.Params.Generator.RelatedCount; n != nil && *n < 0 {
+		return genParams{}, fmt.Errorf("config.toml: params.generator.relatedCount must not be negative")
 	}
 	return cfg.Params.Generator, nil
 }

@@ -49,18 +49,55 @@ func TestCoocLimitFromConfig(t *testing.T) {
 
 func setCoocLimit(t *testing.T, dir, limit string) {
 	t.Helper()
+	setGeneratorParam(t, dir, "coocLimit = 10", "coocLimit = "+limit)
+}
+
+// setGeneratorParam replaces a line of config.toml's [params.generator].
+func setGeneratorParam(t *testing.T, dir, line, with string) {
+	t.Helper()
 	p := filepath.Join(dir, "config.toml")
 	cfg, err := os.ReadFile(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(cfg), "\ncoocLimit = 10\n") {
-		t.Fatal("config.toml has no `coocLimit = 10` line to change")
+	if !strings.Contains(string(cfg), "\n"+line+"\n") {
+		t.Fatalf("config.toml has no `%s` line to change", line)
 	}
-	s := strings.Replace(string(cfg), "\ncoocLimit = 10\n", "\ncoocLimit = "+limit+"\n", 1)
+	s := strings.Replace(string(cfg), "\n"+line+"\n", "\n"+with+"\n", 1)
 	if err := os.WriteFile(p, []byte(s), 0o644); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// config.toml's relatedCount says how many related briefs a brief lists.
+func TestRelatedCountFromConfig(t *testing.T) {
+	for _, tc := range []struct {
+		count   string
+		related bool
+	}{{"5", true}, {"0", false}} {
+		t.Run("relatedCount="+tc.count, func(t *testing.T) {
+			dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+			setGeneratorParam(t, dir, "relatedCount = 5", "relatedCount = "+tc.count)
+			build(t, dir)
+			alpha, err := os.ReadFile(page(dir, "/briefs/alpha/"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			// Alpha and bravo share Volt Typhoon.
+			listed := bytes.Contains(alpha, []byte("Related briefs</h2><ul class=related-list><li><a href=../../briefs/bravo/>"))
+			if listed != tc.related {
+				t.Errorf("alpha lists bravo as related: %v; want %v", listed, tc.related)
+			}
+		})
+	}
+	t.Run("negative", func(t *testing.T) {
+		dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+		setGeneratorParam(t, dir, "relatedCount = 5", "relatedCount = -1")
+		_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir})
+		if err == nil || !strings.Contains(err.Error(), "relatedCount must not be negative") {
+			t.Errorf("a negative relatedCount: %v; want an error naming it", err)
+		}
+	})
 }
 
 // coocSection returns the chips of the "seen together with" section titled

@@ -4,6 +4,8 @@ import (
 	"html"
 	"strconv"
 	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
 
 // Pre-rendered list items.
@@ -90,6 +92,27 @@ func chipItems(links []Link, counted bool) string {
 			b.WriteString("</span>")
 		}
 		b.WriteString("</li>")
+	}
+	return b.String()
+}
+
+// relatedItems renders a brief's related briefs: link, date and summary.
+// <li><a href=../../briefs/x/>Title</a> <time datetime=2024-05-02>2 May 2024</time><p>Summary</p></li>
+func relatedItems(entries []*index.Entry) string {
+	var b strings.Builder
+	for _, e := range entries {
+		r := rowOf(e)
+		b.WriteString("<li><a")
+		attr(&b, "href", up+r.URL)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Title))
+		b.WriteString("</a> <time")
+		attr(&b, "datetime", r.Date)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Shown))
+		b.WriteString("</time><p>")
+		b.WriteString(html.EscapeString(e.Brief.Summary))
+		b.WriteString("</p></li>")
 	}
 	return b.String()
 }

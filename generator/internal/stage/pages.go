@@ -12,10 +12,6 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
-// RelatedCap is the most briefs a term may be named by and still count
-// towards related briefs (see briefPage).
-const RelatedCap = 40
-
 // row is a brief as a line of a list: link, title and date (ISO and shown).
 type row struct {
 	URL, Title, Date, Shown string
@@ -25,7 +21,7 @@ func rowOf(e *index.Entry) row {
 	return row{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
 }
 
-func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
+func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 	b := e.Brief
 	fm := map[string]any{
 		"title":       b.Title,
@@ -42,20 +38,6 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 	var groups []map[string]string
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]
-		// Related briefs are Hugo's related content, indexed on these
-		// params (config.toml [related]). Only terms named by at most
-		// RelatedCap briefs are listed: they are what makes two briefs
-		// related, and they keep every posting list Hugo walks short, so
-		// finding related briefs costs O(briefs), never O(briefs²).
-		var keys []string
-		for _, t := range terms {
-			if len(t.Entries) <= RelatedCap {
-				keys = append(keys, t.Slug)
-			}
-		}
-		if len(keys) > 0 {
-			fm["rel_"+k.Name] = keys
-		}
 		if len(terms) == 0 || k.Name == "sources" || k.Name == "campaigns" {
 			continue
 		}
@@ -70,6 +52,9 @@ func briefPage(e *index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
 		groups = append(groups, map[string]string{"kind": k.Name, "title": k.Title, "items": chipItems(items, false)})
 	}
 	fm["terms"] = groups
+	if len(related) > 0 {
+		fm["related"] = relatedItems(related)
+	}
 	// The chips of the brief's card in lists: its first actors and sectors.
 	var card []Link
 	for _, kind := range []string{"actors", "sectors"} {

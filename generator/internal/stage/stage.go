@@ -43,6 +43,9 @@ type Options struct {
 	// CoocLimit caps how many co-occurring terms of each kind a term page
 	// lists (the rest are counted). Zero means 10.
 	CoocLimit int
+	// RelatedCount is how many related briefs a brief page lists (the
+	// preview lists none; see Stage).
+	RelatedCount int
 }
 
 // Link is a term as pages show it.
@@ -73,9 +76,18 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		fm   func() map[string]any
 		body string
 	}
+	// The preview server leaves related briefs out: with them, saving one
+	// brief would change (and make Hugo re-render) every brief that lists
+	// it or now should.
+	ro := index.DefaultRelated()
+	ro.Count = o.RelatedCount
+	if o.Preview {
+		ro.Count = 0
+	}
+	related := ix.Related(ro)
 	var pages []page
-	for _, e := range ix.Entries {
-		pages = append(pages, page{"briefs/" + e.Brief.Slug + ".md", func() map[string]any { return briefPage(e, ix, v) }, DefangText(e.Brief.Body, e.Brief.IOCs)})
+	for i, e := range ix.Entries {
+		pages = append(pages, page{"briefs/" + e.Brief.Slug + ".md", func() map[string]any { return briefPage(e, related[i], ix, v) }, DefangText(e.Brief.Body, e.Brief.IOCs)})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
