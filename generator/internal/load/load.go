@@ -323,12 +323,19 @@ func isSeparator(line string) bool {
 // readFrontMatter hands goldmark only the front-matter block, so the body is
 // parsed once, by Hugo, not twice.
 func readFrontMatter(fm string) (yaml.MapSlice, error) {
-	md := goldmark.New(goldmark.WithExtensions(meta.Meta))
 	ctx := parser.NewContext()
 	src := []byte("---\n" + fm + "---\n")
-	md.Parser().Parse(text.NewReader(src), parser.WithContext(ctx))
+	frontMatterParser().Parse(text.NewReader(src), parser.WithContext(ctx))
 	return meta.TryGetItems(ctx)
 }
+
+// frontMatterParser is built once: building a goldmark parser costs more
+// than parsing a brief's front matter with it. A parser keeps no state of
+// its own between calls (that lives in the parser.Context), so every
+// goroutine of parseAll shares it.
+var frontMatterParser = sync.OnceValue(func() parser.Parser {
+	return goldmark.New(goldmark.WithExtensions(meta.Meta)).Parser()
+})
 
 var yamlLineRe = regexp.MustCompile(`^yaml: line (\d+): `)
 

@@ -4,6 +4,7 @@ import (
 	"html"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
@@ -115,4 +116,43 @@ func relatedItems(entries []*index.Entry) string {
 		b.WriteString("</p></li>")
 	}
 	return b.String()
+}
+
+// campaignRow is a campaign in a timeline: when it was seen and its page.
+type campaignRow struct {
+	Name, URL   string
+	First, Last string // YYYY-MM or YYYY; Last may be empty
+}
+
+// campaignItems renders a campaign timeline (a brief's, or an actor's):
+// <li><span class=when>Aug 2024 – Sep 2024</span> <a href=../../campaigns/x/>Name</a></li>
+func campaignItems(rows []campaignRow) string {
+	var b strings.Builder
+	for _, r := range rows {
+		b.WriteString("<li><span class=when>")
+		switch {
+		case r.First == "":
+			b.WriteString("undated")
+		default:
+			b.WriteString(html.EscapeString(month(r.First)))
+			if r.Last != "" && r.Last != r.First {
+				b.WriteString(" – ")
+				b.WriteString(html.EscapeString(month(r.Last)))
+			}
+		}
+		b.WriteString("</span> <a")
+		attr(&b, "href", up+r.URL)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Name))
+		b.WriteString("</a></li>")
+	}
+	return b.String()
+}
+
+// month shows "2024-08" as "Aug 2024"; anything else (a year) as it is.
+func month(s string) string {
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return t.Format("Jan 2006")
+	}
+	return s
 }

@@ -3,6 +3,10 @@ package stage
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
 
 func TestRowItemsEscape(t *testing.T) {
@@ -39,5 +43,28 @@ func TestAttrQuotesWhenNeeded(t *testing.T) {
 		if b.String() != want {
 			t.Errorf("attr(%q) = %s, want %s", in, b.String(), want)
 		}
+	}
+}
+
+func TestCampaignItems(t *testing.T) {
+	got := campaignItems([]campaignRow{
+		{Name: "Undated <op>", URL: "campaigns/u/"},
+		{Name: "One month", URL: "campaigns/a/", First: "2024-08", Last: "2024-08"},
+		{Name: "Span", URL: "campaigns/b/", First: "2023", Last: "2024-02"},
+	})
+	want := `<li><span class=when>undated</span> <a href=../../campaigns/u/>Undated &lt;op&gt;</a></li>` +
+		`<li><span class=when>Aug 2024</span> <a href=../../campaigns/a/>One month</a></li>` +
+		`<li><span class=when>2023 – Feb 2024</span> <a href=../../campaigns/b/>Span</a></li>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}
+
+func TestRelatedItemsEscape(t *testing.T) {
+	e := &index.Entry{URL: "/briefs/x/", Brief: &brief.Brief{Title: "A <b>", Summary: `S & "q"`, Date: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)}}
+	got := relatedItems([]*index.Entry{e})
+	want := `<li><a href=../../briefs/x/>A &lt;b&gt;</a> <time datetime=2024-05-02>2 May 2024</time><p>S &amp; &#34;q&#34;</p></li>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }

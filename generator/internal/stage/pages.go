@@ -76,14 +76,14 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 	}
 	fm["claims"] = claims
 
-	var camps []map[string]any
+	var camps []campaignRow
 	for _, c := range e.Campaigns {
-		camps = append(camps, map[string]any{"name": c.Term.Name, "url": rel(c.Term.URL), "first_seen": c.FirstSeen, "last_seen": c.LastSeen})
+		camps = append(camps, campaignRow{Name: c.Term.Name, URL: rel(c.Term.URL), First: c.FirstSeen, Last: c.LastSeen})
 	}
-	slices.SortStableFunc(camps, func(a, b map[string]any) int {
-		return cmp.Compare(a["first_seen"].(string), b["first_seen"].(string))
-	})
-	fm["campaigns_seen"] = camps
+	slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
+	if len(camps) > 0 {
+		fm["campaigns_seen"] = campaignItems(camps)
+	}
 
 	var sources []map[string]any
 	for _, src := range e.Sources {
@@ -218,12 +218,14 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	fm["claims"] = claims
 
 	if k.Name == "actors" {
-		var camps []map[string]string
+		var camps []campaignRow
 		for _, c := range t.Cooc["campaigns"] {
-			camps = append(camps, map[string]string{"name": c.Term.Name, "url": rel(c.Term.URL), "first_seen": c.Term.FirstSeen, "last_seen": c.Term.LastSeen})
+			camps = append(camps, campaignRow{Name: c.Term.Name, URL: rel(c.Term.URL), First: c.Term.FirstSeen, Last: c.Term.LastSeen})
 		}
-		slices.SortStableFunc(camps, func(a, b map[string]string) int { return cmp.Compare(a["first_seen"], b["first_seen"]) })
-		fm["campaign_timeline"] = camps
+		slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
+		if len(camps) > 0 {
+			fm["campaign_timeline"] = campaignItems(camps)
+		}
 	}
 	return fm
 }
