@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
 
@@ -155,4 +156,88 @@ func month(s string) string {
 		return t.Format("Jan 2006")
 	}
 	return s
+}
+
+// confidenceHTML renders a confidence level as text and a three-step meter
+// (as layouts/_partials/confidence.html does for term pages).
+func confidenceHTML(b *strings.Builder, level string) {
+	n := map[string]int{"low": 1, "moderate": 2, "high": 3}[level]
+	b.WriteString(`<span class="confidence c`)
+	b.WriteString(strconv.Itoa(n))
+	b.WriteString(`"><span class=meter aria-hidden=true><i></i><i></i><i></i></span>`)
+	b.WriteString(html.EscapeString(level))
+	b.WriteString(" confidence</span>")
+}
+
+// claim is an attribution claim as a brief shows it.
+type claim struct {
+	By, Actor, URL, Confidence string
+}
+
+// claimItems renders a brief's attribution claims:
+// <li><span class=by>CISA</span> attributes this to <a class=actor href=../../actors/x/>X</a> <span class="confidence c2">…</span></li>
+func claimItems(claims []claim) string {
+	var b strings.Builder
+	for _, c := range claims {
+		b.WriteString("<li><span class=by>")
+		b.WriteString(html.EscapeString(c.By))
+		b.WriteString("</span> attributes this to <a class=actor")
+		attr(&b, "href", up+c.URL)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(c.Actor))
+		b.WriteString("</a> ")
+		confidenceHTML(&b, c.Confidence)
+		b.WriteString("</li>")
+	}
+	return b.String()
+}
+
+// iocRows renders a brief's (already defanged) indicators as table rows:
+// <tr><td>ipv4</td><td><code class=ioc>198.51.100[.]7</code></td><td>note</td></tr>
+func iocRows(iocs []brief.IOC) string {
+	var b strings.Builder
+	for _, ioc := range iocs {
+		b.WriteString("<tr><td>")
+		b.WriteString(html.EscapeString(ioc.Type))
+		b.WriteString("</td><td><code class=ioc>")
+		b.WriteString(html.EscapeString(ioc.Value))
+		b.WriteString("</code></td><td>")
+		b.WriteString(html.EscapeString(ioc.Note))
+		b.WriteString("</td></tr>")
+	}
+	return b.String()
+}
+
+// source is a cited publication as a brief lists it.
+type source struct {
+	Name, TermURL, Title, URL string
+}
+
+// sourceItems renders a brief's sources: the publisher's page, the title
+// and the external link.
+func sourceItems(sources []source) string {
+	var b strings.Builder
+	for _, s := range sources {
+		b.WriteString("<li><a")
+		attr(&b, "href", up+s.TermURL)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(s.Name))
+		b.WriteString("</a>")
+		if s.Title != "" {
+			b.WriteString(", <cite>")
+			b.WriteString(html.EscapeString(s.Title))
+			b.WriteString("</cite>")
+		}
+		// Validation accepts only http(s) source URLs; anything else is
+		// never made a link, should it get this far.
+		if l := strings.ToLower(s.URL); strings.HasPrefix(l, "https://") || strings.HasPrefix(l, "http://") {
+			b.WriteString(": <a class=ext")
+			attr(&b, "href", s.URL)
+			b.WriteString(` rel="noopener noreferrer">`)
+			b.WriteString(html.EscapeString(s.URL))
+			b.WriteString("</a>")
+		}
+		b.WriteString("</li>")
+	}
+	return b.String()
 }

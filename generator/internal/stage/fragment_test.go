@@ -68,3 +68,25 @@ func TestRelatedItemsEscape(t *testing.T) {
 		t.Errorf("got  %s\nwant %s", got, want)
 	}
 }
+
+func TestClaimSourceAndIOCItemsEscape(t *testing.T) {
+	got := claimItems([]claim{{By: `A & B`, Actor: "<X>", URL: "actors/x/", Confidence: "moderate"}})
+	want := `<li><span class=by>A &amp; B</span> attributes this to <a class=actor href=../../actors/x/>&lt;X&gt;</a> <span class="confidence c2"><span class=meter aria-hidden=true><i></i><i></i><i></i></span>moderate confidence</span></li>`
+	if got != want {
+		t.Errorf("claims:\ngot  %s\nwant %s", got, want)
+	}
+	got = iocRows([]brief.IOC{{Type: "domain", Value: `evil[.]example"><script>`, Note: "<b>"}})
+	want = `<tr><td>domain</td><td><code class=ioc>evil[.]example&#34;&gt;&lt;script&gt;</code></td><td>&lt;b&gt;</td></tr>`
+	if got != want {
+		t.Errorf("iocs:\ngot  %s\nwant %s", got, want)
+	}
+	got = sourceItems([]source{
+		{Name: "CISA", TermURL: "sources/cisa/", Title: `T "1"`, URL: "https://a.example/x?y=1&z=2"},
+		{Name: "Bad", TermURL: "sources/bad/", URL: "javascript:alert(1)"},
+	})
+	want = `<li><a href=../../sources/cisa/>CISA</a>, <cite>T &#34;1&#34;</cite>: <a class=ext href="https://a.example/x?y=1&amp;z=2" rel="noopener noreferrer">https://a.example/x?y=1&amp;z=2</a></li>` +
+		`<li><a href=../../sources/bad/>Bad</a></li>`
+	if got != want {
+		t.Errorf("sources:\ngot  %s\nwant %s", got, want)
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -67,14 +68,16 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 	}
 	fm["card"] = card
 
-	var claims []map[string]any
+	// Claims, sources and indicators are staged as HTML list items and
+	// table rows (see fragment.go): as maps, each of a 10,000-brief
+	// library's ~60,000 would be decoded, copied and looped over by Hugo.
+	var claims []claim
 	for _, c := range e.Claims {
-		claims = append(claims, map[string]any{
-			"actor": c.Actor.Name, "url": rel(c.Actor.URL), "by": c.By,
-			"confidence": c.Confidence, "score": c.Confidence.Score(),
-		})
+		claims = append(claims, claim{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: string(c.Confidence)})
 	}
-	fm["claims"] = claims
+	if len(claims) > 0 {
+		fm["claims"] = claimItems(claims)
+	}
 
 	var camps []campaignRow
 	for _, c := range e.Campaigns {
@@ -85,17 +88,21 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 		fm["campaigns_seen"] = campaignItems(camps)
 	}
 
-	var sources []map[string]any
+	var sources []source
 	for _, src := range e.Sources {
-		sources = append(sources, map[string]any{"name": src.Term.Name, "title": src.Title, "url": src.URL, "term_url": rel(src.Term.URL)})
+		sources = append(sources, source{Name: src.Term.Name, TermURL: rel(src.Term.URL), Title: src.Title, URL: src.URL})
 	}
-	fm["sources_cited"] = sources
+	if len(sources) > 0 {
+		fm["sources_cited"] = sourceItems(sources)
+	}
 
-	var iocs []map[string]any
+	var iocs []brief.IOC
 	for _, ioc := range b.IOCs {
-		iocs = append(iocs, map[string]any{"type": ioc.Type, "value": Defang(ioc.Type, ioc.Value), "note": ioc.Note})
+		iocs = append(iocs, brief.IOC{Type: ioc.Type, Value: Defang(ioc.Type, ioc.Value), Note: ioc.Note})
 	}
-	fm["iocs"] = iocs
+	if len(iocs) > 0 {
+		fm["iocs"] = iocRows(iocs)
+	}
 	return fm
 }
 
