@@ -49,11 +49,11 @@ printing.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			boundHugoCache()
 			o, err := f.options(stderr)
 			if err != nil {
 				return err
 			}
+			boundMemory(&o)
 			if briefSlug != "" {
 				data, res, err := offline.Brief(cmd.Context(), o, briefSlug)
 				if err != nil {

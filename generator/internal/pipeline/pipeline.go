@@ -54,6 +54,10 @@ type Options struct {
 	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
 	FS fs.FS
+	// OnChecked, when set, is called once the content has checked without
+	// errors, before anything is staged or rendered: when the size of the
+	// library is known (the build command sizes its memory limit there).
+	OnChecked func(*Checked)
 }
 
 // Timing is how long one stage took.
@@ -307,6 +311,9 @@ func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, er
 	res := &Result{Checked: *c, Destination: o.Destination}
 	if err := c.Diagnostics.Err(); err != nil {
 		return res, c, nil, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
+	}
+	if o.OnChecked != nil {
+		o.OnChecked(c)
 	}
 	var staged *stage.Site
 	if err := (timer{&res.Timings}).run("stage", func() error {

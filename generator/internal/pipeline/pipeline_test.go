@@ -200,3 +200,29 @@ func TestPagesNeedNoInlineScriptOrStyle(t *testing.T) {
 		}
 	}
 }
+
+// OnChecked sees the checked library before anything is rendered, and only
+// when it has no errors.
+func TestOnChecked(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	var calls, published int
+	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, OnChecked: func(c *pipeline.Checked) {
+		calls++
+		published = len(c.Published)
+		if _, err := os.Stat(filepath.Join(dir, "public")); !errors.Is(err, os.ErrNotExist) {
+			t.Error("OnChecked was called after the site was published")
+		}
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls != 1 || published != 2 {
+		t.Errorf("OnChecked called %d times with %d published briefs; want once with 2", calls, published)
+	}
+
+	calls = 0
+	_, err = pipeline.Build(context.Background(), pipeline.Options{ProjectDir: hostileProject(t, "empty.md"), OnChecked: func(*pipeline.Checked) { calls++ }})
+	if !errors.Is(err, pipeline.ErrInvalid) || calls != 0 {
+		t.Errorf("invalid content: err %v, OnChecked called %d times; want a validation failure and no call", err, calls)
+	}
+}
