@@ -226,3 +226,43 @@ func TestOnChecked(t *testing.T) {
 		t.Errorf("invalid content: err %v, OnChecked called %d times; want a validation failure and no call", err, calls)
 	}
 }
+
+// The verify stage fails a build whose pages link to a file that neither
+// Hugo nor post-process wrote, and passes links to files post-process
+// writes while the pages are being checked.
+func TestBrokenLinksFailTheBuild(t *testing.T) {
+	for _, tc := range []struct {
+		link string
+		ok   bool
+	}{
+		{"/actors/volt-typhoon/feed.json", true}, // a term feed: written by post-process
+		{"/stix/bundle.json", true},              // the site's STIX bundle: post-process too
+		{"/actors/nobody/", false},
+	} {
+		t.Run(tc.link, func(t *testing.T) {
+			dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+			footer := filepath.Join(dir, "layouts", "_partials", "footer.html")
+			data, err := os.ReadFile(footer)
+			if err != nil {
+				t.Fatal(err)
+			}
+			data = append(data, []byte(`<a href="{{ "`+strings.TrimPrefix(tc.link, "/")+`" | relURL }}">x</a>`)...)
+			if err := os.WriteFile(footer, data, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			_, err = pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, BaseURL: "https://briefs.test/"})
+			if tc.ok {
+				if err != nil {
+					t.Fatalf("build: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), "verify:") || !strings.Contains(err.Error(), "broken link "+tc.link) {
+				t.Errorf("err = %v; want the verify stage to report the broken link %s", err, tc.link)
+			}
+			if _, err := os.Stat(filepath.Join(dir, "public")); !errors.Is(err, os.ErrNotExist) {
+				t.Error("public/ was written despite a broken link")
+			}
+		})
+	}
+}
