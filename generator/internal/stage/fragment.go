@@ -241,3 +241,27 @@ func sourceItems(sources []source) string {
 	}
 	return b.String()
 }
+
+// termClaimItems renders the claims made about an actor, each with the
+// brief that reports it (newest first):
+// <li><span class=by>CISA</span> <span class="confidence c2">…</span> <span class=in>in <a href=../../briefs/x/>Title</a>, <time datetime=2024-05-02>2 May 2024</time></span></li>
+func termClaimItems(claims []index.Claim) string {
+	var b strings.Builder
+	for _, c := range claims {
+		r := rowOf(c.Entry)
+		b.WriteString("<li><span class=by>")
+		b.WriteString(html.EscapeString(c.By))
+		b.WriteString("</span> ")
+		confidenceHTML(&b, string(c.Confidence))
+		b.WriteString(" <span class=in>in <a")
+		attr(&b, "href", up+r.URL)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Title))
+		b.WriteString("</a>, <time")
+		attr(&b, "datetime", r.Date)
+		b.WriteByte('>')
+		b.WriteString(html.EscapeString(r.Shown))
+		b.WriteString("</time></span></li>")
+	}
+	return b.String()
+}

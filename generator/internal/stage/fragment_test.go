@@ -90,3 +90,12 @@ func TestClaimSourceAndIOCItemsEscape(t *testing.T) {
 		t.Errorf("sources:\ngot  %s\nwant %s", got, want)
 	}
 }
+
+func TestTermClaimItems(t *testing.T) {
+	e := &index.Entry{URL: "/briefs/x/", Brief: &brief.Brief{Title: "T <1>", Date: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC)}}
+	got := termClaimItems([]index.Claim{{By: "A&B", Confidence: "high", Entry: e}})
+	want := `<li><span class=by>A&amp;B</span> <span class="confidence c3"><span class=meter aria-hidden=true><i></i><i></i><i></i></span>high confidence</span> <span class=in>in <a href=../../briefs/x/>T &lt;1&gt;</a>, <time datetime=2024-05-02>2 May 2024</time></span></li>`
+	if got != want {
+		t.Errorf("got  %s\nwant %s", got, want)
+	}
+}

@@ -215,14 +215,9 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	}
 	fm["cooc"] = cooc
 
-	var claims []map[string]any
-	for _, c := range t.Claims {
-		claims = append(claims, map[string]any{
-			"by": c.By, "confidence": c.Confidence, "brief": "/briefs/" + c.Entry.Brief.Slug,
-			"date": date(c.Entry),
-		})
+	if len(t.Claims) > 0 {
+		fm["claims"] = termClaimItems(t.Claims)
 	}
-	fm["claims"] = claims
 
 	if k.Name == "actors" {
 		var camps []campaignRow
