@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,14 @@ import (
 // run executes the CLI with args and returns stdout, stderr and the error.
 func run(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	// build and export size the runtime's memory limit and collector for
+	// what they build (boundMemory): put them back for the next test.
+	limit, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+	debug.SetGCPercent(gc)
+	defer func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(gc)
+	}()
 	var out, errOut bytes.Buffer
 	root := newRoot(&out, &errOut)
 	root.SetArgs(args)

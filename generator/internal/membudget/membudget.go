@@ -1,18 +1,24 @@
-// Package membudget sizes the Go runtime's soft memory limit for a build
-// from the size of the library it builds.
+// Package membudget sets the Go runtime's memory limit for a one-shot build
+// from the size of the content it renders.
 //
-// It accepts the number of briefs a build publishes. A build's live heap
-// peaks while Hugo renders, at about a fixed part (Hugo, templates,
-// vocabularies) plus a part per brief (its page, its staged content, its
-// share of the term pages): measured at 168 MB for 1,000 synthetic briefs
-// and 790 MB for 10,000 (BENCHMARKS.md). With Go's default GOGC=100 the heap
-// may then grow to twice that before the collector finishes a cycle, and the
-// process's peak memory with it. Limit allows 80% above the expected live
-// heap instead: the collector runs a few more cycles near the peak, and the
-// peak stays well below twice the live heap. The limit is soft (Go never
-// fails an allocation because of it, and caps the collector's share of CPU
-// when the live heap is larger than expected), so a library that needs more
-// memory still builds, only with more collection.
+// It accepts the number of bytes of staged content (what the generator hands
+// Hugo). A build's live heap peaks while Hugo renders, at about a fixed part
+// (Hugo, templates, vocabularies, the index) plus a multiple of the staged
+// content: Hugo keeps every page's source, its decoded front matter and its
+// parsed Markdown until the run ends. Measured (BENCHMARKS.md): 168 MB live
+// for 20 MB staged (1,000 synthetic briefs), 790 MB for 133 MB (10,000);
+// the model below gives 176 MB and 820 MB.
+//
+// With Go's default GOGC=100 the heap may grow to twice the live heap before
+// a collection finishes, and the process's peak memory with it; and the
+// collector runs dozens of times before the peak, while the heap is still
+// small, for nothing: the peak is what memory must be found for anyway.
+// Apply instead sets a soft limit 70% above the expected live heap and
+// turns the proportional collector off, so the heap is collected when it
+// nears the limit: a few collections per build, and a peak below the limit.
+// The limit is soft: Go never fails an allocation because of it, and a
+// library that needs more memory than expected still builds, with the
+// collector busier (it is then capped at about half the CPU).
 package membudget
 
 import (
@@ -21,23 +27,28 @@ import (
 )
 
 const (
-	fixed    = 100 << 20 // bytes of live heap whatever the library
-	perBrief = 70 << 10  // bytes of live heap per published brief
+	fixed    = 60 << 20 // bytes of live heap whatever the content
+	perByte  = 5.7      // bytes of live heap per byte of staged content
+	headroom = 1.7      // the limit over the expected live heap
 )
 
-// Limit is the soft memory limit for a build of n briefs, in bytes.
-func Limit(n int) int64 {
-	return (fixed + int64(n)*perBrief) * 9 / 5
+// Limit is the soft memory limit for rendering staged bytes of content.
+func Limit(staged int64) int64 {
+	return int64(headroom * (fixed + perByte*float64(staged)))
 }
 
-// Apply sets the runtime's soft memory limit to Limit(n) unless the user
-// chose one with GOMEMLIMIT (including GOMEMLIMIT=off), and returns the
-// limit set, or 0.
-func Apply(n int) int64 {
+// Apply sets the runtime's soft memory limit to Limit(staged) and turns the
+// proportional collector off (GOGC=off), and returns the limit. It changes
+// nothing if the user set GOMEMLIMIT, and leaves the collector alone if the
+// user set GOGC.
+func Apply(staged int64) int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return 0
 	}
-	l := Limit(n)
+	l := Limit(staged)
 	debug.SetMemoryLimit(l)
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(-1)
+	}
 	return l
 }

@@ -9,38 +9,67 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/membudget"
 )
 
-func TestLimitGrowsWithTheLibrary(t *testing.T) {
-	const mib = 1 << 20
-	for n, want := range map[int]int64{0: 180 * mib, 1000: 303 * mib, 10000: 1410 * mib} {
-		if got := membudget.Limit(n); got/mib != want/mib {
-			t.Errorf("Limit(%d) = %d MiB, want %d MiB", n, got/mib, want/mib)
+// restore puts the runtime's collector settings back after a test.
+func restore(t *testing.T) {
+	limit, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+	debug.SetGCPercent(gc)
+	t.Cleanup(func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(gc)
+	})
+}
+
+func TestLimitGrowsWithTheContent(t *testing.T) {
+	const mb = 1_000_000
+	// The staged sizes of the 1,000- and 10,000-brief synthetic corpora.
+	for staged, want := range map[int64]int64{0: 106, 20_308_170: 303, 133_383_836: 1399} {
+		if got := membudget.Limit(staged) / mb; got != want {
+			t.Errorf("Limit(%d) = %d MB, want %d MB", staged, got, want)
 		}
 	}
 }
 
-func TestApplyRespectsGOMEMLIMIT(t *testing.T) {
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
+func TestApplySetsTheLimitAndTurnsGOGCOff(t *testing.T) {
+	restore(t)
+	for _, v := range []string{"GOMEMLIMIT", "GOGC"} {
+		if _, set := os.LookupEnv(v); set {
+			t.Skipf("%s is set in this environment", v)
+		}
+	}
+	want := membudget.Limit(20_000_000)
+	if got := membudget.Apply(20_000_000); got != want {
+		t.Errorf("Apply = %d, want %d", got, want)
+	}
+	if got := debug.SetMemoryLimit(-1); got != want {
+		t.Errorf("the runtime's limit is %d, want %d", got, want)
+	}
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Errorf("GOGC is %d, want off (-1)", got)
+	}
+}
 
+func TestApplyRespectsTheUsersSettings(t *testing.T) {
+	restore(t)
 	t.Setenv("GOMEMLIMIT", "off")
 	debug.SetMemoryLimit(math.MaxInt64)
-	if got := membudget.Apply(10000); got != 0 {
+	debug.SetGCPercent(100)
+	if got := membudget.Apply(20_000_000); got != 0 {
 		t.Errorf("with GOMEMLIMIT set, Apply set a limit of %d", got)
 	}
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("with GOMEMLIMIT set, the runtime's limit changed to %d", got)
 	}
-}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOMEMLIMIT set, GOGC changed to %d", got)
+	}
 
-func TestApplySetsTheLimit(t *testing.T) {
-	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
-	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
-		t.Skip("GOMEMLIMIT is set in this environment")
+	os.Unsetenv("GOMEMLIMIT")
+	t.Setenv("GOGC", "150")
+	debug.SetGCPercent(150)
+	if got := membudget.Apply(20_000_000); got == 0 {
+		t.Error("with only GOGC set, Apply set no limit")
 	}
-	want := membudget.Limit(1000)
-	if got := membudget.Apply(1000); got != want {
-		t.Errorf("Apply(1000) = %d, want %d", got, want)
-	}
-	if got := debug.SetMemoryLimit(-1); got != want {
-		t.Errorf("the runtime's limit is %d, want %d", got, want)
+	if got := debug.SetGCPercent(150); got != 150 {
+		t.Errorf("with GOGC set, Apply changed it to %d", got)
 	}
 }

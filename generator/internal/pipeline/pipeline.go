@@ -54,10 +54,11 @@ type Options struct {
 	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
 	FS fs.FS
-	// OnChecked, when set, is called once the content has checked without
-	// errors, before anything is staged or rendered: when the size of the
-	// library is known (the build command sizes its memory limit there).
-	OnChecked func(*Checked)
+	// OnStaged, when set, is called once the content has checked without
+	// errors and been staged, before Hugo renders it, with the size of the
+	// staged content in bytes: what the build command sizes its memory
+	// limit by.
+	OnStaged func(stagedBytes int64)
 }
 
 // Timing is how long one stage took.
@@ -312,9 +313,6 @@ func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, er
 	if err := c.Diagnostics.Err(); err != nil {
 		return res, c, nil, fmt.Errorf("validate: %w: %w", ErrInvalid, err)
 	}
-	if o.OnChecked != nil {
-		o.OnChecked(c)
-	}
 	var staged *stage.Site
 	if err := (timer{&res.Timings}).run("stage", func() error {
 		var err error
@@ -322,6 +320,9 @@ func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, er
 		return err
 	}); err != nil {
 		return res, c, nil, err
+	}
+	if o.OnStaged != nil {
+		o.OnStaged(staged.Size())
 	}
 	return res, c, staged, ctx.Err()
 }

@@ -201,29 +201,31 @@ func TestPagesNeedNoInlineScriptOrStyle(t *testing.T) {
 	}
 }
 
-// OnChecked sees the checked library before anything is rendered, and only
-// when it has no errors.
-func TestOnChecked(t *testing.T) {
+// OnStaged sees the size of the staged content before anything is
+// rendered, and only when the content has no errors.
+func TestOnStaged(t *testing.T) {
 	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
-	var calls, published int
-	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, OnChecked: func(c *pipeline.Checked) {
+	var calls int
+	var staged int64
+	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, OnStaged: func(n int64) {
 		calls++
-		published = len(c.Published)
+		staged = n
 		if _, err := os.Stat(filepath.Join(dir, "public")); !errors.Is(err, os.ErrNotExist) {
-			t.Error("OnChecked was called after the site was published")
+			t.Error("OnStaged was called after the site was published")
 		}
 	}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 1 || published != 2 {
-		t.Errorf("OnChecked called %d times with %d published briefs; want once with 2", calls, published)
+	// Two briefs, their terms' pages, the lists: some kilobytes.
+	if calls != 1 || staged < 10_000 || staged > 1_000_000 {
+		t.Errorf("OnStaged called %d times with %d bytes; want once with the staged size", calls, staged)
 	}
 
 	calls = 0
-	_, err = pipeline.Build(context.Background(), pipeline.Options{ProjectDir: hostileProject(t, "empty.md"), OnChecked: func(*pipeline.Checked) { calls++ }})
+	_, err = pipeline.Build(context.Background(), pipeline.Options{ProjectDir: hostileProject(t, "empty.md"), OnStaged: func(int64) { calls++ }})
 	if !errors.Is(err, pipeline.ErrInvalid) || calls != 0 {
-		t.Errorf("invalid content: err %v, OnChecked called %d times; want a validation failure and no call", err, calls)
+		t.Errorf("invalid content: err %v, OnStaged called %d times; want a validation failure and no call", err, calls)
 	}
 }
 

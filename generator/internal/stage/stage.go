@@ -143,6 +143,17 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	return s, nil
 }
 
+// Size is the number of bytes staged, content and data.
+func (s *Site) Size() int64 {
+	var n int64
+	for _, files := range []Files{s.Content, s.Data} {
+		for _, data := range files {
+			n += int64(len(data))
+		}
+	}
+	return n
+}
+
 func (s *Site) add(path string, fm map[string]any, body string) error {
 	data, err := encode(path, fm, body)
 	if err != nil {
