@@ -268,3 +268,32 @@ func TestBrokenLinksFailTheBuild(t *testing.T) {
 		})
 	}
 }
+
+// Briefs are staged in a section per year (stage.BriefPath), which readers
+// never see: each brief is at /briefs/<slug>/, no year page is published,
+// and the list of briefs, the home page and the site feed still list them.
+func TestYearSectionsAreInvisible(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	build(t, dir)
+	entries, err := os.ReadDir(filepath.Join(dir, "public", "briefs"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if n := e.Name(); len(n) == 4 && strings.Trim(n, "0123456789") == "" {
+			t.Errorf("a year page was published: /briefs/%s/", n)
+		}
+	}
+	for _, p := range []string{"/briefs/", "/"} {
+		if got := links(t, page(dir, p)); !slices.Contains(got, "/briefs/alpha/") || !slices.Contains(got, "/briefs/bravo/") {
+			t.Errorf("%s does not link to both briefs: %v", p, got)
+		}
+	}
+	feed, err := os.ReadFile(filepath.Join(dir, "public", "index.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(feed, []byte("https://briefs.test/briefs/alpha/")) {
+		t.Error("the site feed does not list alpha")
+	}
+}
