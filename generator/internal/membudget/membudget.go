@@ -24,6 +24,8 @@ package membudget
 import (
 	"os"
 	"runtime/debug"
+
+	"github.com/pbnjay/memory"
 )
 
 const (
@@ -37,7 +39,21 @@ func Limit(staged int64) int64 {
 	return int64(headroom * (fixed + perByte*float64(staged)))
 }
 
-// Apply sets the runtime's soft memory limit to Limit(staged) and turns the
+// limitOn is Limit on a machine with total bytes of memory (0: unknown):
+// never more than half of it. With the proportional collector off, the heap
+// grows to the limit before it is collected; a limit beyond the machine
+// would let it grow until the kernel killed the build, where a lower one
+// only makes the collector work harder.
+func limitOn(staged int64, total uint64) int64 {
+	l := Limit(staged)
+	if total > 0 && uint64(l) > total/2 {
+		l = int64(total / 2)
+	}
+	return l
+}
+
+// Apply sets the runtime's soft memory limit to Limit(staged), or half the
+// machine's memory if that is less, and turns the
 // proportional collector off (GOGC=off), and returns the limit. It changes
 // nothing if the user set GOMEMLIMIT, and leaves the collector alone if the
 // user set GOGC.
@@ -45,7 +61,7 @@ func Apply(staged int64) int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return 0
 	}
-	l := Limit(staged)
+	l := limitOn(staged, memory.TotalMemory())
 	debug.SetMemoryLimit(l)
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(-1)

@@ -73,3 +73,16 @@ func TestApplyRespectsTheUsersSettings(t *testing.T) {
 		t.Errorf("with GOGC set, Apply changed it to %d", got)
 	}
 }
+
+func TestLimitIsAtMostHalfTheMachine(t *testing.T) {
+	const staged = 133_383_836 // the 10,000-brief corpus: 1.4 GB
+	if got := membudget.LimitOn(staged, 2_000_000_000); got != 1_000_000_000 {
+		t.Errorf("on a 2 GB machine: %d, want 1 GB", got)
+	}
+	if got, want := membudget.LimitOn(staged, 24_000_000_000), membudget.Limit(staged); got != want {
+		t.Errorf("on a 24 GB machine: %d, want %d", got, want)
+	}
+	if got, want := membudget.LimitOn(staged, 0), membudget.Limit(staged); got != want {
+		t.Errorf("memory unknown: %d, want %d", got, want)
+	}
+}

@@ -1,0 +1,4 @@
+package membudget
+
+// For the external tests.
+var LimitOn = limitOn
