@@ -51,20 +51,38 @@ func needsQuotes(r rune) bool {
 	return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '.' || r == '/' || r == '_')
 }
 
+// anchor writes a link to a page of the site, url relative to the site
+// root, with an optional class: <a class=actor href=../../actors/x/>Name</a>.
+func anchor(b *strings.Builder, class, url, text string) {
+	b.WriteString("<a")
+	if class != "" {
+		attr(b, "class", class)
+	}
+	attr(b, "href", up+url)
+	b.WriteByte('>')
+	b.WriteString(html.EscapeString(text))
+	b.WriteString("</a>")
+}
+
+// dateTime writes a brief's date: <time datetime=2024-05-02>2 May 2024</time>.
+func dateTime(b *strings.Builder, r row) {
+	b.WriteString("<time")
+	attr(b, "datetime", r.Date)
+	b.WriteByte('>')
+	b.WriteString(html.EscapeString(r.Shown))
+	b.WriteString("</time>")
+}
+
 // rowItems renders dated brief rows:
 // <li><time datetime=2024-05-02>2 May 2024</time> <a href=../../briefs/x/>Title</a></li>
 func rowItems(rows []row) string {
 	var b strings.Builder
 	for _, r := range rows {
-		b.WriteString("<li><time")
-		attr(&b, "datetime", r.Date)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Shown))
-		b.WriteString("</time> <a")
-		attr(&b, "href", up+r.URL)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Title))
-		b.WriteString("</a></li>")
+		b.WriteString("<li>")
+		dateTime(&b, r)
+		b.WriteByte(' ')
+		anchor(&b, "", r.URL, r.Title)
+		b.WriteString("</li>")
 	}
 	return b.String()
 }
@@ -104,15 +122,11 @@ func relatedItems(entries []*index.Entry) string {
 	var b strings.Builder
 	for _, e := range entries {
 		r := rowOf(e)
-		b.WriteString("<li><a")
-		attr(&b, "href", up+r.URL)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Title))
-		b.WriteString("</a> <time")
-		attr(&b, "datetime", r.Date)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Shown))
-		b.WriteString("</time><p>")
+		b.WriteString("<li>")
+		anchor(&b, "", r.URL, r.Title)
+		b.WriteByte(' ')
+		dateTime(&b, r)
+		b.WriteString("<p>")
 		b.WriteString(html.EscapeString(e.Brief.Summary))
 		b.WriteString("</p></li>")
 	}
@@ -141,11 +155,9 @@ func campaignItems(rows []campaignRow) string {
 				b.WriteString(html.EscapeString(month(r.Last)))
 			}
 		}
-		b.WriteString("</span> <a")
-		attr(&b, "href", up+r.URL)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Name))
-		b.WriteString("</a></li>")
+		b.WriteString("</span> ")
+		anchor(&b, "", r.URL, r.Name)
+		b.WriteString("</li>")
 	}
 	return b.String()
 }
@@ -158,20 +170,29 @@ func month(s string) string {
 	return s
 }
 
-// confidenceHTML renders a confidence level as text and a three-step meter
-// (as layouts/_partials/confidence.html does for term pages).
-func confidenceHTML(b *strings.Builder, level string) {
-	n := map[string]int{"low": 1, "moderate": 2, "high": 3}[level]
-	b.WriteString(`<span class="confidence c`)
-	b.WriteString(strconv.Itoa(n))
+// confidenceHTML renders a confidence level as text and a three-step
+// meter, the step (c1 to c3) styling how many of its marks are filled.
+func confidenceHTML(b *strings.Builder, level brief.Confidence) {
+	step := "c0"
+	switch level {
+	case brief.ConfidenceLow:
+		step = "c1"
+	case brief.ConfidenceModerate:
+		step = "c2"
+	case brief.ConfidenceHigh:
+		step = "c3"
+	}
+	b.WriteString(`<span class="confidence `)
+	b.WriteString(step)
 	b.WriteString(`"><span class=meter aria-hidden=true><i></i><i></i><i></i></span>`)
-	b.WriteString(html.EscapeString(level))
+	b.WriteString(html.EscapeString(string(level)))
 	b.WriteString(" confidence</span>")
 }
 
 // claim is an attribution claim as a brief shows it.
 type claim struct {
-	By, Actor, URL, Confidence string
+	By, Actor, URL string
+	Confidence     brief.Confidence
 }
 
 // claimItems renders a brief's attribution claims:
@@ -181,11 +202,9 @@ func claimItems(claims []claim) string {
 	for _, c := range claims {
 		b.WriteString("<li><span class=by>")
 		b.WriteString(html.EscapeString(c.By))
-		b.WriteString("</span> attributes this to <a class=actor")
-		attr(&b, "href", up+c.URL)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(c.Actor))
-		b.WriteString("</a> ")
+		b.WriteString("</span> attributes this to ")
+		anchor(&b, "actor", c.URL, c.Actor)
+		b.WriteByte(' ')
 		confidenceHTML(&b, c.Confidence)
 		b.WriteString("</li>")
 	}
@@ -218,11 +237,8 @@ type source struct {
 func sourceItems(sources []source) string {
 	var b strings.Builder
 	for _, s := range sources {
-		b.WriteString("<li><a")
-		attr(&b, "href", up+s.TermURL)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(s.Name))
-		b.WriteString("</a>")
+		b.WriteString("<li>")
+		anchor(&b, "", s.TermURL, s.Name)
 		if s.Title != "" {
 			b.WriteString(", <cite>")
 			b.WriteString(html.EscapeString(s.Title))
@@ -252,16 +268,12 @@ func termClaimItems(claims []index.Claim) string {
 		b.WriteString("<li><span class=by>")
 		b.WriteString(html.EscapeString(c.By))
 		b.WriteString("</span> ")
-		confidenceHTML(&b, string(c.Confidence))
-		b.WriteString(" <span class=in>in <a")
-		attr(&b, "href", up+r.URL)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Title))
-		b.WriteString("</a>, <time")
-		attr(&b, "datetime", r.Date)
-		b.WriteByte('>')
-		b.WriteString(html.EscapeString(r.Shown))
-		b.WriteString("</time></span></li>")
+		confidenceHTML(&b, c.Confidence)
+		b.WriteString(" <span class=in>in ")
+		anchor(&b, "", r.URL, r.Title)
+		b.WriteString(", ")
+		dateTime(&b, r)
+		b.WriteString("</span></li>")
 	}
 	return b.String()
 }

@@ -73,7 +73,7 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 	// library's ~60,000 would be decoded, copied and looped over by Hugo.
 	var claims []claim
 	for _, c := range e.Claims {
-		claims = append(claims, claim{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: string(c.Confidence)})
+		claims = append(claims, claim{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: c.Confidence})
 	}
 	if len(claims) > 0 {
 		fm["claims"] = claimItems(claims)
