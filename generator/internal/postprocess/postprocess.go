@@ -16,7 +16,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -169,14 +168,7 @@ func (w *Writer) Write(rel string, data []byte) error {
 		}
 		data = buf.Bytes()
 	}
-	p, err := w.create(rel)
-	if err != nil {
-		return err
-	}
-	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return fmt.Errorf("postprocess: %w", err)
-	}
-	return nil
+	return w.WriteCompact(rel, data)
 }
 
 // WriteBriefsJSON writes /briefs.json, the machine-readable list of every
