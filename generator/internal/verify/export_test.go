@@ -27,7 +27,7 @@ func TestJoinRelativeMatchesResolve(t *testing.T) {
 				t.Fatalf("%q should take the fast path", ref)
 			}
 			want, _ := resolve(ref, rel, base, "")
-			if got := joinRelative(ref, rel); got != want {
+			if got := string(appendJoinRelative(nil, ref, rel)); got != want {
 				t.Errorf("%q from %s: fast path %q, resolve %q", ref, rel, got, want)
 			}
 		}

@@ -191,13 +191,10 @@ func plainRelative(ref string) bool {
 	return true
 }
 
-// joinRelative is resolve for a plainRelative ref.
-func joinRelative(ref, rel string) string { return string(appendJoinRelative(nil, ref, rel)) }
-
 // appendJoinRelative appends to dst the site path a plainRelative ref in
-// file rel points to: ref's segments applied to rel's directory the way
-// path.Join and path.Clean would, with "index.html" added to a directory.
-// It is what joinRelative returns, built without allocating (the verify
+// file rel points to: what resolve returns for it, with ref's segments
+// applied to rel's directory the way path.Join and path.Clean would and
+// "index.html" added to a directory, built without allocating (the verify
 // stage resolves over a million links on a 10,000-brief site).
 func appendJoinRelative(dst []byte, ref, rel string) []byte {
 	if i := strings.LastIndexByte(rel, '/'); i >= 0 {
