@@ -15,21 +15,33 @@ import (
 )
 
 // run executes the CLI with args and returns stdout, stderr and the error.
+// build and export size the runtime's memory limit and collector for what
+// they build (boundMemory): run puts them back for the next test.
 func run(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
-	// build and export size the runtime's memory limit and collector for
-	// what they build (boundMemory): put them back for the next test.
-	limit, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
-	debug.SetGCPercent(gc)
-	defer func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(gc)
-	}()
+	defer saveCollector()()
+	return execute(args...)
+}
+
+// execute executes the CLI with args, leaving the runtime's settings as the
+// command left them.
+func execute(args ...string) (string, string, error) {
 	var out, errOut bytes.Buffer
 	root := newRoot(&out, &errOut)
 	root.SetArgs(args)
 	err := root.Execute()
 	return out.String(), errOut.String(), err
+}
+
+// saveCollector returns a function that restores the runtime's memory limit
+// and GOGC to what they are now.
+func saveCollector() func() {
+	limit, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
+	debug.SetGCPercent(gc)
+	return func() {
+		debug.SetMemoryLimit(limit)
+		debug.SetGCPercent(gc)
+	}
 }
 
 func exitCode(err error) int {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -24,18 +23,12 @@ func TestBuildBoundsMemory(t *testing.T) {
 	t.Setenv("HUGO_MEMORYLIMIT", "") // restored after the test
 	os.Unsetenv("HUGO_MEMORYLIMIT")
 	root := sitetest.RepoRoot(t)
-	// Not run(), which puts the runtime's settings back.
-	limit, gc := debug.SetMemoryLimit(-1), debug.SetGCPercent(100)
-	t.Cleanup(func() {
-		debug.SetMemoryLimit(limit)
-		debug.SetGCPercent(gc)
-	})
+	// Not run(), which puts the runtime's settings back before they can be
+	// looked at.
+	t.Cleanup(saveCollector())
 	build := func() (string, error) {
-		var out, errOut bytes.Buffer
-		cmd := newRoot(&out, &errOut)
-		cmd.SetArgs([]string{"build", "-s", root, "-d", filepath.Join(t.TempDir(), "public")})
-		err := cmd.Execute()
-		return out.String(), err
+		out, _, err := execute("build", "-s", root, "-d", filepath.Join(t.TempDir(), "public"))
+		return out, err
 	}
 
 	debug.SetMemoryLimit(math.MaxInt64)
