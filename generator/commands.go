@@ -161,7 +161,7 @@ briefs with their TLP labels (and existing briefs they may repeat), new terms
 				if err != nil {
 					return err
 				}
-				items, checked, n = c.Diagnostics.Items(), len(c.Briefs), c.Diagnostics.ErrorCount()
+				items, checked, n = c.Diagnostics.Items(), c.BriefFiles, c.Diagnostics.ErrorCount()
 			}
 			if err := write(stdout, items); err != nil {
 				return err

@@ -60,7 +60,7 @@ type Report struct {
 
 	// Diagnostics are the problems that concern the change, sorted.
 	Diagnostics []diag.Diagnostic
-	Checked     int // briefs loaded from the working tree
+	Checked     int // brief files in the working tree, loaded or not
 }
 
 // Item is one changed brief or profile.
@@ -160,7 +160,7 @@ func tooling(p string) bool {
 // Compare reports what the change d does, given full checks of the content
 // at its base and in the working tree.
 func Compare(d *Diff, base, head *pipeline.Checked) *Report {
-	r := &Report{Ref: d.Ref, Base: d.Base, Checked: len(head.Briefs)}
+	r := &Report{Ref: d.Ref, Base: d.Base, Checked: head.BriefFiles}
 
 	// Content files as the change leaves them; a move into or out of the
 	// content tree counts as an addition or a removal.

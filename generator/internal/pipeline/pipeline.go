@@ -71,6 +71,7 @@ type Timing struct {
 type Checked struct {
 	Diagnostics *diag.List
 	Briefs      []brief.Brief // every brief that loaded
+	BriefFiles  int           // brief files checked, those that did not load included
 	Published   []brief.Brief // the ones within MaxTLP
 	Excluded    []brief.Brief // the ones above it
 	Index       *index.Index  // of Published
@@ -147,6 +148,7 @@ func Check(o Options) (*Checked, error) {
 		var diags *diag.List
 		set, diags = load.Load(o.FS, taxonomy.Names())
 		c.Diagnostics.Merge(diags)
+		c.BriefFiles = set.BriefFiles
 		return nil
 	}); err != nil {
 		return nil, err
