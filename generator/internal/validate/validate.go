@@ -76,7 +76,7 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 		}
 		if val, ok := m["motivation"]; ok {
 			f, _ := findField(brief.ProfileFields(), "motivation")
-			p.Motivation, _ = d.enum("motivation", val, f.Enum)
+			p.Motivation, _ = d.enum("motivation", val, f)
 		}
 		if val, ok := m["first_seen"]; ok {
 			p.FirstSeen, _ = d.month("first_seen", val)
@@ -200,7 +200,11 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			title, _ := d.str(ip+".title", o["title"], MaxTitleRunes)
 			u, _ := d.str(ip+".url", o["url"], MaxURLBytes)
 			if u != "" && !isWebURL(u) {
-				d.errorf(ip+".url", "%q is not an http(s) URL", u)
+				if fixed, ok := withScheme(u); ok {
+					d.errorf(ip+".url", "%q has no scheme; write %q", u, fixed)
+				} else {
+					d.errorf(ip+".url", "%q is not an http(s) URL", u)
+				}
 				u = ""
 			}
 			if name != "" {
@@ -215,7 +219,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			ip := fmt.Sprintf("attribution[%d]", i)
 			actor, _ := d.name(ip+".actor", o["actor"])
 			by, _ := d.name(ip+".by", o["by"])
-			c, _ := d.enum(ip+".confidence", o["confidence"], conf.Enum)
+			c, _ := d.enum(ip+".confidence", o["confidence"], conf)
 			if actor != "" {
 				b.Attribution = append(b.Attribution, brief.Claim{Actor: actor, By: by, Confidence: brief.Confidence(c)})
 			}
@@ -249,7 +253,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 		typ, _ := findField(f, "type")
 		for i, o := range d.objects("iocs", val, f) {
 			ip := fmt.Sprintf("iocs[%d]", i)
-			t, ok1 := d.enum(ip+".type", o["type"], typ.Enum)
+			t, ok1 := d.enum(ip+".type", o["type"], typ)
 			v, ok2 := d.str(ip+".value", o["value"], MaxURLBytes)
 			note, _ := d.str(ip+".note", o["note"], MaxTextRunes)
 			if !ok1 || !ok2 || v == "" {
@@ -292,6 +296,20 @@ func (d *decoder) names(path string, v any) []string {
 func isWebURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// withScheme returns u with "https://" put in front when u is a web
+// address written without its scheme (www.cisa.gov/news/...).
+func withScheme(u string) (string, bool) {
+	if strings.Contains(u, "://") || strings.HasPrefix(u, "/") {
+		return "", false
+	}
+	fixed := "https://" + u
+	p, err := url.Parse(fixed)
+	if err != nil || p.User != nil || !domainRe.MatchString(p.Hostname()) {
+		return "", false
+	}
+	return fixed, true
 }
 
 // Refang undoes the usual defanging (hxxp, [.], (.), [:], [@]) so indicators
