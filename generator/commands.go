@@ -233,7 +233,7 @@ func newCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   `new "Title of the brief"`,
 		Short: "Scaffold content/briefs/YYYY/<slug>.md with today's date and every field documented",
-		Args:  cobra.ExactArgs(1),
+		Args:  titleArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			title := strings.TrimSpace(args[0])
 			if title == "" {
@@ -249,4 +249,16 @@ func newCmd(stdout io.Writer) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&source, "source", "s", ".", "project directory")
 	return cmd
+}
+
+// titleArg accepts the title of `new` as one argument. A title typed
+// without quotes arrives as several words; the error shows it quoted.
+func titleArg(_ *cobra.Command, args []string) error {
+	switch len(args) {
+	case 0:
+		return fmt.Errorf(`new needs the title of the brief: new "Title of the brief"`)
+	case 1:
+		return nil
+	}
+	return fmt.Errorf("new takes the title as one argument; quote it: new %q", strings.Join(args, " "))
 }

@@ -1,6 +1,10 @@
 package main
 
 import (
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -38,5 +42,21 @@ sectors:
 	}
 	if !strings.Contains(errOut, "2 briefs checked: 1 error(s), 0 warning(s)") {
 		t.Errorf("stderr: %s", errOut)
+	}
+}
+
+// A title typed without quotes arrives as several arguments: new says to
+// quote it, and writes nothing.
+func TestNewSaysToQuoteATitleOfSeveralWords(t *testing.T) {
+	dir := t.TempDir()
+	_, _, err := run(t, "new", "-s", dir, "A", "long", "title")
+	if err == nil || err.Error() != `new takes the title as one argument; quote it: new "A long title"` {
+		t.Errorf("err = %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "content")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("new wrote something: %v", err)
+	}
+	if _, _, err := run(t, "new", "-s", dir); err == nil || err.Error() != `new needs the title of the brief: new "Title of the brief"` {
+		t.Errorf("without a title: err = %v", err)
 	}
 }
