@@ -281,11 +281,11 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		for _, l := range leaks {
 			problems = append(problems, l.String())
 		}
-		if len(problems) > 0 {
-			if len(problems) > 50 {
-				problems = append(problems[:50], fmt.Sprintf("... and %d more", len(problems)-50))
+		if n := len(problems); n > 0 {
+			if n > 50 {
+				problems = append(problems[:50], fmt.Sprintf("... and %d more", n-50))
 			}
-			return fmt.Errorf("%d problem(s) in the rendered site:\n%s", len(problems), strings.Join(problems, "\n"))
+			return fmt.Errorf("%d problem(s) in the rendered site:\n%s", n, strings.Join(problems, "\n"))
 		}
 		return nil
 	}); err != nil {
