@@ -2,6 +2,7 @@ package pipeline_test
 
 import (
 	"context"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -43,5 +44,57 @@ func TestVerifyCountsEveryProblem(t *testing.T) {
 	}
 	if n := strings.Count(msg, "missing-"); n != 50 {
 		t.Errorf("%d problems listed, want 50", n)
+	}
+}
+
+// A template that fails on a brief names the brief's file under content/
+// and the template, relative to the project, never the staging directory;
+// the error says "render:" once.
+func TestRenderErrorsNameTheAuthorsFile(t *testing.T) {
+	dir := sitetest.Project(t, messageBrief+`
+-- layouts/_markup/render-link.html --
+<a href="{{ .Destination }}">{{ .Text }}</a>{{ .Page.Params.nosuch.field }}{{ .Foo }}
+`)
+	msg := buildErr(t, dir)
+	for _, bad := range []string{".threatbriefs-staged", dir} {
+		if strings.Contains(msg, bad) {
+			t.Errorf("the error shows %q:\n%s", bad, msg)
+		}
+	}
+	if !strings.HasPrefix(msg, "render: ") || strings.Count(msg, "render: ") != 1 {
+		t.Errorf("the stage is not named once:\n%s", msg)
+	}
+	for _, want := range []string{`"content/briefs/2024/alpha.md"`, `"layouts/_markup/render-link.html:1:`} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("the error lacks %s:\n%s", want, msg)
+		}
+	}
+}
+
+// What templates log (errorf, warnf) names the author's file too.
+func TestRenderLogNamesTheAuthorsFile(t *testing.T) {
+	dir := sitetest.Project(t, messageBrief+`
+-- layouts/_markup/render-link.html --
+{{ errorf "cannot link from %s" .Page.File.Filename }}
+`)
+	var log strings.Builder
+	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, Log: &log})
+	if err == nil {
+		t.Fatal("the build succeeded")
+	}
+	if strings.Contains(log.String(), ".threatbriefs-staged") || !strings.Contains(log.String(), "cannot link from content/briefs/2024/alpha.md") {
+		t.Errorf("log:\n%s", log.String())
+	}
+	if msg := err.Error(); strings.Count(msg, "render: ") != 1 {
+		t.Errorf("the stage is not named once: %s", msg)
+	}
+}
+
+// A destination that cannot be created is a publish error, said once.
+func TestPublishErrorNamesTheStageOnce(t *testing.T) {
+	dir := sitetest.Project(t, messageBrief+"-- afile --\nnot a directory\n")
+	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, Destination: filepath.Join(dir, "afile", "public")})
+	if err == nil || !strings.HasPrefix(err.Error(), "publish: ") || strings.Count(err.Error(), "publish: ") != 1 {
+		t.Errorf("err = %v", err)
 	}
 }

@@ -380,7 +380,7 @@ func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 	return render.Options{
 		ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
 		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true,
-		Log: o.Log, TemplateMetrics: o.TemplateMetrics,
+		Log: o.Log, TemplateMetrics: o.TemplateMetrics, Sources: staged.Sources,
 	}
 }
 

@@ -85,7 +85,7 @@ func (ss *Session) Update(content, data map[string][]byte, changed []string) (St
 			events = append(events, fsnotify.Event{Name: filepath.Join(set.dir, filepath.FromSlash(name)), Op: op})
 		}
 		if err := ss.s.write(set.dir, changed); err != nil {
-			return Stats{}, 0, fmt.Errorf("render: staging: %w", err)
+			return Stats{}, 0, fmt.Errorf("staging: %w", err)
 		}
 	}
 	for key := range ss.seen {
@@ -99,7 +99,7 @@ func (ss *Session) Update(content, data map[string][]byte, changed []string) (St
 		}
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := ss.s.mem.Remove(p); err != nil {
-			return Stats{}, 0, fmt.Errorf("render: staging: %w", err)
+			return Stats{}, 0, fmt.Errorf("staging: %w", err)
 		}
 		events = append(events, fsnotify.Event{Name: p, Op: fsnotify.Remove})
 	}
