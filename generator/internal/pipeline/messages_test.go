@@ -98,3 +98,29 @@ func TestPublishErrorNamesTheStageOnce(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Raw HTML in a body is a warning of check's, with its line, and build
+// reports the same; Hugo's own warning (naming the staging directory and
+// how to silence it) is not printed.
+func TestRawHTMLIsReportedByCheckNotHugo(t *testing.T) {
+	dir := sitetest.Project(t, messageBrief+"\n<div class=\"callout\">Beware.</div>\n")
+	want := `content/briefs/2024/alpha.md:9: warning: body: raw HTML is not published (<div class="callout">Beware.</div>); write Markdown`
+	c, err := pipeline.Check(pipeline.Options{ProjectDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Diagnostics.Items(); len(got) != 1 || got[0].String() != want {
+		t.Errorf("check: %v", got)
+	}
+	var log strings.Builder
+	res, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, Log: &log})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := res.Diagnostics.Items(); len(got) != 1 || got[0].String() != want {
+		t.Errorf("build: %v", got)
+	}
+	if log.Len() > 0 {
+		t.Errorf("Hugo logged:\n%s", log.String())
+	}
+}

@@ -14,7 +14,8 @@
 // What Hugo reports, its errors and its log, names the author's files: a
 // staged page as the file under content/ it was made from (Options.Sources),
 // templates and assets relative to the project (see teller). Errors do not
-// name the stage: the caller does.
+// name the stage: the caller does. Hugo's warning about raw HTML is
+// silenced, as validation reports raw HTML with its line.
 package render
 
 import (
@@ -28,6 +29,7 @@ import (
 	"github.com/bep/overlayfs"
 	"github.com/fsnotify/fsnotify"
 	"github.com/gohugoio/hugo/commands"
+	"github.com/gohugoio/hugo/common/constants"
 	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
 	"github.com/gohugoio/hugo/config"
@@ -170,6 +172,9 @@ func newSite(o Options, watching bool) (*site, error) {
 	// disk: it would write into the author's tree and serialise independent
 	// builds. Each build here renders into its own directory instead.
 	flags.Set("noBuildLock", true)
+	// Raw HTML in a body is dropped; check reports it, with its line in the
+	// author's file (validate.RawHTML), so Hugo need not.
+	flags.Set("ignoreLogs", []string{constants.WarnGoldmarkRawHTML})
 	if o.TemplateMetrics != nil {
 		flags.Set("templateMetrics", true)
 		flags.Set("templateMetricsHints", true)

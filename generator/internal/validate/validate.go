@@ -6,8 +6,8 @@
 // brief.Fields and brief.ProfileFields: unknown keys (suggesting the nearest),
 // duplicate keys, required fields, types (explaining YAML 1.1 coercions such
 // as NO read as false), dates, TLP labels, ATT&CK, CVE and country codes,
-// URLs, indicators, list and text sizes, mixed-script lookalike names and
-// duplicate slugs. Each problem is a diagnostic "file:line: field: message".
+// URLs, indicators, list and text sizes, mixed-script lookalike names,
+// duplicate slugs and raw HTML in bodies (a warning: it is not published). Each problem is a diagnostic "file:line: field: message".
 // Briefs with errors are still returned so that one run reports everything;
 // callers must not render when the diagnostics hold an error.
 package validate
@@ -44,6 +44,7 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 	for _, doc := range docs {
 		d := &decoder{file: doc.File, pos: doc.Pos, diags: &diags}
 		p := brief.Profile{File: doc.File, Kind: doc.Kind, Slug: doc.Slug, Body: doc.Body, Pos: doc.Pos}
+		rawHTML(doc.File, doc.Body, doc.BodyLine, &diags)
 		if !SlugRe.MatchString(doc.Slug) {
 			d.errorf("", "profile directory %q must be a slug (a-z, 0-9 and hyphens)", doc.Slug)
 		}
@@ -267,6 +268,8 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			b.IOCs = append(b.IOCs, brief.IOC{Type: t, Value: v, Note: note})
 		}
 	}
+
+	rawHTML(b.File, b.Body, b.BodyLine, diags)
 
 	// Every term name must resolve; the resolver says how bad it is if not.
 	for _, k := range taxonomy.Kinds() {

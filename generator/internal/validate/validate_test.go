@@ -189,6 +189,11 @@ func TestRules(t *testing.T) {
 		{"defanged IOC in a flow mapping", brief("iocs:\n  - {type: ipv4, value: 203.0.113.5}\n  - {type: domain, value: evil[.]example, note: \"C2 [.] x\"}\n"),
 			f + `:8: iocs: front matter is not valid YAML: evil[.]example must be quoted inside [ ] or { }: YAML reads its square brackets as list brackets; write value: "evil[.]example"`},
 		{"defanged IOC quoted in flow style", brief("iocs: [{type: url, value: \"hxxp://x[.]com\"}]\n"), ""},
+		{"raw HTML block", brief("") + "\n<div class=\"callout\">\nBeware.\n</div>\n",
+			f + `:9: warning: body: raw HTML is not published (<div class="callout">); write Markdown`},
+		{"raw HTML inline", brief("") + "\nPatch <b>now</b> and <i>then</i>.\n",
+			f + `:9: warning: body: raw HTML is not published (<b>); write Markdown`},
+		{"HTML comment, code and autolinks are not raw HTML", brief("") + "\n<!-- a note -->\n\nWrite `<b>` as **bold**; see <https://example.org/>.\n\n```\n<script>x</script>\n```\n", ""},
 		{"no front matter", "# Just markdown\n", f + `:1: no front matter: the file must start with a line "---"`},
 		{"unclosed front matter", "---\ntitle: t\n", f + `:1: front matter is not closed: add a line "---" after it`},
 		{"front matter is a list", "---\n- a\n- b\n---\n", f + `:2: front matter must be a mapping of keys to values`},
@@ -258,6 +263,16 @@ func TestProfileRules(t *testing.T) {
 		if !slices.Contains(got, want) {
 			t.Errorf("missing\n  %s\nin\n  %s", want, strings.Join(got, "\n  "))
 		}
+	}
+}
+
+func TestRawHTMLInAProfile(t *testing.T) {
+	got := check(t, map[string]string{
+		"content/actors/apt-x/_index.md": "---\ntitle: APT X\n---\nAn actor.\n\n<img src=x>\n",
+	})
+	want := `content/actors/apt-x/_index.md:6: warning: body: raw HTML is not published (<img src=x>); write Markdown`
+	if !slices.Contains(got, want) {
+		t.Errorf("missing\n  %s\nin\n  %s", want, strings.Join(got, "\n  "))
 	}
 }
 
