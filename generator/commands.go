@@ -126,7 +126,9 @@ project, but reports only the problems of the briefs and profiles changed since
 the merge base of BASE (committed, uncommitted or untracked) and of the files
 the change breaks, then prints a Markdown summary of what the change adds: new
 briefs with their TLP labels (and existing briefs they may repeat), new terms
-(flagging near-duplicates of existing ones), new ATT&CK techniques.
+(flagging near-duplicates of existing ones), new ATT&CK techniques; what it
+changed in each brief's front matter; and what it removes: the pages of terms
+no published brief names any more, and dropped indicators.
 --summary FILE appends that summary to FILE instead (in GitHub Actions:
 --summary "$GITHUB_STEP_SUMMARY"). git must be on the PATH.`,
 		Args: cobra.NoArgs,
