@@ -124,3 +124,21 @@ func TestRawHTMLIsReportedByCheckNotHugo(t *testing.T) {
 		t.Errorf("Hugo logged:\n%s", log.String())
 	}
 }
+
+// The preview names the file of a brief added after it opened, too.
+func TestPreviewRenderErrorNamesANewBrief(t *testing.T) {
+	dir := sitetest.Project(t, messageBrief+`
+-- layouts/_markup/render-link.html --
+{{ if strings.Contains .Destination "boom" }}{{ .Foo }}{{ end }}<a href="{{ .Destination }}">{{ .Text }}</a>
+`)
+	s, _, err := pipeline.Open(context.Background(), pipeline.Options{ProjectDir: dir, Destination: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	sitetest.WriteArchive(t, dir, "-- content/briefs/2024/bravo.md --\n---\ntitle: Bravo\ndate: 2024-05-02\nsummary: s\ntlp: clear\n---\nSee [this](https://boom.example/).\n")
+	_, err = s.Rebuild(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), `render of "content/briefs/2024/bravo.md" failed`) || strings.Contains(err.Error(), "generated") {
+		t.Errorf("err = %v", err)
+	}
+}
