@@ -126,7 +126,9 @@ project, but reports only the problems of the briefs and profiles changed since
 the merge base of BASE (committed, uncommitted or untracked) and of the files
 the change breaks, then prints a Markdown summary of what the change adds: new
 briefs with their TLP labels (and existing briefs they may repeat), new terms
-(flagging near-duplicates of existing ones), new ATT&CK techniques.
+(flagging near-duplicates of existing ones), new ATT&CK techniques; what it
+changed in each brief's front matter; and what it removes: the pages of terms
+no published brief names any more, and dropped indicators.
 --summary FILE appends that summary to FILE instead (in GitHub Actions:
 --summary "$GITHUB_STEP_SUMMARY"). git must be on the PATH.`,
 		Args: cobra.NoArgs,
@@ -161,7 +163,7 @@ briefs with their TLP labels (and existing briefs they may repeat), new terms
 				if err != nil {
 					return err
 				}
-				items, checked, n = c.Diagnostics.Items(), len(c.Briefs), c.Diagnostics.ErrorCount()
+				items, checked, n = c.Diagnostics.Items(), c.BriefFiles, c.Diagnostics.ErrorCount()
 			}
 			if err := write(stdout, items); err != nil {
 				return err
@@ -233,7 +235,7 @@ func newCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   `new "Title of the brief"`,
 		Short: "Scaffold content/briefs/YYYY/<slug>.md with today's date and every field documented",
-		Args:  cobra.ExactArgs(1),
+		Args:  titleArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			title := strings.TrimSpace(args[0])
 			if title == "" {
@@ -249,4 +251,16 @@ func newCmd(stdout io.Writer) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&source, "source", "s", ".", "project directory")
 	return cmd
+}
+
+// titleArg accepts the title of `new` as one argument. A title typed
+// without quotes arrives as several words; the error shows it quoted.
+func titleArg(_ *cobra.Command, args []string) error {
+	switch len(args) {
+	case 0:
+		return fmt.Errorf(`new needs the title of the brief: new "Title of the brief"`)
+	case 1:
+		return nil
+	}
+	return fmt.Errorf("new takes the title as one argument; quote it: new %q", strings.Join(args, " "))
 }

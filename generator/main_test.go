@@ -72,7 +72,7 @@ func TestCheckReportsEveryProblemAndFails(t *testing.T) {
 		t.Fatalf("exit code %d, want 1 (err %v)", exitCode(err), err)
 	}
 	for _, want := range []string{
-		`content/briefs/2024/bad.md:3: date: "2024-02-30" is not a date; write YYYY-MM-DD, e.g. 2024-12-18`,
+		`content/briefs/2024/bad.md:3: date: "2024-02-30" has no day 30: February 2024 has 29 days`,
 		`content/briefs/2024/bad.md:6: secotrs: unknown key "secotrs"; did you mean "sectors"?`,
 		`content/briefs/2024/bad.md:7: countries[0]: NO was read as the boolean false (YAML 1.1 reads unquoted yes/no/on/off that way); quote it: "NO"`,
 	} {
@@ -159,7 +159,7 @@ func TestNewScaffoldChecksOnceFilledIn(t *testing.T) {
 		t.Fatal(err)
 	}
 	out, _, err := run(t, "check", "-s", dir)
-	if exitCode(err) != 1 || !strings.Contains(out, "summary: is required") || !strings.Contains(out, "sources[0].name: is required") {
+	if exitCode(err) != 1 || !strings.Contains(out, "summary: is required") || !strings.Contains(out, "sources[0]: every field is empty; fill in or remove this entry") {
 		t.Errorf("check on an unfilled scaffold: %v\n%s", err, out)
 	}
 	p := filepath.Join(dir, "content", "briefs", time.Now().Format("2006"), "fresh-brief.md")

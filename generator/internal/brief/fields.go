@@ -23,6 +23,9 @@ type Field struct {
 	Doc      string   // one line, shown by `new` and in the JSON Schema
 	Example  string   // YAML value written by `new`
 	Sub      []Field  // keys of each object, for KindObjectList
+	// Near maps words authors use for a value of Enum to that value
+	// ("medium" → "moderate"), for validation to suggest.
+	Near map[string]string
 }
 
 // Fields is the brief schema, in the order `new` writes it.
@@ -48,7 +51,8 @@ func Fields() []Field {
 			Sub: []Field{
 				{Key: "actor", Kind: KindString, Required: true, Doc: "actor name or synonym"},
 				{Key: "by", Kind: KindString, Required: true, Doc: "who makes the claim"},
-				{Key: "confidence", Kind: KindEnum, Required: true, Enum: []string{"low", "moderate", "high"}, Doc: "low | moderate | high"},
+				{Key: "confidence", Kind: KindEnum, Required: true, Enum: []string{"low", "moderate", "high"}, Doc: "low | moderate | high",
+					Near: map[string]string{"medium": "moderate", "med": "moderate", "mid": "moderate", "middle": "moderate"}},
 			}},
 		{Key: "actors", Kind: KindStringList, Doc: "actors named without a claimant (names or synonyms)", Example: "[]"},
 		{Key: "campaigns", Kind: KindObjectList, Doc: "named operations, with the months they were seen", Example: "[]",

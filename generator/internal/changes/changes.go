@@ -25,13 +25,18 @@
 // existing briefs an added one may repeat (same document cited, or same
 // actor and source within a week); the profiles; the terms no brief or
 // profile had named before, each flagged when it is spelled almost like an
-// existing term; new ATT&CK techniques; the problems.
+// existing term; new ATT&CK techniques; what changed in the front matter of
+// each changed brief (keys added, removed or changed, the names a list
+// gained and lost); what the change removes (the pages of terms no
+// published brief names any more, the indicators a changed or removed brief
+// no longer carries); the problems.
 package changes
 
 import (
 	"cmp"
 	"context"
 	"fmt"
+	"os"
 	"path"
 	"slices"
 	"strings"
@@ -57,10 +62,14 @@ type Report struct {
 	Briefs   []Item    // briefs added, changed, moved or removed, in path order
 	Profiles []Item    // the same for term profiles
 	Terms    []NewTerm // terms new to the content, by taxonomy then name
+	// Gone and Dropped are what the change removes: term pages no
+	// published brief names any more, and indicators briefs no longer carry.
+	Gone    []GoneTerm
+	Dropped []DroppedIOC
 
 	// Diagnostics are the problems that concern the change, sorted.
 	Diagnostics []diag.Diagnostic
-	Checked     int // briefs loaded from the working tree
+	Checked     int // brief files in the working tree, loaded or not
 }
 
 // Item is one changed brief or profile.
@@ -78,6 +87,9 @@ type Item struct {
 	Warnings int
 	// Same lists the existing briefs an added brief may repeat.
 	Same []Same
+	// Fields says what changed in the front matter of a changed or moved
+	// brief (set by Run, which reads the files).
+	Fields []FieldChange
 }
 
 // Same is an existing brief that may report the same story as an added one.
@@ -128,7 +140,13 @@ func Run(ctx context.Context, o pipeline.Options, ref string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("changes: checking %s: %w", ref, err)
 	}
-	return Compare(d, base, head), nil
+	r := Compare(d, base, head)
+	headFS := o.FS
+	if headFS == nil {
+		headFS = os.DirFS(dir)
+	}
+	fieldChanges(r.Briefs, baseFS, headFS)
+	return r, nil
 }
 
 // kindOf says what a content path is: a brief ("briefs"), a profile (its
@@ -160,7 +178,7 @@ func tooling(p string) bool {
 // Compare reports what the change d does, given full checks of the content
 // at its base and in the working tree.
 func Compare(d *Diff, base, head *pipeline.Checked) *Report {
-	r := &Report{Ref: d.Ref, Base: d.Base, Checked: len(head.Briefs)}
+	r := &Report{Ref: d.Ref, Base: d.Base, Checked: head.BriefFiles}
 
 	// Content files as the change leaves them; a move into or out of the
 	// content tree counts as an addition or a removal.
@@ -213,6 +231,8 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 
 	r.Briefs, r.Profiles = items(files, base, head, r.Diagnostics)
 	r.Terms = newTerms(files, base, head)
+	r.Gone = goneTerms(base, head)
+	r.Dropped = droppedIOCs(files, base, head)
 	return r
 }
 

@@ -259,8 +259,63 @@ func TestGeneratorChangeReportsEverything(t *testing.T) {
 
 func TestUnknownRefSaysHowToFetchIt(t *testing.T) {
 	dir := project(t)
-	_, err := changes.Run(context.Background(), pipeline.Options{ProjectDir: dir}, "origin/main")
-	if err == nil || !strings.Contains(err.Error(), `"origin/main" is not a commit`) || !strings.Contains(err.Error(), "fetch-depth: 0") {
-		t.Errorf("err = %v", err)
+	for _, ref := range []string{"origin/main", "mian"} {
+		_, err := changes.Run(context.Background(), pipeline.Options{ProjectDir: dir}, ref)
+		want := "changes: git ref '" + ref + "' not found; try 'git fetch' or 'git branch -a' (in GitHub Actions, check out with fetch-depth: 0)"
+		if err == nil || err.Error() != want {
+			t.Errorf("err = %v\nwant %s", err, want)
+		}
+	}
+}
+
+// What a change removes: the page of a term that no published brief names
+// any more, the indicators a brief drops or takes with it when removed;
+// and what it changed in a brief's front matter.
+func TestRemovalsAndFieldChanges(t *testing.T) {
+	dir := project(t)
+	write(t, dir, "content/briefs/2024/iocs.md", "---\ntitle: Indicators\ndate: 2024-03-01\nsummary: s\ntlp: clear\nmalware: [PlugX]\niocs:\n  - {type: ipv4, value: 203.0.113.7}\n  - {type: url, value: \"https://evil.example/gate.php\"}\n---\n")
+	write(t, dir, "content/briefs/2024/gone.md", "---\ntitle: Going\ndate: 2024-03-02\nsummary: s\ntlp: clear\ncountries: [TW]\niocs:\n  - {type: domain, value: c2.example.net}\n---\n")
+	sitetest.Commit(t, dir, "more briefs")
+	sitetest.Git(t, dir, "branch", "--quiet", "-f", "main")
+
+	// The change: one brief edited (TLP, a technique swapped, malware and
+	// an indicator dropped, a campaign added), one removed.
+	write(t, dir, "content/briefs/2024/edge-devices.md", `---
+title: Edge devices as the way in
+date: 2024-02-07
+summary: Routers at end of life carried the traffic.
+tlp: green
+sources:
+  - {name: CISA, url: "https://www.cisa.gov/aa24-038a"}
+actors: [Volt Typhoon]
+sectors: [Energy]
+techniques: [T1133]
+campaigns:
+  - {name: Edge sweep, first_seen: 2023-11}
+---
+Body.
+`)
+	write(t, dir, "content/briefs/2024/iocs.md", "---\ntitle: Indicators\ndate: 2024-03-01\nsummary: s\ntlp: clear\nmalware: [PlugX]\niocs:\n  - {type: ipv4, value: 203.0.113.7}\n---\n")
+	sitetest.Git(t, dir, "rm", "--quiet", "content/briefs/2024/gone.md")
+	sitetest.Commit(t, dir, "the change")
+
+	// The edited brief is now TLP:GREEN: its terms leave the public site
+	// too; PlugX stays, as a brief the change keeps names it.
+	md := markdown(t, run(t, dir, "main"))
+	for _, line := range []string{
+		"| removed | **Going**<br>`content/briefs/2024/gone.md` | 2024-03-02 | TLP:CLEAR |  |\n",
+		"**Changed in `content/briefs/2024/edge-devices.md`:** `tlp` clear → green; `techniques` +T1133, −T1190; `campaigns` added; `malware` removed.\n",
+		"**Changed in `content/briefs/2024/iocs.md`:** `iocs` changed.\n",
+		"**Removed by this change**\n\nPages that go, as no published brief names their term any more:\n\n" +
+			"- **Actors:** Volt Typhoon\n- **Sectors:** Energy\n- **Countries:** Taiwan (TW)\n" +
+			"- **Techniques:** T1190 Exploit Public-Facing Application\n- **Malware:** KV-botnet\n- **Sources:** CISA\n\n",
+		"Indicators dropped:\n\n- `content/briefs/2024/gone.md`: `c2.example[.]net` (domain)\n- `content/briefs/2024/iocs.md`: `hxxps://evil[.]example/gate.php` (url)\n",
+	} {
+		if !strings.Contains(md, line) {
+			t.Errorf("summary lacks %q:\n%s", line, md)
+		}
+	}
+	if strings.Contains(md, "https://evil") {
+		t.Errorf("a dropped indicator is live in the summary:\n%s", md)
 	}
 }

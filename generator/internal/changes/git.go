@@ -79,7 +79,7 @@ func gitDiff(ctx context.Context, dir, ref string) (*Diff, error) {
 		return nil, fmt.Errorf("--changed needs a git work tree: %w", err)
 	}
 	if _, err := git(ctx, dir, "rev-parse", "--verify", "--quiet", ref+"^{commit}"); err != nil {
-		return nil, fmt.Errorf("%q is not a commit in this repository; fetch it first (git fetch origin main; in GitHub Actions, check out with fetch-depth: 0)", ref)
+		return nil, fmt.Errorf("git ref '%s' not found; try 'git fetch' or 'git branch -a' (in GitHub Actions, check out with fetch-depth: 0)", ref)
 	}
 	mb, err := git(ctx, dir, "merge-base", ref, "HEAD")
 	if err != nil {

@@ -48,6 +48,9 @@ func (r *Report) Markdown(w io.Writer) error {
 			for _, s := range it.Same {
 				fmt.Fprintf(&b, "**Possible duplicate:** %s may report the same story as **%s** (%s): it %s.\n\n", code(it.File), escape(s.Title), code(s.File), s.Why)
 			}
+			if len(it.Fields) > 0 {
+				b.WriteString(fieldLine(it))
+			}
 		}
 	}
 	if len(r.Profiles) > 0 {
@@ -76,13 +79,7 @@ func (r *Report) Markdown(w io.Writer) error {
 	var terms, techniques []string
 	var kind string
 	for _, t := range r.Terms {
-		s := escape(t.Name)
-		switch {
-		case t.Kind.Name == "techniques" || (t.Kind.Name == "mitigations" && t.ID != ""):
-			s = t.ID + " " + escape(t.Name)
-		case t.Kind.Name == "countries":
-			s = escape(t.Name) + " (" + t.ID + ")"
-		}
+		s := termLabel(t.Kind, t.Name, t.ID)
 		if t.Near != "" {
 			s += " (possible duplicate of **" + escape(t.Near) + "**)"
 		}
@@ -106,6 +103,7 @@ func (r *Report) Markdown(w io.Writer) error {
 	if len(terms)+len(techniques) == 0 && len(r.Briefs)+len(r.Profiles) > 0 {
 		b.WriteString("No new terms.\n\n")
 	}
+	b.WriteString(r.removedSection())
 
 	if tlp := r.tlpLine(); tlp != "" {
 		b.WriteString(tlp + "\n\n")
@@ -113,6 +111,18 @@ func (r *Report) Markdown(w io.Writer) error {
 	b.WriteString(r.checkLine() + "\n")
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// termLabel is how the summary names a term: techniques and ATT&CK
+// mitigations by ID and name, countries by name and code, the rest by name.
+func termLabel(k taxonomy.Kind, name, id string) string {
+	switch {
+	case k.Name == "techniques" || (k.Name == "mitigations" && id != ""):
+		return id + " " + escape(name)
+	case k.Name == "countries":
+		return escape(name) + " (" + id + ")"
+	}
+	return escape(name)
 }
 
 // tlpLine counts the labels of the briefs the change leaves in place.

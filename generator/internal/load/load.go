@@ -10,8 +10,11 @@
 // Front matter is read with github.com/yuin/goldmark-meta (YAML 1.1, as
 // authors' tools write it). Line numbers come from a second, position-only
 // parse with go.yaml.in/yaml/v3, because goldmark-meta keeps none. Problems
-// are reported as diagnostics naming file and line; a file with a problem
-// yields no Doc.
+// are reported as diagnostics naming file and line; a YAML syntax error
+// caused by a tab in the indentation, an unquoted value containing ": " or
+// a defanged indicator inside [ ] or { } names its key and says what to
+// change. A file with a problem yields no Doc, but counts in
+// Set.BriefFiles.
 package load
 
 import (
@@ -122,6 +125,9 @@ func (p *Positions) Plain(path string) string {
 type Set struct {
 	Briefs   []Doc
 	Profiles []Doc
+	// BriefFiles counts the brief files found, those that did not load
+	// (a YAML error, a symbolic link...) included.
+	BriefFiles int
 }
 
 // Load reads every brief and the profiles of the given kinds. Diagnostics
@@ -129,6 +135,7 @@ type Set struct {
 func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
 	var diags diag.List
 	var briefFiles []string
+	symlinks := 0
 
 	err := fs.WalkDir(fsys, BriefsDir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
@@ -147,6 +154,7 @@ func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
 		if strings.HasSuffix(p, ".md") && d.Name() != "_index.md" && !strings.HasPrefix(d.Name(), ".") {
 			if d.Type()&fs.ModeSymlink != 0 {
 				diags.Errorf(p, 0, "", "symbolic links are not followed in content/")
+				symlinks++
 				return nil
 			}
 			briefFiles = append(briefFiles, p)
@@ -158,7 +166,7 @@ func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
 	}
 	slices.Sort(briefFiles)
 
-	set := &Set{}
+	set := &Set{BriefFiles: len(briefFiles) + symlinks}
 	set.Briefs = parseAll(fsys, briefFiles, &diags)
 	set.Profiles = profiles(fsys, kinds, &diags)
 	return set, &diags
@@ -290,14 +298,20 @@ func Parse(file string, data []byte, diags *diag.List) (Doc, bool) {
 	if err != nil {
 		line, msg := yamlErrorLine(err)
 		if line > 0 {
-			line = fileLines(fm)(line) + fmFirstLine - 1
+			line = fileLines(fm)(line)
+		}
+		field := ""
+		if at, key, why, ok := explainYAML(fm, line, msg); ok {
+			line, field, msg = at, key, why
+		} else if strings.Contains(msg, "end of stream") {
+			msg += " (an unclosed quote or bracket above?)"
+		}
+		if line > 0 {
+			line += fmFirstLine - 1
 		} else {
 			line = 1
 		}
-		if strings.Contains(msg, "end of stream") {
-			msg += " (an unclosed quote or bracket above?)"
-		}
-		diags.Errorf(file, line, "", "front matter is not valid YAML: %s", msg)
+		diags.Errorf(file, line, field, "front matter is not valid YAML: %s", msg)
 		return Doc{}, false
 	}
 	if items == nil && strings.TrimSpace(fm) != "" {

@@ -55,6 +55,9 @@ func TestHostileInputs(t *testing.T) {
 		want []string // diagnostics (prefixes) that must appear; none means the input is valid
 	}{
 		{"unparseable-yaml.md", []string{p + "unparseable-yaml.md:6: front matter is not valid YAML: found unexpected end of stream (an unclosed quote or bracket above?)"}},
+		{"tab-indent.md", []string{p + "tab-indent.md:7: sources: front matter is not valid YAML: this line is indented with a tab; YAML does not allow tabs; indent with spaces"}},
+		{"colon-in-title.md", []string{p + `colon-in-title.md:2: title: front matter is not valid YAML: the value of title contains ": ", which YAML reads as the start of another key; quote the value: title: "Volt Typhoon: the return"`}},
+		{"defanged-flow-iocs.md", []string{p + `defanged-flow-iocs.md:6: iocs: front matter is not valid YAML: hxxp://evil[.]example/gate.php must be quoted inside [ ] or { }: YAML reads its square brackets as list brackets; write value: "hxxp://evil[.]example/gate.php"`}},
 		{"yaml-bomb.md", []string{p + "yaml-bomb.md:1: front matter is not valid YAML: document contains excessive aliasing"}},
 		{"binary-data.md", []string{p + "binary-data.md:"}},
 		{"invalid-utf8.md", []string{p + "invalid-utf8.md:2: invalid UTF-8; save the file as UTF-8"}},

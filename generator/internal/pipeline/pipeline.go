@@ -71,6 +71,7 @@ type Timing struct {
 type Checked struct {
 	Diagnostics *diag.List
 	Briefs      []brief.Brief // every brief that loaded
+	BriefFiles  int           // brief files checked, those that did not load included
 	Published   []brief.Brief // the ones within MaxTLP
 	Excluded    []brief.Brief // the ones above it
 	Index       *index.Index  // of Published
@@ -147,6 +148,7 @@ func Check(o Options) (*Checked, error) {
 		var diags *diag.List
 		set, diags = load.Load(o.FS, taxonomy.Names())
 		c.Diagnostics.Merge(diags)
+		c.BriefFiles = set.BriefFiles
 		return nil
 	}); err != nil {
 		return nil, err
@@ -279,11 +281,11 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		for _, l := range leaks {
 			problems = append(problems, l.String())
 		}
-		if len(problems) > 0 {
-			if len(problems) > 50 {
-				problems = append(problems[:50], fmt.Sprintf("... and %d more", len(problems)-50))
+		if n := len(problems); n > 0 {
+			if n > 50 {
+				problems = append(problems[:50], fmt.Sprintf("... and %d more", n-50))
 			}
-			return fmt.Errorf("%d problem(s) in the rendered site:\n%s", len(problems), strings.Join(problems, "\n"))
+			return fmt.Errorf("%d problem(s) in the rendered site:\n%s", n, strings.Join(problems, "\n"))
 		}
 		return nil
 	}); err != nil {
@@ -378,7 +380,7 @@ func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 	return render.Options{
 		ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
 		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true,
-		Log: o.Log, TemplateMetrics: o.TemplateMetrics,
+		Log: o.Log, TemplateMetrics: o.TemplateMetrics, Sources: staged.Sources,
 	}
 }
 

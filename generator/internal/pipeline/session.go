@@ -68,7 +68,7 @@ func (s *Session) Close() error {
 // looking at.
 func (s *Session) Rebuild(ctx context.Context, changed []string) (*Result, error) {
 	return s.build(ctx, func(opts render.Options) (render.Stats, error) {
-		st, _, err := s.rs.Update(opts.Content, opts.Data, changed)
+		st, _, err := s.rs.Update(opts.Content, opts.Data, opts.Sources, changed)
 		return st, err
 	})
 }

@@ -22,7 +22,7 @@ func (w *Writer) WriteCompact(rel string, data []byte) error {
 		return err
 	}
 	if err := os.WriteFile(p, data, 0o644); err != nil {
-		return fmt.Errorf("postprocess: %w", err)
+		return err
 	}
 	return nil
 }
@@ -36,7 +36,7 @@ func (w *Writer) StreamCompact(rel string, fn func(io.Writer) error) error {
 	}
 	f, err := os.Create(p)
 	if err != nil {
-		return fmt.Errorf("postprocess: %w", err)
+		return err
 	}
 	bw := bufio.NewWriterSize(f, 1<<16)
 	err = fn(bw)
@@ -47,7 +47,7 @@ func (w *Writer) StreamCompact(rel string, fn func(io.Writer) error) error {
 		err = cerr
 	}
 	if err != nil {
-		return fmt.Errorf("postprocess: %s: %w", rel, err)
+		return fmt.Errorf("%s: %w", rel, err)
 	}
 	return nil
 }
@@ -56,7 +56,7 @@ func (w *Writer) StreamCompact(rel string, fn func(io.Writer) error) error {
 func (w *Writer) create(rel string) (string, error) {
 	p := filepath.Join(w.Dir, filepath.FromSlash(rel))
 	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return "", fmt.Errorf("postprocess: %w", err)
+		return "", err
 	}
 	return p, nil
 }

@@ -8,7 +8,8 @@
 // pages; Writer.WriteCompact writes as they are the exports that are
 // minimal by construction (compact encoding/json output), which the
 // minifier would leave unchanged (TestCompactOutputIsMinimal). The jobs
-// run concurrently.
+// run concurrently. Errors name the job and file, not the stage: the caller
+// does.
 package postprocess
 
 import (
@@ -164,7 +165,7 @@ func (w *Writer) Write(rel string, data []byte) error {
 	if mt := MediaType(rel); mt != "" {
 		var buf bytes.Buffer
 		if err := w.m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
-			return fmt.Errorf("postprocess: minifying %s: %w", rel, err)
+			return fmt.Errorf("minifying %s: %w", rel, err)
 		}
 		data = buf.Bytes()
 	}
@@ -251,17 +252,17 @@ func WriteBriefsJSON(w io.Writer, ix *index.Index, baseURL string) error {
 			buf.WriteByte(',')
 		}
 		if err := enc.Encode(it); err != nil {
-			return fmt.Errorf("postprocess: briefs.json: %w", err)
+			return fmt.Errorf("briefs.json: %w", err)
 		}
 		buf.Truncate(buf.Len() - 1) // Encode's newline
 		if _, err := w.Write(buf.Bytes()); err != nil {
-			return fmt.Errorf("postprocess: briefs.json: %w", err)
+			return fmt.Errorf("briefs.json: %w", err)
 		}
 		buf.Reset()
 	}
 	buf.WriteString("]}")
 	if _, err := w.Write(buf.Bytes()); err != nil {
-		return fmt.Errorf("postprocess: briefs.json: %w", err)
+		return fmt.Errorf("briefs.json: %w", err)
 	}
 	return nil
 }

@@ -6,7 +6,8 @@
 // RENAME_EXCHANGE where the kernel has it) and removes the old tree; Discard
 // removes a working directory after a failed or interrupted build. Until Swap
 // succeeds the live directory is not touched, so a reader (or a Netlify
-// deploy) sees either the old site or the new one, never a mix.
+// deploy) sees either the old site or the new one, never a mix. Errors do
+// not name the stage: the caller does.
 package publish
 
 import (
@@ -34,15 +35,15 @@ func Prepare(dest string) (string, error) {
 		parent = "."
 	}
 	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", fmt.Errorf("publish: %w", err)
+		return "", err
 	}
 	cleanStale(parent, base)
 	tmp, err := os.MkdirTemp(parent, fmt.Sprintf(".%s%s%d-*", base, tmpMarker, os.Getpid()))
 	if err != nil {
-		return "", fmt.Errorf("publish: %w", err)
+		return "", err
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", fmt.Errorf("publish: %w", err)
+		return "", err
 	}
 	return tmp, nil
 }
@@ -75,7 +76,7 @@ func Swap(tmp, dest string) error {
 	dest = filepath.Clean(dest)
 	if _, err := os.Lstat(dest); errors.Is(err, os.ErrNotExist) {
 		if err := os.Rename(tmp, dest); err != nil {
-			return fmt.Errorf("publish: %w", err)
+			return err
 		}
 		return nil
 	}
@@ -88,17 +89,17 @@ func Swap(tmp, dest string) error {
 		parent, base := filepath.Split(dest)
 		old = filepath.Join(parent, "."+base+oldMarker+filepath.Base(tmp))
 		if err := os.Rename(dest, old); err != nil {
-			return fmt.Errorf("publish: moving the old site aside: %w", err)
+			return fmt.Errorf("moving the old site aside: %w", err)
 		}
 		if err := os.Rename(tmp, dest); err != nil {
 			if rerr := os.Rename(old, dest); rerr != nil {
-				return fmt.Errorf("publish: %w (and restoring the old site failed: %v)", err, rerr)
+				return fmt.Errorf("%w (and restoring the old site failed: %v)", err, rerr)
 			}
-			return fmt.Errorf("publish: %w", err)
+			return err
 		}
 	}
 	if err := os.RemoveAll(old); err != nil {
-		return fmt.Errorf("publish: removing the previous site: %w", err)
+		return fmt.Errorf("removing the previous site: %w", err)
 	}
 	return nil
 }

@@ -10,6 +10,12 @@
 // the author's content/ nor anything else in the project is written to, and
 // nothing on disk under content/ reaches the site without being validated and
 // staged. Output is minified by Hugo (which uses tdewolff/minify).
+//
+// What Hugo reports, its errors and its log, names the author's files: a
+// staged page as the file under content/ it was made from (Options.Sources),
+// templates and assets relative to the project (see teller). Errors do not
+// name the stage: the caller does. Hugo's warning about raw HTML is
+// silenced, as validation reports raw HTML with its line.
 package render
 
 import (
@@ -23,6 +29,7 @@ import (
 	"github.com/bep/overlayfs"
 	"github.com/fsnotify/fsnotify"
 	"github.com/gohugoio/hugo/commands"
+	"github.com/gohugoio/hugo/common/constants"
 	"github.com/gohugoio/hugo/common/hmaps"
 	"github.com/gohugoio/hugo/common/loggers"
 	"github.com/gohugoio/hugo/config"
@@ -50,6 +57,10 @@ type Options struct {
 	// TemplateMetrics, when set, receives Hugo's per-template timings
 	// after the build (hugo --templateMetrics --templateMetricsHints).
 	TemplateMetrics io.Writer
+	// Sources maps a staged content path to the author's file it was made
+	// from (slash path relative to ProjectDir), so that errors and warnings
+	// name that file rather than the staging directory.
+	Sources map[string]string
 }
 
 // Stats says what Hugo produced.
@@ -79,11 +90,12 @@ type site struct {
 	sites               *hugolib.HugoSites
 	mem                 afero.Fs
 	contentDir, dataDir string
+	teller              *teller
 }
 
 func (s *site) build(events ...fsnotify.Event) (Stats, error) {
 	if err := s.sites.Build(hugolib.BuildCfg{}, events...); err != nil {
-		return Stats{}, fmt.Errorf("render: %w", err)
+		return Stats{}, s.teller.wrap(err)
 	}
 	if s.o.TemplateMetrics != nil {
 		s.sites.Deps.Metrics.WriteMetrics(s.o.TemplateMetrics)
@@ -119,7 +131,7 @@ func (s *site) write(dir string, files map[string][]byte) error {
 // site keeps what Hugo needs to rebuild only what a change touches.
 func newSite(o Options, watching bool) (*site, error) {
 	if !filepath.IsAbs(o.ProjectDir) || !filepath.IsAbs(o.PublishDir) {
-		return nil, errors.New("render: project and publish directories must be absolute")
+		return nil, errors.New("project and publish directories must be absolute")
 	}
 	s := &site{
 		o:          o,
@@ -127,15 +139,16 @@ func newSite(o Options, watching bool) (*site, error) {
 		contentDir: filepath.Join(o.ProjectDir, stagedDir, "content"),
 		dataDir:    filepath.Join(o.ProjectDir, stagedDir, "data"),
 	}
+	s.teller = newTeller(o.ProjectDir, s.contentDir, o.Sources)
 	for _, d := range []struct {
 		dir   string
 		files map[string][]byte
 	}{{s.contentDir, o.Content}, {s.dataDir, o.Data}} {
 		if err := s.mem.MkdirAll(d.dir, 0o755); err != nil {
-			return nil, fmt.Errorf("render: staging: %w", err)
+			return nil, fmt.Errorf("staging: %w", err)
 		}
 		if err := s.write(d.dir, d.files); err != nil {
-			return nil, fmt.Errorf("render: staging: %w", err)
+			return nil, fmt.Errorf("staging: %w", err)
 		}
 	}
 	mem, contentDir, dataDir := s.mem, s.contentDir, s.dataDir
@@ -143,9 +156,9 @@ func newSite(o Options, watching bool) (*site, error) {
 	// resource cache) land in memory.
 	source := overlayfs.New(overlayfs.Options{FirstWritable: true, Fss: []afero.Fs{mem, afero.NewReadOnlyFs(afero.NewOsFs())}})
 
-	logw := o.Log
-	if logw == nil {
-		logw = io.Discard
+	var logw io.Writer = io.Discard
+	if o.Log != nil {
+		logw = logWriter{o.Log, s.teller}
 	}
 	logger := loggers.New(loggers.Options{Level: logg.LevelWarn, StdOut: logw, StdErr: logw, DistinctLevel: logg.LevelWarn})
 
@@ -159,6 +172,9 @@ func newSite(o Options, watching bool) (*site, error) {
 	// disk: it would write into the author's tree and serialise independent
 	// builds. Each build here renders into its own directory instead.
 	flags.Set("noBuildLock", true)
+	// Raw HTML in a body is dropped; check reports it, with its line in the
+	// author's file (validate.RawHTML), so Hugo need not.
+	flags.Set("ignoreLogs", []string{constants.WarnGoldmarkRawHTML})
 	if o.TemplateMetrics != nil {
 		flags.Set("templateMetrics", true)
 		flags.Set("templateMetricsHints", true)
@@ -190,17 +206,17 @@ func newSite(o Options, watching bool) (*site, error) {
 		Environ:     []string{"HUGO_ENVIRONMENT=" + env},
 	})
 	if err != nil {
-		return nil, fmt.Errorf("render: config: %w", err)
+		return nil, fmt.Errorf("config: %w", s.teller.wrap(err))
 	}
 	if err := os.MkdirAll(o.PublishDir, 0o755); err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, err
 	}
 	fs := hugofs.NewFromSourceAndDestination(source, afero.NewOsFs(), flags)
 	// Hugo prints progress statements ("Source changed ...") to StdOut;
 	// only its warnings and errors (StdErr) are of use here.
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: configs, Fs: fs, LogLevel: logger.Level(), StdOut: io.Discard, StdErr: logger.StdErr()})
 	if err != nil {
-		return nil, fmt.Errorf("render: %w", err)
+		return nil, s.teller.wrap(err)
 	}
 	s.sites = sites
 	return s, nil

@@ -52,9 +52,10 @@ func (ss *Session) remember(root string, files map[string][]byte) {
 
 // Update stages a complete new set of files and re-renders what changed:
 // the staged files whose bytes differ, and the project files (templates,
-// assets) named in changed, as absolute paths. It reports how many files
-// changed.
-func (ss *Session) Update(content, data map[string][]byte, changed []string) (Stats, int, error) {
+// assets) named in changed, as absolute paths. sources are the new set's
+// Options.Sources. It reports how many files changed.
+func (ss *Session) Update(content, data map[string][]byte, sources map[string]string, changed []string) (Stats, int, error) {
+	ss.s.teller.sources = sources
 	var events []fsnotify.Event
 	for _, p := range changed {
 		op := fsnotify.Write
@@ -85,7 +86,7 @@ func (ss *Session) Update(content, data map[string][]byte, changed []string) (St
 			events = append(events, fsnotify.Event{Name: filepath.Join(set.dir, filepath.FromSlash(name)), Op: op})
 		}
 		if err := ss.s.write(set.dir, changed); err != nil {
-			return Stats{}, 0, fmt.Errorf("render: staging: %w", err)
+			return Stats{}, 0, fmt.Errorf("staging: %w", err)
 		}
 	}
 	for key := range ss.seen {
@@ -99,7 +100,7 @@ func (ss *Session) Update(content, data map[string][]byte, changed []string) (St
 		}
 		p := filepath.Join(dir, filepath.FromSlash(name))
 		if err := ss.s.mem.Remove(p); err != nil {
-			return Stats{}, 0, fmt.Errorf("render: staging: %w", err)
+			return Stats{}, 0, fmt.Errorf("staging: %w", err)
 		}
 		events = append(events, fsnotify.Event{Name: p, Op: fsnotify.Remove})
 	}

@@ -160,7 +160,13 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 		}
 		up := strings.ToUpper(value)
 		if vocab.TechniqueIDRe.MatchString(up) {
-			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK Enterprise technique (ATT&CK v%s)", up, r.v.AttackVersion)}
+			is := Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK Enterprise technique (ATT&CK v%s)", up, r.v.AttackVersion)}
+			if id, sub, ok := strings.Cut(up, "."); ok {
+				if p, ok := r.v.ResolveTechnique(id); ok {
+					is.Message += fmt.Sprintf("; %s (%s) has no sub-technique .%s: did you mean %s?", p.ID, r.v.TechniqueName(p), sub, p.ID)
+				}
+			}
+			return Term{Key: up, Name: up, ID: up}, is
 		}
 		is := Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ATT&CK technique ID (T1234 or T1234.001) or technique name", value)}
 		if s, ok := r.v.SuggestTechnique(value); ok {

@@ -32,6 +32,9 @@ type Files map[string][]byte
 type Site struct {
 	Content Files // relative to content/
 	Data    Files // relative to data/
+	// Sources maps a content path to the author's file its body came from
+	// (a brief, a profile), for messages about the page.
+	Sources map[string]string
 }
 
 // Options are facts about the build that pages show.
@@ -71,12 +74,13 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if o.CoocLimit == 0 {
 		o.CoocLimit = 10
 	}
-	s := &Site{Content: Files{}, Data: Files{}}
+	s := &Site{Content: Files{}, Data: Files{}, Sources: map[string]string{}}
 	// Pages are independent: build and encode them on every core.
 	type page struct {
 		path string
 		fm   func() map[string]any
 		body string
+		src  string // the author's file, if any
 	}
 	// The preview server leaves related briefs out: with them, saving one
 	// brief would change (and make Hugo re-render) every brief that lists
@@ -89,17 +93,17 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	related := ix.Related(ro)
 	var pages []page
 	for i, e := range ix.Entries {
-		pages = append(pages, page{BriefPath(e), func() map[string]any { return briefPage(e, related[i], ix, v) }, DefangText(e.Brief.Body, e.Brief.IOCs)})
+		pages = append(pages, page{BriefPath(e), func() map[string]any { return briefPage(e, related[i], ix, v) }, DefangText(e.Brief.Body, e.Brief.IOCs), e.Brief.File})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
-			body := ""
+			body, src := "", ""
 			if t.Profile != nil {
-				body = t.Profile.Body
+				body, src = t.Profile.Body, t.Profile.File
 			}
-			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() map[string]any { return termPage(k, t, ix, v, o) }, body})
+			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() map[string]any { return termPage(k, t, ix, v, o) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func() map[string]any { return kindPage(k, ix, v) }, ""})
+		pages = append(pages, page{k.Name + "/_index.md", func() map[string]any { return kindPage(k, ix, v) }, "", ""})
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
@@ -109,6 +113,9 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			return nil, errs[i]
 		}
 		s.Content[p.path] = out[i]
+		if p.src != "" {
+			s.Sources[p.path] = p.src
+		}
 	}
 	// A section per year (see BriefPath), neither rendered nor listed.
 	for _, e := range ix.Entries {

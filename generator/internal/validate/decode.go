@@ -204,6 +204,27 @@ func (d *decoder) fields(path string, v any, schema []brief.Field) (map[string]a
 	return out, valid
 }
 
+// emptyEntry reports whether v is a mapping whose every value is empty.
+func emptyEntry(v any) bool {
+	switch m := v.(type) {
+	case map[any]any:
+		for _, val := range m {
+			if !isEmpty(val) {
+				return false
+			}
+		}
+	case yaml.MapSlice:
+		for _, it := range m {
+			if !isEmpty(it.Value) {
+				return false
+			}
+		}
+	default:
+		return false
+	}
+	return true
+}
+
 func joinPath(path, key string) string {
 	if path == "" {
 		return key
@@ -248,6 +269,27 @@ func keyList(schema []brief.Field) string {
 	return strings.Join(keys, ", ")
 }
 
+var dateRe = regexp.MustCompile(`^(\d{4})-(\d{2})-(\d{2})(?:$|T)`)
+
+// badDay says which part of a date written YYYY-MM-DD does not exist
+// (month 13, 32 January, 30 February), or "".
+func badDay(s string) string {
+	m := dateRe.FindStringSubmatch(s)
+	if m == nil {
+		return ""
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	day, _ := strconv.Atoi(m[3])
+	if mo < 1 || mo > 12 {
+		return fmt.Sprintf("%q has no month %s; months are 01 to 12", s, m[2])
+	}
+	if last := time.Date(y, time.Month(mo)+1, 0, 0, 0, 0, 0, time.UTC).Day(); day < 1 || day > last {
+		return fmt.Sprintf("%q has no day %s: %s %d has %d days", s, m[3], time.Month(mo), y, last)
+	}
+	return ""
+}
+
 // date decodes YYYY-MM-DD (or an RFC 3339 timestamp) to a UTC date.
 func (d *decoder) date(path string, v any) (time.Time, bool) {
 	if t, ok := v.(time.Time); ok {
@@ -262,6 +304,10 @@ func (d *decoder) date(path string, v any) (time.Time, bool) {
 	}
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC), true
+	}
+	if msg := badDay(s); msg != "" {
+		d.errorf(path, "%s", msg)
+		return time.Time{}, false
 	}
 	d.errorf(path, "%q is not a date; write YYYY-MM-DD, e.g. 2024-12-18", s)
 	return time.Time{}, false
@@ -292,19 +338,36 @@ func (d *decoder) month(path string, v any) (string, bool) {
 	return s, true
 }
 
-// enum decodes one of a fixed set of values (case-insensitive).
-func (d *decoder) enum(path string, v any, allowed []string) (string, bool) {
+// enum decodes one of the fixed set of values of f (case-insensitive). A
+// value that is not one gets a suggestion: the value f.Near gives for it,
+// or else the one spelled nearly the same.
+func (d *decoder) enum(path string, v any, f brief.Field) (string, bool) {
 	s, ok := d.str(path, v, 40)
 	if !ok {
 		return "", false
 	}
-	for _, a := range allowed {
+	for _, a := range f.Enum {
 		if strings.EqualFold(s, a) {
 			return a, true
 		}
 	}
-	d.errorf(path, "%q is not one of %s", s, strings.Join(allowed, ", "))
+	msg := fmt.Sprintf("%q is not one of %s", s, strings.Join(f.Enum, ", "))
+	if near, ok := f.Near[strings.ToLower(s)]; ok {
+		msg += fmt.Sprintf("; did you mean %q?", near)
+	} else if near, ok := nearestKey(s, enumFields(f.Enum)); ok && s != "" {
+		msg += fmt.Sprintf("; did you mean %q?", near)
+	}
+	d.errorf(path, "%s", msg)
 	return "", false
+}
+
+// enumFields wraps values as fields, for nearestKey.
+func enumFields(values []string) []brief.Field {
+	out := make([]brief.Field, len(values))
+	for i, v := range values {
+		out[i].Key = v
+	}
+	return out
 }
 
 // strList decodes a list of text values.
@@ -338,6 +401,11 @@ func (d *decoder) objects(path string, v any, schema []brief.Field) []map[string
 	var out []map[string]any
 	for i, it := range items {
 		ip := fmt.Sprintf("%s[%d]", path, i)
+		if emptyEntry(it) {
+			// What `new` writes for sources, left as it was.
+			d.errorf(ip, "every field is empty; fill in or remove this entry")
+			continue
+		}
 		m, ok := d.fields(ip, it, schema)
 		if ok {
 			out = append(out, m)

@@ -6,8 +6,8 @@
 // brief.Fields and brief.ProfileFields: unknown keys (suggesting the nearest),
 // duplicate keys, required fields, types (explaining YAML 1.1 coercions such
 // as NO read as false), dates, TLP labels, ATT&CK, CVE and country codes,
-// URLs, indicators, list and text sizes, mixed-script lookalike names and
-// duplicate slugs. Each problem is a diagnostic "file:line: field: message".
+// URLs, indicators, list and text sizes, mixed-script lookalike names,
+// duplicate slugs and raw HTML in bodies (a warning: it is not published). Each problem is a diagnostic "file:line: field: message".
 // Briefs with errors are still returned so that one run reports everything;
 // callers must not render when the diagnostics hold an error.
 package validate
@@ -44,6 +44,7 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 	for _, doc := range docs {
 		d := &decoder{file: doc.File, pos: doc.Pos, diags: &diags}
 		p := brief.Profile{File: doc.File, Kind: doc.Kind, Slug: doc.Slug, Body: doc.Body, Pos: doc.Pos}
+		rawHTML(doc.File, doc.Body, doc.BodyLine, &diags)
 		if !SlugRe.MatchString(doc.Slug) {
 			d.errorf("", "profile directory %q must be a slug (a-z, 0-9 and hyphens)", doc.Slug)
 		}
@@ -76,7 +77,7 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 		}
 		if val, ok := m["motivation"]; ok {
 			f, _ := findField(brief.ProfileFields(), "motivation")
-			p.Motivation, _ = d.enum("motivation", val, f.Enum)
+			p.Motivation, _ = d.enum("motivation", val, f)
 		}
 		if val, ok := m["first_seen"]; ok {
 			p.FirstSeen, _ = d.month("first_seen", val)
@@ -200,7 +201,11 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			title, _ := d.str(ip+".title", o["title"], MaxTitleRunes)
 			u, _ := d.str(ip+".url", o["url"], MaxURLBytes)
 			if u != "" && !isWebURL(u) {
-				d.errorf(ip+".url", "%q is not an http(s) URL", u)
+				if fixed, ok := withScheme(u); ok {
+					d.errorf(ip+".url", "%q has no scheme; write %q", u, fixed)
+				} else {
+					d.errorf(ip+".url", "%q is not an http(s) URL", u)
+				}
 				u = ""
 			}
 			if name != "" {
@@ -215,7 +220,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			ip := fmt.Sprintf("attribution[%d]", i)
 			actor, _ := d.name(ip+".actor", o["actor"])
 			by, _ := d.name(ip+".by", o["by"])
-			c, _ := d.enum(ip+".confidence", o["confidence"], conf.Enum)
+			c, _ := d.enum(ip+".confidence", o["confidence"], conf)
 			if actor != "" {
 				b.Attribution = append(b.Attribution, brief.Claim{Actor: actor, By: by, Confidence: brief.Confidence(c)})
 			}
@@ -249,7 +254,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 		typ, _ := findField(f, "type")
 		for i, o := range d.objects("iocs", val, f) {
 			ip := fmt.Sprintf("iocs[%d]", i)
-			t, ok1 := d.enum(ip+".type", o["type"], typ.Enum)
+			t, ok1 := d.enum(ip+".type", o["type"], typ)
 			v, ok2 := d.str(ip+".value", o["value"], MaxURLBytes)
 			note, _ := d.str(ip+".note", o["note"], MaxTextRunes)
 			if !ok1 || !ok2 || v == "" {
@@ -263,6 +268,8 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			b.IOCs = append(b.IOCs, brief.IOC{Type: t, Value: v, Note: note})
 		}
 	}
+
+	rawHTML(b.File, b.Body, b.BodyLine, diags)
 
 	// Every term name must resolve; the resolver says how bad it is if not.
 	for _, k := range taxonomy.Kinds() {
@@ -292,6 +299,20 @@ func (d *decoder) names(path string, v any) []string {
 func isWebURL(s string) bool {
 	u, err := url.Parse(s)
 	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// withScheme returns u with "https://" put in front when u is a web
+// address written without its scheme (www.cisa.gov/news/...).
+func withScheme(u string) (string, bool) {
+	if strings.Contains(u, "://") || strings.HasPrefix(u, "/") {
+		return "", false
+	}
+	fixed := "https://" + u
+	p, err := url.Parse(fixed)
+	if err != nil || p.User != nil || !domainRe.MatchString(p.Hostname()) {
+		return "", false
+	}
+	return fixed, true
 }
 
 // Refang undoes the usual defanging (hxxp, [.], (.), [:], [@]) so indicators

@@ -69,7 +69,16 @@ func TestRules(t *testing.T) {
 		{"empty summary", "---\ntitle: t\ndate: 2024-12-18\nsummary: \"\"\ntlp: clear\n---\n",
 			f + ":4: summary: is required (one or two plain sentences shown in lists, feeds and search)"},
 		{"bad date", "---\ntitle: t\ndate: 2024-13-45\nsummary: s\ntlp: clear\n---\n",
-			f + `:3: date: "2024-13-45" is not a date; write YYYY-MM-DD, e.g. 2024-12-18`},
+			f + `:3: date: "2024-13-45" has no month 13; months are 01 to 12`},
+		{"month 13", "---\ntitle: t\ndate: 2024-13-01\nsummary: s\ntlp: clear\n---\n",
+			f + `:3: date: "2024-13-01" has no month 13; months are 01 to 12`},
+		{"day 32", "---\ntitle: t\ndate: 2024-01-32\nsummary: s\ntlp: clear\n---\n",
+			f + `:3: date: "2024-01-32" has no day 32: January 2024 has 31 days`},
+		{"30 February", brief("updated: 2025-02-29\n"),
+			f + `:6: updated: "2025-02-29" has no day 29: February 2025 has 28 days`},
+		{"29 February in a leap year", brief("updated: 2028-02-29\n"), ""},
+		{"day 00", "---\ntitle: t\ndate: 2024-04-00\nsummary: s\ntlp: clear\n---\n",
+			f + `:3: date: "2024-04-00" has no day 00: April 2024 has 30 days`},
 		{"date as words", "---\ntitle: t\ndate: last tuesday\nsummary: s\ntlp: clear\n---\n",
 			f + `:3: date: "last tuesday" is not a date; write YYYY-MM-DD, e.g. 2024-12-18`},
 		{"unknown tlp", "---\ntitle: t\ndate: 2024-12-18\nsummary: s\ntlp: purple\n---\n",
@@ -94,6 +103,8 @@ func TestRules(t *testing.T) {
 			f + `:6: sectors: must be a list (write [a, b] or one "- item" per line), not a mapping`},
 		{"list for text", brief("summary2: x\n")[:0] + "---\ntitle: [a, b]\ndate: 2024-12-18\nsummary: s\ntlp: clear\n---\n",
 			f + `:2: title: must be text, not a list`},
+		{"unknown sub-technique", brief("techniques: [T1190.999]\n"),
+			f + `:6: techniques[0]: T1190.999 is not an ATT&CK Enterprise technique (ATT&CK v15.1); T1190 (Exploit Public-Facing Application) has no sub-technique .999: did you mean T1190?`},
 		{"malformed technique", brief("techniques: [T119]\n"),
 			f + `:6: techniques[0]: "T119" is not an ATT&CK technique ID (T1234 or T1234.001) or technique name`},
 		{"unknown technique", brief("techniques: [T1190, T9999]\n"),
@@ -125,12 +136,24 @@ func TestRules(t *testing.T) {
 			f + `:6: actors[0]: "Vоlt Typhoon" mixes Latin letters with Cyrillic or Greek lookalikes (reads as "Volt Typhoon"); use one script`},
 		{"attribution fields", brief("attribution:\n  - actor: Volt Typhoon\n    by: CISA\n    confidence: certain\n"),
 			f + `:9: attribution[0].confidence: "certain" is not one of low, moderate, high`},
+		{"confidence medium", brief("attribution:\n  - actor: Volt Typhoon\n    by: CISA\n    confidence: medium\n"),
+			f + `:9: attribution[0].confidence: "medium" is not one of low, moderate, high; did you mean "moderate"?`},
+		{"confidence misspelt", brief("attribution:\n  - actor: Volt Typhoon\n    by: CISA\n    confidence: Hgih\n"),
+			f + `:9: attribution[0].confidence: "Hgih" is not one of low, moderate, high; did you mean "high"?`},
 		{"attribution missing by", brief("attribution:\n  - actor: Volt Typhoon\n    confidence: high\n"),
 			f + `:7: attribution[0].by: is required (who makes the claim)`},
 		{"nested unknown key", brief("sources:\n  - name: CISA\n    ulr: https://cisa.gov/\n"),
 			f + `:8: sources[0].ulr: unknown key "ulr"; did you mean "url"?`},
 		{"unsafe source url", brief("sources:\n  - name: CISA\n    url: javascript:alert(1)\n"),
 			f + `:8: sources[0].url: "javascript:alert(1)" is not an http(s) URL`},
+		{"source url without a scheme", brief("sources:\n  - name: CISA\n    url: www.cisa.gov/news-events/cybersecurity-advisories/aa24-038a\n"),
+			f + `:8: sources[0].url: "www.cisa.gov/news-events/cybersecurity-advisories/aa24-038a" has no scheme; write "https://www.cisa.gov/news-events/cybersecurity-advisories/aa24-038a"`},
+		{"source host without a scheme", brief("sources:\n  - name: CISA\n    url: cisa.gov\n"),
+			f + `:8: sources[0].url: "cisa.gov" has no scheme; write "https://cisa.gov"`},
+		{"scaffold's empty source", brief("sources:\n  - name: \"\"\n    title: \"\"\n    url: \"\"\n"),
+			f + `:7: sources[0]: every field is empty; fill in or remove this entry`},
+		{"empty ioc entry", brief("iocs:\n  - {type: ipv4, value: 203.0.113.5}\n  - {type: , value: }\n"),
+			f + `:8: iocs[1]: every field is empty; fill in or remove this entry`},
 		{"campaign month", brief("campaigns:\n  - name: X\n    first_seen: 2024-13\n"),
 			f + `:8: campaigns[0].first_seen: "2024-13" has no month 13; months are 01 to 12`},
 		{"campaign order", brief("campaigns:\n  - name: X\n    first_seen: 2024-05\n    last_seen: 2023-01\n"),
@@ -153,6 +176,24 @@ func TestRules(t *testing.T) {
 			f + `:3: front matter is not valid YAML: did not find expected ',' or ']'`},
 		{"bad indentation", "---\ntitle: t\n  date: x\n---\n",
 			f + `:3: front matter is not valid YAML: mapping values are not allowed in this context`},
+		{"tab in indentation", brief("sources:\n\t- name: CISA\n"),
+			f + `:7: sources: front matter is not valid YAML: this line is indented with a tab; YAML does not allow tabs; indent with spaces`},
+		{"tab in a nested list", brief("sectors:\n  - Energy\n\t- Water\n"),
+			f + `:8: sectors: front matter is not valid YAML: this line is indented with a tab; YAML does not allow tabs; indent with spaces`},
+		{"colon in the title", "---\ntitle: Volt Typhoon: the return\ndate: 2024-12-18\nsummary: s\ntlp: clear\n---\n",
+			f + `:2: title: front matter is not valid YAML: the value of title contains ": ", which YAML reads as the start of another key; quote the value: title: "Volt Typhoon: the return"`},
+		{"colon in a nested value", brief("sources:\n  - name: CISA\n    title: Advisory: Volt Typhoon # AA24-038A\n"),
+			f + `:8: sources: front matter is not valid YAML: the value of title contains ": ", which YAML reads as the start of another key; quote the value: title: "Advisory: Volt Typhoon"`},
+		{"defanged IOC in flow style", brief("iocs: [{type: url, value: hxxp://x[.]com}]\n"),
+			f + `:6: iocs: front matter is not valid YAML: hxxp://x[.]com must be quoted inside [ ] or { }: YAML reads its square brackets as list brackets; write value: "hxxp://x[.]com"`},
+		{"defanged IOC in a flow mapping", brief("iocs:\n  - {type: ipv4, value: 203.0.113.5}\n  - {type: domain, value: evil[.]example, note: \"C2 [.] x\"}\n"),
+			f + `:8: iocs: front matter is not valid YAML: evil[.]example must be quoted inside [ ] or { }: YAML reads its square brackets as list brackets; write value: "evil[.]example"`},
+		{"defanged IOC quoted in flow style", brief("iocs: [{type: url, value: \"hxxp://x[.]com\"}]\n"), ""},
+		{"raw HTML block", brief("") + "\n<div class=\"callout\">\nBeware.\n</div>\n",
+			f + `:9: warning: body: raw HTML is not published (<div class="callout">); write Markdown`},
+		{"raw HTML inline", brief("") + "\nPatch <b>now</b> and <i>then</i>.\n",
+			f + `:9: warning: body: raw HTML is not published (<b>); write Markdown`},
+		{"HTML comment, code and autolinks are not raw HTML", brief("") + "\n<!-- a note -->\n\nWrite `<b>` as **bold**; see <https://example.org/>.\n\n```\n<script>x</script>\n```\n", ""},
 		{"no front matter", "# Just markdown\n", f + `:1: no front matter: the file must start with a line "---"`},
 		{"unclosed front matter", "---\ntitle: t\n", f + `:1: front matter is not closed: add a line "---" after it`},
 		{"front matter is a list", "---\n- a\n- b\n---\n", f + `:2: front matter must be a mapping of keys to values`},
@@ -222,6 +263,16 @@ func TestProfileRules(t *testing.T) {
 		if !slices.Contains(got, want) {
 			t.Errorf("missing\n  %s\nin\n  %s", want, strings.Join(got, "\n  "))
 		}
+	}
+}
+
+func TestRawHTMLInAProfile(t *testing.T) {
+	got := check(t, map[string]string{
+		"content/actors/apt-x/_index.md": "---\ntitle: APT X\n---\nAn actor.\n\n<img src=x>\n",
+	})
+	want := `content/actors/apt-x/_index.md:6: warning: body: raw HTML is not published (<img src=x>); write Markdown`
+	if !slices.Contains(got, want) {
+		t.Errorf("missing\n  %s\nin\n  %s", want, strings.Join(got, "\n  "))
 	}
 }
 
