@@ -337,3 +337,14 @@ body{background:url(/images/x.svg)}
 		}
 	}
 }
+
+func TestPlaceholder(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://threatbriefs.example.org/": true, "https://example.com/": true, "http://EXAMPLE.net./x/": true, "https://briefs.example/": true,
+		"https://briefs.acme-cti.net/": false, "https://example.org.evil.test/": false, "https://offline.test/": false, "https://notexample.org/": false, "::": false,
+	} {
+		if got := offline.Placeholder(u); got != want {
+			t.Errorf("Placeholder(%q) = %v, want %v", u, got, want)
+		}
+	}
+}
