@@ -30,8 +30,10 @@ built from N briefs as of DATE" (the newest brief's date, so the same content
 gives the same bytes). Both flags may be given together.
 
 --brief SLUG FILE.html writes one brief as a self-contained HTML file (its CSS
-inlined, no scripts, no requests; links point at the web site), for e-mail or
-printing.`,
+inlined, no scripts, no requests), for e-mail or printing. Its links point at
+the web site, at baseURL (config.toml, or --baseURL); while baseURL is an
+example address (example.org, ...) they are written as plain text, without
+the search form, and export says so.`,
 		Example: `  go run ./generator export --offline threat-briefs.zip
   go run ./generator export --dir /media/usb/threat-briefs
   go run ./generator export --brief volt-typhoon-prepositioning-us-critical-infrastructure volt-typhoon.html`,
@@ -61,6 +63,9 @@ printing.`,
 				}
 				if err := os.WriteFile(args[0], data, 0o644); err != nil {
 					return fmt.Errorf("export: %w", err)
+				}
+				if offline.Placeholder(res.BaseURL) {
+					fmt.Fprintf(stderr, "warning: baseURL is the example %s; links in the file are written as plain text. Set baseURL in config.toml or pass --baseURL\n", res.BaseURL)
 				}
 				fmt.Fprintf(stdout, "Wrote %s (%d bytes)\n", args[0], len(data))
 				return nil

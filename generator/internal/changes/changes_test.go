@@ -309,7 +309,7 @@ Body.
 		"**Removed by this change**\n\nPages that go, as no published brief names their term any more:\n\n" +
 			"- **Actors:** Volt Typhoon\n- **Sectors:** Energy\n- **Countries:** Taiwan (TW)\n" +
 			"- **Techniques:** T1190 Exploit Public-Facing Application\n- **Malware:** KV-botnet\n- **Sources:** CISA\n\n",
-		"Indicators dropped:\n\n- `content/briefs/2024/gone.md`: `c2.example[.]net` (domain)\n- `content/briefs/2024/iocs.md`: `hxxps://evil[.]example/gate.php` (url)\n",
+		"Indicators dropped:\n\n- `content/briefs/2024/gone.md`: `c2[.]example[.]net` (domain)\n- `content/briefs/2024/iocs.md`: `hxxps://evil[.]example/gate.php` (url)\n",
 	} {
 		if !strings.Contains(md, line) {
 			t.Errorf("summary lacks %q:\n%s", line, md)

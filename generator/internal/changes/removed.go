@@ -12,9 +12,9 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
-	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"gopkg.in/yaml.v2"
 )
@@ -282,7 +282,7 @@ func (r *Report) removedSection() string {
 		b.WriteString("Indicators dropped:\n\n")
 		file := ""
 		for _, d := range r.Dropped {
-			s := code(stage.Defang(d.IOC.Type, d.IOC.Value)) + " (" + d.IOC.Type + ")"
+			s := code(indicator.Defang(d.IOC.Type, d.IOC.Value)) + " (" + d.IOC.Type + ")"
 			if d.File != file {
 				if file != "" {
 					b.WriteString("\n")

@@ -9,6 +9,12 @@
 // site's own feeds (index.xml, feed.json at the root) stay Hugo templates;
 // both kinds give a brief the same item: its permalink as id and GUID, its
 // title, date and summary.
+//
+// Feed readers read an RSS title and description as HTML, so the RSS feeds
+// carry text HTML-escaped (then XML-escaped by encoding/xml): a summary
+// saying "<img src=x>" reaches the reader as those characters. JSON Feed
+// says which is which (summary and content_text are plain text), so it
+// carries the text as it is.
 package feeds
 
 import (
@@ -16,6 +22,7 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"fmt"
+	"html"
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
@@ -36,6 +43,10 @@ func (s Site) abs(path string) string { return strings.TrimSuffix(s.BaseURL, "/"
 
 func (s Site) title(t *index.Term, singular string) string {
 	return fmt.Sprintf("%s (%s) · %s", t.Name, singular, s.Title)
+}
+
+func (s Site) description(t *index.Term) string {
+	return fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title)
 }
 
 type rssItem struct {
@@ -80,9 +91,9 @@ const rssDate = "Mon, 02 Jan 2006 15:04:05 -0700"
 // RSS returns a term's RSS 2.0 feed.
 func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
 	ch := rssChannel{
-		Title:       s.title(t, singular),
+		Title:       html.EscapeString(s.title(t, singular)),
 		Link:        s.abs(t.URL),
-		Description: fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title),
+		Description: html.EscapeString(s.description(t)),
 		Language:    s.Language,
 		Self:        atomLink{Href: s.abs("/" + export.TermRSS(t)), Rel: "self", Type: export.RSSType},
 	}
@@ -94,8 +105,8 @@ func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
 			ch.LastBuildDate = e.Brief.Date.Format(rssDate)
 		}
 		u := s.abs(e.URL)
-		ch.Items = append(ch.Items, rssItem{Title: e.Brief.Title, Link: u, GUID: rssGUID{"true", u},
-			PubDate: e.Brief.Date.Format(rssDate), Description: e.Brief.Summary})
+		ch.Items = append(ch.Items, rssItem{Title: html.EscapeString(e.Brief.Title), Link: u, GUID: rssGUID{"true", u},
+			PubDate: e.Brief.Date.Format(rssDate), Description: html.EscapeString(e.Brief.Summary)})
 	}
 	var buf bytes.Buffer
 	buf.WriteString(`<?xml version="1.0" encoding="utf-8" standalone="yes"?>`)
@@ -134,7 +145,7 @@ func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
 		Title:       s.title(t, singular),
 		HomePageURL: s.abs(t.URL),
 		FeedURL:     s.abs("/" + export.TermJSONFeed(t)),
-		Description: fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title),
+		Description: s.description(t),
 		Language:    s.Language,
 		Items:       []jsonItem{},
 	}

@@ -36,9 +36,9 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	ioc "github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
-	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -1033,7 +1033,7 @@ func defangLine(l string, live map[string]indicator) string {
 	return tokenSpanRe.ReplaceAllStringFunc(l, func(tok string) string {
 		for _, t := range tokens(tok) {
 			if ind, ok := live[t]; ok {
-				return strings.Replace(tok, t, stage.Defang(ind.Type, refang(t)), 1)
+				return strings.Replace(tok, t, ioc.Defang(ind.Type, ioc.Refang(t)), 1)
 			}
 		}
 		return tok

@@ -279,7 +279,7 @@ func TestLiveIndicatorsAreDefangedInTheBody(t *testing.T) {
 			t.Errorf("the body still has the live indicator %q", live)
 		}
 	}
-	for _, defanged := range []string{"192.0.2[.]45", "192.0.2[.]46:4444", "hxxp://billing-update.example[.]com/css/x.php", "drop-box[@]mail.example[.]org"} {
+	for _, defanged := range []string{"192[.]0[.]2[.]45", "192[.]0[.]2[.]46:4444", "hxxp://billing-update[.]example[.]com/css/x.php", "drop-box[@]mail[.]example[.]org"} {
 		if !strings.Contains(bs[0].Body, defanged) {
 			t.Errorf("the body lacks %q", defanged)
 		}

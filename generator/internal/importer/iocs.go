@@ -10,7 +10,7 @@ import (
 	"golang.org/x/net/publicsuffix"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
+	ioc "github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 )
 
 // indicator is one IOC found in the report.
@@ -26,21 +26,11 @@ var (
 	// fileExtRe: a bare name with one of these endings is a file, not a
 	// domain, unless it was defanged ("invoice.zip" vs "invoice[.]zip").
 	fileExtRe = regexp.MustCompile(`(?i)\.(?:exe|dll|sys|scr|cpl|msi|bat|cmd|ps1|psm1|vbs|vbe|js|jse|wsf|hta|lnk|iso|img|vhdx?|zip|rar|7z|gz|tgz|tar|jar|apk|elf|bin|sh|py|php|aspx?|jsp|docx?|docm|xlsx?|xlsm|pptx?|pdf|rtf|one|dat|tmp|log|txt|cfg|ini|json|xml|so|dylib|mov)$`)
-	// defangRe finds the usual defanging marks.
-	defangRe = regexp.MustCompile(`(?i)\[\.\]|\(\.\)|\{\.\}|\[dot\]|\(dot\)|\[:\]|\[://\]|\[@\]|\[at\]|^hxxps?|^fxp`)
 )
 
 // reservedTLDs are documentation and special-use names (RFC 2606, RFC 7686)
 // that the public suffix list does not hold but reports use.
 var reservedTLDs = map[string]bool{"example": true, "test": true, "invalid": true, "onion": true}
-
-// refang undoes defanging beyond validate.Refang's set: "hxxp[:]//" and
-// "[.]" variants inside brackets with spaces.
-func refang(s string) string {
-	return validate.Refang(moreDefangs.Replace(s))
-}
-
-var moreDefangs = strings.NewReplacer("[ . ]", ".", "[ .]", ".", "[. ]", ".", "(dot)", ".", "[DOT]", ".", "[AT]", "@", "[:]//", "://")
 
 var tokenSpaces = strings.NewReplacer("**", " ", "`", " ", "“", " ", "”", " ", "\"", " ", "<", " ", ">", " ")
 
@@ -70,8 +60,8 @@ func tokens(s string) []string {
 // (undefanged) domains must be lower case, which keeps product names such
 // as "ASP.NET" out.
 func classify(tok string) (indicator, bool) {
-	live := !defangRe.MatchString(tok)
-	v := refang(tok)
+	live := !ioc.Defanged(tok)
+	v := ioc.Refang(tok)
 	ind := indicator{Written: tok, Live: live}
 	set := func(t, val, note string) (indicator, bool) {
 		ind.Type, ind.Value, ind.Note = t, val, note

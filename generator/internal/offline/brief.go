@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,9 @@ import (
 // slug as one self-contained HTML file, for e-mail or printing: its
 // stylesheet inlined, no scripts, nothing that loads from anywhere, and its
 // links absolute to the web site (so they still lead somewhere once the file
-// has been mailed on), minified with tdewolff/minify.
+// has been mailed on), minified with tdewolff/minify. When the base URL is
+// only an example (see Placeholder), there is no web site to lead to: the
+// links to it are written as their text, and the search form is left out.
 //
 // The web site's Content-Security-Policy forbids inline <style>, which is
 // why its pages link their stylesheet; this file is not served with that
@@ -52,13 +55,34 @@ func Brief(ctx context.Context, o pipeline.Options, slug string) ([]byte, *pipel
 	return data, res, err
 }
 
+// Placeholder reports whether baseURL is an example address rather than a
+// real site's: its host is example.com, example.net or example.org, a
+// subdomain of one, or under the .example top-level domain, the names RFC
+// 2606 reserves for documentation (config.toml ships
+// https://threatbriefs.example.org/).
+func Placeholder(baseURL string) bool {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return false
+	}
+	h := strings.TrimSuffix(strings.ToLower(u.Hostname()), ".")
+	for _, d := range []string{"example.com", "example.net", "example.org", "example"} {
+		if h == d || strings.HasSuffix(h, "."+d) {
+			return true
+		}
+	}
+	return false
+}
+
 // Standalone turns the page at rel (a slash path in the built site dir,
-// built for baseURL) into a self-contained document.
+// built for baseURL) into a self-contained document. Its links to the site
+// are absolute, or, when baseURL is a Placeholder, plain text.
 func Standalone(dir, rel, baseURL string) ([]byte, error) {
 	s, err := newSite(dir, baseURL)
 	if err != nil {
 		return nil, err
 	}
+	siteLinks := !Placeholder(baseURL)
 	data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 	if err != nil {
 		return nil, fmt.Errorf("offline: %w", err)
@@ -69,7 +93,8 @@ func Standalone(dir, rel, baseURL string) ([]byte, error) {
 	}
 	var out bytes.Buffer
 	z := html.NewTokenizer(bytes.NewReader(data))
-	skip := "" // the element being dropped with its content
+	skip := ""        // the element being dropped with its content
+	unlinked := false // an <a> to the site became a <span>: so does its </a>
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
@@ -84,11 +109,28 @@ func Standalone(dir, rel, baseURL string) ([]byte, error) {
 			}
 			continue
 		}
+		if tt == html.EndTagToken && unlinked {
+			if name, _ := z.TagName(); string(name) == "a" {
+				unlinked = false
+				out.WriteString("</span>")
+				continue
+			}
+		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			out.Write(raw)
 			continue
 		}
 		tok := z.Token()
+		if !siteLinks && s.linksToSite(tok, rel) {
+			switch tok.Data {
+			case "a": // its text stays, styled by its class
+				unlinked = tt == html.StartTagToken
+				out.WriteString(unlink(tok))
+			case "form":
+				skip = "form"
+			}
+			continue
+		}
 		switch tok.Data {
 		case "script", "noscript", "template", "iframe", "object", "embed":
 			skip = tok.Data
@@ -158,4 +200,38 @@ func (s *site) inlineCSS(href, rel string) ([]byte, error) {
 	}
 	// "</style" inside the CSS would end the element early.
 	return bytes.ReplaceAll(css, []byte("</"), []byte(`<\/`)), nil
+}
+
+// linksToSite reports an element of the page at rel that links to the site
+// or submits to it: an <a>, <area>, <form> or submit button, the canonical
+// <link>, og:url. Links within the page (#fragment) are not to the site.
+func (s *site) linksToSite(t html.Token, rel string) bool {
+	switch t.Data {
+	case "a", "area", "form", "button", "input":
+	default:
+		return dropForOffline(t)
+	}
+	for _, a := range t.Attr {
+		if urlAttrs[a.Key] && a.Key != "src" {
+			if _, _, ok := s.sitePath(a.Val, rel); ok {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// unlink is the <span> an <a> becomes: its text and class without the link.
+func unlink(a html.Token) string {
+	span := html.Token{Type: html.StartTagToken, Data: "span"}
+	for _, at := range a.Attr {
+		switch at.Key {
+		case "class", "id", "title", "lang", "dir":
+			span.Attr = append(span.Attr, at)
+		}
+	}
+	if a.Type == html.SelfClosingTagToken {
+		return span.String() + "</span>"
+	}
+	return span.String()
 }

@@ -400,13 +400,20 @@ func (s *site) rewriteHTML(data []byte, rel, banner string) []byte {
 	var out bytes.Buffer
 	out.Grow(len(data) + len(banner))
 	z := html.NewTokenizer(bytes.NewReader(data))
-	inTitle, inSiteHeader := false, false
+	inTitle, inSiteHeader, inNoscript := false, false, false
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			return out.Bytes()
 		}
 		raw := z.Raw()
+		if tt == html.TextToken && inNoscript {
+			// The tokenizer reads a noscript element's content as text
+			// (as a browser with scripting does); a reader without
+			// scripting gets its markup, links included.
+			out.Write(s.rewriteHTML(raw, rel, ""))
+			continue
+		}
 		if tt == html.TextToken && inTitle {
 			// Hugo's redirect pages (pagination aliases) are titled with
 			// the absolute URL they redirect to.
@@ -418,7 +425,7 @@ func (s *site) rewriteHTML(data []byte, rel, banner string) []byte {
 		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
 			if tt == html.EndTagToken {
-				inTitle = false
+				inTitle, inNoscript = false, false
 				// The banner goes last in the site header, inside its
 				// landmark, so that all content stays in landmarks.
 				if name, _ := z.TagName(); string(name) == "header" && inSiteHeader {
@@ -430,7 +437,7 @@ func (s *site) rewriteHTML(data []byte, rel, banner string) []byte {
 			continue
 		}
 		tok := z.Token()
-		inTitle = tok.Data == "title"
+		inTitle, inNoscript = tok.Data == "title", tok.Data == "noscript"
 		if tok.Data == "header" && slices.Contains(strings.Fields(attr(tok, "class")), "site-header") {
 			inSiteHeader = true
 		}
@@ -602,19 +609,26 @@ func (s *site) checkRef(ref, rel string) []Problem {
 	return nil
 }
 
-// htmlRefs lists the URLs an HTML document links to or loads.
+// htmlRefs lists the URLs an HTML document links to or loads, including
+// those in the markup of noscript elements.
 func htmlRefs(data []byte) []string {
 	var out []string
 	z := html.NewTokenizer(bytes.NewReader(data))
+	inNoscript := false
 	for {
 		tt := z.Next()
 		if tt == html.ErrorToken {
 			return out
 		}
+		if tt == html.TextToken && inNoscript {
+			out = append(out, htmlRefs(z.Raw())...)
+		}
 		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+			inNoscript = false
 			continue
 		}
 		tok := z.Token()
+		inNoscript = tok.Data == "noscript"
 		for _, a := range tok.Attr {
 			if urlAttrs[a.Key] {
 				out = append(out, a.Val)

@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"os"
 	"path"
@@ -12,6 +13,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/offline"
@@ -96,6 +99,25 @@ func TestEditionWorksFromDisk(t *testing.T) {
 		}
 	}
 
+	// No attribute of any element (noscript's content parsed as markup,
+	// as a reader without scripting gets it) is root-absolute.
+	pages := 0
+	for rel, data := range tree {
+		if path.Ext(rel) != ".html" {
+			continue
+		}
+		pages++
+		for _, a := range rootAbsolute(t, data) {
+			t.Errorf("%s: %s (file:// has no site root)", rel, a)
+		}
+	}
+	if pages < 10 {
+		t.Errorf("only %d pages checked", pages)
+	}
+	if !strings.Contains(search, `<noscript>`) || !strings.Contains(search, `href="../briefs/index.html"`) {
+		t.Errorf("the search page's noscript links are not relative links to files:\n%s", search)
+	}
+
 	// TLP: the amber brief is nowhere, not even in the search index.
 	for rel, data := range tree {
 		for _, leak := range []string{"amber-secret", "Amber only", "Restricted body text"} {
@@ -104,6 +126,33 @@ func TestEditionWorksFromDisk(t *testing.T) {
 			}
 		}
 	}
+}
+
+// rootAbsolute lists the attributes of a page, parsed as a browser without
+// scripting parses it (noscript content is markup), whose value starts with
+// "/": a site-root path or a scheme-relative URL.
+func rootAbsolute(t *testing.T, data []byte) []string {
+	t.Helper()
+	doc, err := html.ParseWithOptions(bytes.NewReader(data), html.ParseOptionEnableScripting(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	var walk func(n *html.Node)
+	walk = func(n *html.Node) {
+		if n.Type == html.ElementNode {
+			for _, a := range n.Attr {
+				if strings.HasPrefix(strings.TrimSpace(a.Val), "/") {
+					out = append(out, fmt.Sprintf("<%s %s=%q>", n.Data, a.Key, a.Val))
+				}
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+	}
+	walk(doc)
+	return out
 }
 
 // TestDirIsReplacedOnlyWhenItIsAnEdition: a second export replaces the
@@ -239,10 +288,12 @@ func TestRewriteAndCheck(t *testing.T) {
 -- index.html --
 <!doctype html><html lang=en><head><link rel=canonical href=https://offline.test/><link rel=stylesheet href=/css/a.css integrity=sha256-x crossorigin=anonymous></head><body><header class=site-header><a href=/>Home</a></header><main><a href="briefs/a/?q=1#top">A</a> <a href=https://example.org/>elsewhere</a> <a href=#main>skip</a> <a href=mailto:x@example.org>mail</a></main></body></html>
 -- briefs/a/index.html --
-<!doctype html><html><head><title>a</title></head><body><header class=site-header></header><main><a href=../../>up</a><a href="https://offline.test/briefs/a/">self</a><form action=/search/><input name=q></form></main></body></html>
+<!doctype html><html><head><title>a</title></head><body><header class=site-header></header><main><a href=../../>up</a><a href="https://offline.test/briefs/a/">self</a><form action=/search/><input name=q></form><noscript><p>Browse the <a href="/briefs/">briefs</a></noscript></main></body></html>
 -- briefs/page/1/index.html --
 <!doctype html><html><head><title>https://offline.test/briefs/a/</title><meta http-equiv=refresh content="0; url=https://offline.test/briefs/a/"></head></html>
 -- search/index.html --
+<!doctype html><main></main>
+-- briefs/index.html --
 <!doctype html><main></main>
 -- css/a.css --
 body{background:url(/images/x.svg)}
@@ -270,7 +321,7 @@ body{background:url(/images/x.svg)}
 	tree := sitetest.Tree(t, dir)
 	for file, wants := range map[string][]string{
 		"index.html":               {`href="css/a.css"`, `href="index.html"`, `href="briefs/a/index.html?q=1#top"`, `href=https://example.org/`, `href=#main`, `href=mailto:x@example.org`, `<p class="banner">B</p></header>`},
-		"briefs/a/index.html":      {`href="../../index.html"`, `href="index.html"`, `action="../../search/index.html"`},
+		"briefs/a/index.html":      {`href="../../index.html"`, `href="index.html"`, `action="../../search/index.html"`, `<noscript><p>Browse the <a href="../index.html">briefs</a></noscript>`},
 		"briefs/page/1/index.html": {`<title>../../a/index.html</title>`, `content="0; url=../../a/index.html"`},
 		"css/a.css":                {`url(../images/x.svg)`},
 	} {
@@ -283,6 +334,17 @@ body{background:url(/images/x.svg)}
 	for _, gone := range []string{"canonical", "integrity", "crossorigin"} {
 		if strings.Contains(string(tree["index.html"]), gone) {
 			t.Errorf("index.html still has %s", gone)
+		}
+	}
+}
+
+func TestPlaceholder(t *testing.T) {
+	for u, want := range map[string]bool{
+		"https://threatbriefs.example.org/": true, "https://example.com/": true, "http://EXAMPLE.net./x/": true, "https://briefs.example/": true,
+		"https://briefs.acme-cti.net/": false, "https://example.org.evil.test/": false, "https://offline.test/": false, "https://notexample.org/": false, "::": false,
+	} {
+		if got := offline.Placeholder(u); got != want {
+			t.Errorf("Placeholder(%q) = %v, want %v", u, got, want)
 		}
 	}
 }

@@ -28,7 +28,9 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
@@ -175,11 +177,21 @@ func Check(o Options) (*Checked, error) {
 	// The index is built even when there are errors, so that checks which
 	// need it (links in bodies) still report in the same run.
 	_ = tm.run("index", func() error {
-		c.Index = index.Build(c.Published, r)
+		c.Index = index.Build(shown(c.Published), r)
 		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c)))
 		return nil
 	})
 	return c, nil
+}
+
+// shown is what is published of briefs: copies whose prose shows every
+// indicator defanged (indicator.Prose), so that pages, feeds, exports and
+// the search index all say them the same way and none is ever a link.
+// Check's diagnostics are about what authors wrote: they read the briefs.
+func shown(briefs []brief.Brief) []brief.Brief {
+	out := make([]brief.Brief, len(briefs))
+	par.For(len(briefs), func(i int) { out[i] = indicator.Prose(briefs[i]) })
+	return out
 }
 
 // pageSet answers which brief and term pages a build publishes.
@@ -407,7 +419,7 @@ func forbidden(c *Checked) []string {
 		}
 		for _, ioc := range b.IOCs {
 			if !public[ioc.Value] {
-				out = append(out, ioc.Value, stage.Defang(ioc.Type, ioc.Value))
+				out = append(out, ioc.Value, indicator.Defang(ioc.Type, ioc.Value))
 			}
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
@@ -55,7 +56,7 @@ func FuzzSanitize(f *testing.F) {
 
 	f.Fuzz(func(t *testing.T, body string) {
 		out := t.TempDir()
-		staged := stage.EscapeShortcodes(stage.DefangText(body, []brief.IOC{{Type: "domain", Value: "evil.example"}}))
+		staged := stage.EscapeShortcodes(indicator.NewSet([]brief.IOC{{Type: "domain", Value: "evil.example"}}).Text(body))
 		_, err := render.Render(render.Options{
 			ProjectDir: project,
 			Content:    map[string][]byte{"briefs/fuzz.md": append(append(fm, '\n'), staged...)},

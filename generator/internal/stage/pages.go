@@ -9,6 +9,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -98,10 +99,17 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 
 	var iocs []brief.IOC
 	for _, ioc := range b.IOCs {
-		iocs = append(iocs, brief.IOC{Type: ioc.Type, Value: Defang(ioc.Type, ioc.Value), Note: ioc.Note})
+		iocs = append(iocs, brief.IOC{Type: ioc.Type, Value: indicator.Defang(ioc.Type, ioc.Value), Note: ioc.Note})
 	}
 	if len(iocs) > 0 {
 		fm["iocs"] = iocRows(iocs)
+	}
+	set := indicator.NewSet(b.IOCs)
+	if d := set.Domains(); len(d) > 0 {
+		fm["indicator_domains"] = d
+	}
+	if m := set.Emails(); len(m) > 0 {
+		fm["indicator_emails"] = m
 	}
 	return fm
 }

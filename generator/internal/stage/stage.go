@@ -6,8 +6,12 @@
 // slash path relative to content/ (and data/), ready for render. Front matter
 // is JSON (unambiguous, and the fastest format for Hugo to read). Everything
 // a template needs to draw links and counts is computed here, from the index,
-// so templates never walk all pages. Author bodies are kept as written, with
-// Hugo shortcode delimiters escaped: a brief is text, not a template.
+// so templates never walk all pages. Author bodies are kept as the index
+// holds them (the pipeline has defanged their indicators, see package
+// indicator), with Hugo shortcode delimiters escaped: a brief is text, not a
+// template. A brief page also carries indicator_domains and
+// indicator_emails, its indicators the link render hook must never make
+// live (layouts/_partials/indicator-link.html).
 package stage
 
 import (
@@ -93,7 +97,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	related := ix.Related(ro)
 	var pages []page
 	for i, e := range ix.Entries {
-		pages = append(pages, page{BriefPath(e), func() map[string]any { return briefPage(e, related[i], ix, v) }, DefangText(e.Brief.Body, e.Brief.IOCs), e.Brief.File})
+		pages = append(pages, page{BriefPath(e), func() map[string]any { return briefPage(e, related[i], ix, v) }, e.Brief.Body, e.Brief.File})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {

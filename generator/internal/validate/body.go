@@ -7,6 +7,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
@@ -20,6 +21,11 @@ var (
 	autolinkRe   = regexp.MustCompile(`<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^>\s]*)>`)
 	schemeRe     = regexp.MustCompile(`^([^/?#]*):`)
 	controlRe    = regexp.MustCompile(`[\x00-\x20\x7f]`)
+	// URLs and addresses written bare, which goldmark's linkify (and feed
+	// readers) turn into links; in code spans they are not links.
+	bareURLRe   = regexp.MustCompile(`(?i)\b(?:(?:https?|ftp)://|www\.)[^\s<>\[\]()"'` + "`" + `]+`)
+	bareEmailRe = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+`)
+	codeSpanRe  = regexp.MustCompile("`+[^`]*`+")
 )
 
 // Pages says which site paths a build will have, for checking links in
@@ -33,11 +39,15 @@ type Pages interface {
 // BodyLinks checks the links written in brief bodies: no unsafe scheme
 // (javascript:, data:, vbscript:, file: ... are dropped when rendered), no
 // ".." in a site path, and every link to a brief or term page points at one
-// this build publishes.
+// this build publishes. A link (or a bare URL or address, which becomes one)
+// that points at an indicator (indicator.Set.Link: an IP address, one of the
+// brief's iocs, a non-standard port) is a warning: the build shows it as
+// defanged text.
 func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
 	var diags diag.List
 	for i := range briefs {
 		b := &briefs[i]
+		iocs := indicator.NewSet(b.IOCs)
 		inFence := false
 		for n, line := range strings.Split(b.Body, "\n") {
 			trimmed := strings.TrimSpace(line)
@@ -48,7 +58,8 @@ func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
 			if inFence || strings.HasPrefix(line, "    ") || strings.HasPrefix(line, "\t") {
 				continue
 			}
-			if !strings.Contains(line, "](") && !strings.Contains(line, "]:") && !strings.Contains(line, "<") {
+			if !strings.Contains(line, "](") && !strings.Contains(line, "]:") && !strings.Contains(line, "<") &&
+				!strings.Contains(line, "://") && !strings.Contains(line, "www.") && !strings.Contains(line, "@") {
 				continue // no link on this line: skip the regular expressions
 			}
 			var dests []string
@@ -61,15 +72,62 @@ func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
 			for _, m := range autolinkRe.FindAllStringSubmatch(line, -1) {
 				dests = append(dests, m[1])
 			}
+			seen := map[string]bool{}
 			for _, d := range dests {
+				seen[d] = true
 				msg, sev := checkDest(d, pages)
+				if msg == "" {
+					msg, sev = indicatorLink(iocs, d, d)
+				}
 				if msg != "" {
+					diags.Add(diag.Diagnostic{File: b.File, Line: b.BodyLine + n, Field: "body", Message: msg, Severity: sev})
+				}
+			}
+			for _, l := range bareLinks(line) {
+				if msg, sev := indicatorLink(iocs, l.written, l.dest); msg != "" && !seen[l.written] {
+					seen[l.written] = true
 					diags.Add(diag.Diagnostic{File: b.File, Line: b.BodyLine + n, Field: "body", Message: msg, Severity: sev})
 				}
 			}
 		}
 	}
 	return &diags
+}
+
+// indicatorLink is the warning about a link written as written, to dest,
+// when it points at an indicator.
+func indicatorLink(iocs *indicator.Set, written, dest string) (string, diag.Severity) {
+	f, ok := iocs.Link(dest)
+	if !ok {
+		return "", diag.Warning
+	}
+	fix := "list it under iocs: and write it as text"
+	if f.Listed {
+		fix = "write it as text"
+	}
+	return fmt.Sprintf("link %q %s; %s; links to indicators are never made live", written, f.Reason, fix), diag.Warning
+}
+
+// bareLink is a URL or e-mail address written bare, and the destination
+// goldmark's linkify gives it.
+type bareLink struct{ written, dest string }
+
+// bareLinks lists the URLs and e-mail addresses written bare on a line.
+func bareLinks(line string) []bareLink {
+	line = codeSpanRe.ReplaceAllString(line, " ")
+	var out []bareLink
+	for _, u := range bareURLRe.FindAllString(line, -1) {
+		u = strings.TrimRight(u, ".,;:!?*_~")
+		dest := u
+		if strings.HasPrefix(strings.ToLower(u), "www.") {
+			dest = "https://" + u // Hugo's linkifyProtocol
+		}
+		out = append(out, bareLink{u, dest})
+	}
+	for _, m := range bareEmailRe.FindAllString(bareURLRe.ReplaceAllString(line, " "), -1) {
+		out = append(out, bareLink{m, "mailto:" + m})
+	}
+	return out
 }
 
 // checkDest returns what is wrong with one link destination, if anything.

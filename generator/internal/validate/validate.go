@@ -24,6 +24,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
@@ -260,7 +261,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			if !ok1 || !ok2 || v == "" {
 				continue
 			}
-			v = Refang(v)
+			v = indicator.Refang(v)
 			if msg := checkIOC(t, v); msg != "" {
 				d.errorf(ip+".value", "%s", msg)
 				continue
@@ -314,22 +315,6 @@ func withScheme(u string) (string, bool) {
 	}
 	return fixed, true
 }
-
-// Refang undoes the usual defanging (hxxp, [.], (.), [:], [@]) so indicators
-// are stored machine-usable.
-func Refang(s string) string {
-	s = refangs.Replace(s)
-	lower := strings.ToLower(s)
-	for _, p := range []string{"hxxps://", "hxxp://", "fxp://"} {
-		if strings.HasPrefix(lower, p) {
-			s = strings.Replace(p, "x", "t", 2)[:len(p)] + s[len(p):]
-			break
-		}
-	}
-	return s
-}
-
-var refangs = strings.NewReplacer("[.]", ".", "(.)", ".", "{.}", ".", "[dot]", ".", "(dot)", ".", "[:]", ":", "[://]", "://", "[@]", "@", "[at]", "@")
 
 var (
 	domainRe = regexp.MustCompile(`^(?i)([a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?\.)+[a-z][a-z0-9-]{0,62}$`)

@@ -34,6 +34,13 @@ func Fixture(t testing.TB, maxTLP brief.TLP) *Site {
 	return build(t, sitetest.Project(t, fixture), maxTLP)
 }
 
+// Project builds a project made of the repository's config, layouts and
+// assets and the files of a txtar archive (see sitetest.Project).
+func Project(t testing.TB, archive string) *Site {
+	t.Helper()
+	return build(t, sitetest.Project(t, archive), "")
+}
+
 // Example builds the repository's own content.
 func Example(t testing.TB) *Site {
 	t.Helper()
