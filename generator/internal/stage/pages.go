@@ -3,6 +3,7 @@ package stage
 import (
 	"cmp"
 	"fmt"
+	"html/template"
 	"slices"
 	"strings"
 
@@ -23,21 +24,20 @@ func rowOf(e *index.Entry) row {
 	return row{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
 }
 
-func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
+func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab.Vocab) *BriefPage {
 	b := e.Brief
-	fm := map[string]any{
-		"title":       b.Title,
-		"date":        date(e),
-		"summary":     b.Summary,
-		"description": b.Summary,
-		"tlp":         b.TLP,
-		"source_file": b.File,
-		"exports":     export.ForBrief(e),
+	p := &BriefPage{
+		Title:       b.Title,
+		Date:        date(e),
+		Summary:     b.Summary,
+		Description: b.Summary,
+		TLP:         b.TLP,
+		SourceFile:  b.File,
+		Exports:     exports(export.ForBrief(e)),
 	}
 	if !b.Updated.IsZero() {
-		fm["lastmod"] = b.Updated.Format("2006-01-02")
+		p.Lastmod = b.Updated.Format("2006-01-02")
 	}
-	var groups []map[string]string
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]
 		if len(terms) == 0 || k.Name == "sources" || k.Name == "campaigns" {
@@ -51,23 +51,20 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 			}
 			items = append(items, l)
 		}
-		groups = append(groups, map[string]string{"kind": k.Name, "title": k.Title, "items": chipItems(items, false)})
+		p.Terms = append(p.Terms, TermGroup{Kind: k.Name, Title: k.Title, Items: template.HTML(chipItems(items, false))})
 	}
-	fm["terms"] = groups
 	if len(related) > 0 {
-		fm["related"] = relatedItems(related)
+		p.Related = template.HTML(relatedItems(related))
 	}
 	// The chips of the brief's card in lists: its first actors and sectors.
-	var card []Link
 	for _, kind := range []string{"actors", "sectors"} {
 		for i, t := range e.Terms[kind] {
 			if i == 3 {
 				break
 			}
-			card = append(card, link(t))
+			p.Card = append(p.Card, link(t))
 		}
 	}
-	fm["card"] = card
 
 	// Claims, sources and indicators are staged as HTML list items and
 	// table rows (see fragment.go): as maps, each of a 10,000-brief
@@ -77,7 +74,7 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 		claims = append(claims, claim{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: c.Confidence})
 	}
 	if len(claims) > 0 {
-		fm["claims"] = claimItems(claims)
+		p.Claims = template.HTML(claimItems(claims))
 	}
 
 	var camps []campaignRow
@@ -86,7 +83,7 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 	}
 	slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
 	if len(camps) > 0 {
-		fm["campaigns_seen"] = campaignItems(camps)
+		p.CampaignsSeen = template.HTML(campaignItems(camps))
 	}
 
 	var sources []source
@@ -94,7 +91,7 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 		sources = append(sources, source{Name: src.Term.Name, TermURL: rel(src.Term.URL), Title: src.Title, URL: src.URL})
 	}
 	if len(sources) > 0 {
-		fm["sources_cited"] = sourceItems(sources)
+		p.SourcesCited = template.HTML(sourceItems(sources))
 	}
 
 	var iocs []brief.IOC
@@ -102,16 +99,12 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 		iocs = append(iocs, brief.IOC{Type: ioc.Type, Value: indicator.Defang(ioc.Type, ioc.Value), Note: ioc.Note})
 	}
 	if len(iocs) > 0 {
-		fm["iocs"] = iocRows(iocs)
+		p.IOCs = template.HTML(iocRows(iocs))
 	}
 	set := indicator.NewSet(b.IOCs)
-	if d := set.Domains(); len(d) > 0 {
-		fm["indicator_domains"] = d
-	}
-	if m := set.Emails(); len(m) > 0 {
-		fm["indicator_emails"] = m
-	}
-	return fm
+	p.IndicatorDomains = set.Domains()
+	p.IndicatorEmails = set.Emails()
+	return p
 }
 
 // tactics names a technique's tactics.
@@ -125,89 +118,80 @@ func tactics(t *index.Term, v *vocab.Vocab) []string {
 	return names
 }
 
-func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o Options) map[string]any {
-	fm := map[string]any{
-		"title":      t.Name,
-		"type":       "term",
-		"kind":       k.Name,
-		"kind_title": k.Title,
-		"singular":   k.Singular,
-		"term_id":    t.ID,
-		"count":      len(t.Entries),
-		"outputs":    []string{"html"},
+func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o Options) *TermPage {
+	p := &TermPage{
+		Title:     t.Name,
+		Type:      "term",
+		Outputs:   []string{"html"},
+		Kind:      k.Name,
+		KindTitle: k.Title,
+		Singular:  k.Singular,
+		TermID:    t.ID,
+		Count:     len(t.Entries),
 		// The term's feeds are written by the feeds package, not Hugo.
-		"feeds":   map[string]string{"rss": export.TermRSS(t), "json": export.TermJSONFeed(t)},
-		"exports": export.ForTerm(t),
+		Feeds:   Feeds{RSS: export.TermRSS(t), JSON: export.TermJSONFeed(t)},
+		Exports: exports(export.ForTerm(t)),
 	}
 	if len(t.Entries) > 0 {
-		fm["date"] = date(t.Entries[0])
+		p.Date = date(t.Entries[0])
 	}
-	summary := fmt.Sprintf("%s named in %d brief%s.", capitalize(k.Singular), len(t.Entries), plural(len(t.Entries)))
+	p.Summary = fmt.Sprintf("%s named in %d brief%s.", capitalize(k.Singular), len(t.Entries), plural(len(t.Entries)))
 	if t.Profile != nil && t.Profile.Summary != "" {
-		summary = t.Profile.Summary
+		p.Summary = t.Profile.Summary
 	}
-	fm["summary"] = summary
-	fm["description"] = summary
+	p.Description = p.Summary
 
 	// The briefs naming the term, newest first, by year: the page's dated
 	// timeline. Each row is staged as data (not looked up and rendered by a
 	// partial): a term page may list thousands of briefs, and Hugo's partial
 	// cache holds only 1,000 entries.
-	var timeline []map[string]any
 	var rows []row
 	for i, e := range t.Entries {
 		rows = append(rows, rowOf(e))
 		if i+1 == len(t.Entries) || t.Entries[i+1].Brief.Date.Year() != e.Brief.Date.Year() {
-			timeline = append(timeline, map[string]any{"year": e.Brief.Date.Year(), "items": rowItems(rows)})
+			p.Timeline = append(p.Timeline, YearRows{Year: e.Brief.Date.Year(), Items: template.HTML(rowItems(rows))})
 			rows = rows[:0]
 		}
 	}
-	fm["timeline"] = timeline
 
-	if p := t.Profile; p != nil {
-		var syn []map[string]string
-		for _, s := range p.Synonyms {
-			syn = append(syn, map[string]string{"name": s.Name, "by": s.By})
+	if pr := t.Profile; pr != nil {
+		for _, s := range pr.Synonyms {
+			p.Synonyms = append(p.Synonyms, Synonym{Name: s.Name, By: s.By})
 		}
-		fm["synonyms"] = syn
-		if p.Origin != "" {
-			name, _ := v.Country(p.Origin)
-			origin := map[string]string{"code": p.Origin, "name": name}
-			if ct, ok := ix.TermByKey("countries", p.Origin); ok {
-				origin["url"] = rel(ct.URL)
+		if pr.Origin != "" {
+			name, _ := v.Country(pr.Origin)
+			p.Origin = &Origin{Code: pr.Origin, Name: name}
+			if ct, ok := ix.TermByKey("countries", pr.Origin); ok {
+				p.Origin.URL = rel(ct.URL)
 			}
-			fm["origin"] = origin
 		}
-		fm["motivation"] = p.Motivation
-		fm["first_seen"] = p.FirstSeen
-		var ext []map[string]string
-		for _, x := range p.ExternalIDs {
-			ext = append(ext, map[string]string{"source": x.Source, "id": x.ID, "url": externalURL(x.Source, x.ID)})
+		p.Motivation = pr.Motivation
+		p.FirstSeen = pr.FirstSeen
+		for _, x := range pr.ExternalIDs {
+			p.ExternalIDs = append(p.ExternalIDs, ExternalID{Source: x.Source, ID: x.ID, URL: externalURL(x.Source, x.ID)})
 		}
-		fm["external_ids"] = ext
 	}
 	switch k.Name {
 	case "techniques":
-		fm["tactics"] = tactics(t, v)
+		p.Tactics = tactics(t, v)
 		if t.ID != "" {
-			fm["attack_url"] = vocab.TechniqueURL(t.ID)
+			p.AttackURL = vocab.TechniqueURL(t.ID)
 		}
 	case "mitigations":
 		if t.ID != "" {
-			fm["attack_url"] = vocab.MitigationURL(t.ID)
+			p.AttackURL = vocab.MitigationURL(t.ID)
 		}
 	case "vulnerabilities":
-		fm["cve_url"] = vocab.CVEURL(t.ID)
+		p.CVEURL = vocab.CVEURL(t.ID)
 	case "countries":
-		fm["iso_code"] = t.ID
+		p.ISOCode = t.ID
 	case "sectors":
-		fm["stix_sector"] = t.STIX
+		p.STIXSector = t.STIX
 	case "campaigns":
-		fm["seen"] = map[string]string{"first": t.FirstSeen, "last": t.LastSeen}
+		p.Seen = &Seen{First: t.FirstSeen, Last: t.LastSeen}
 	}
 
 	// Co-occurring terms of every kind, with counts.
-	var cooc []map[string]any
 	for _, ok := range ix.Kinds {
 		cs := t.Cooc[ok.Name]
 		if len(cs) == 0 {
@@ -219,12 +203,11 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 			l.Count = c.N
 			items = append(items, l)
 		}
-		cooc = append(cooc, map[string]any{"kind": ok.Name, "title": ok.Title, "items": chipItems(items, true), "more": len(cs) - len(items)})
+		p.Cooc = append(p.Cooc, CoocGroup{Kind: ok.Name, Title: ok.Title, Items: template.HTML(chipItems(items, true)), More: len(cs) - len(items)})
 	}
-	fm["cooc"] = cooc
 
 	if len(t.Claims) > 0 {
-		fm["claims"] = termClaimItems(t.Claims)
+		p.Claims = template.HTML(termClaimItems(t.Claims))
 	}
 
 	if k.Name == "actors" {
@@ -234,10 +217,10 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		}
 		slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
 		if len(camps) > 0 {
-			fm["campaign_timeline"] = campaignItems(camps)
+			p.CampaignTimeline = template.HTML(campaignItems(camps))
 		}
 	}
-	return fm
+	return p
 }
 
 func externalURL(source, id string) string {
@@ -247,17 +230,16 @@ func externalURL(source, id string) string {
 	return ""
 }
 
-func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
+func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) *KindPage {
 	terms := ix.Terms[k.Name]
-	fm := map[string]any{
-		"title":       k.Title,
-		"type":        "terms",
-		"kind":        k.Name,
-		"singular":    k.Singular,
-		"description": k.Description,
-		"count":       len(terms),
+	p := &KindPage{
+		Title:       k.Title,
+		Type:        "terms",
+		Kind:        k.Name,
+		Singular:    k.Singular,
+		Description: k.Description,
+		Count:       len(terms),
 	}
-	var groups []Group
 	if k.Name == "techniques" {
 		// Grouped by tactic in matrix order; a technique under several
 		// tactics is listed under each.
@@ -271,7 +253,7 @@ func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
 				}
 			}
 			if len(g.Items) > 0 {
-				groups = append(groups, g)
+				p.Groups = append(p.Groups, g)
 			}
 		}
 	} else {
@@ -284,14 +266,13 @@ func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
 			}
 			g.Items = append(g.Items, l)
 		}
-		groups = append(groups, g)
+		p.Groups = append(p.Groups, g)
 	}
-	fm["groups"] = groups
-	return fm
+	return p
 }
 
-func homePage(ix *index.Index) map[string]any {
-	var top []Group
+func homePage(ix *index.Index) *HomePage {
+	p := &HomePage{Title: "Threat Briefs"}
 	for _, kind := range []string{"actors", "sectors", "techniques"} {
 		title := map[string]string{"actors": "Most active actors", "sectors": "Most targeted sectors", "techniques": "Most seen techniques"}[kind]
 		g := Group{Kind: kind, Title: title}
@@ -300,9 +281,9 @@ func homePage(ix *index.Index) map[string]any {
 			l.Count = len(t.Entries)
 			g.Items = append(g.Items, l)
 		}
-		top = append(top, g)
+		p.Top = append(p.Top, g)
 	}
-	return map[string]any{"title": "Threat Briefs", "top": top}
+	return p
 }
 
 func capitalize(s string) string {

@@ -9,7 +9,7 @@ import (
 // searchPage is the search page (/search/, layouts/search/section.html). Its
 // script indexes search/index.js, which the search package writes in
 // post-processing.
-func searchPage(ix *index.Index) map[string]any {
+func searchPage(ix *index.Index) *SearchPage {
 	terms := 0
 	for _, k := range ix.Kinds {
 		terms += len(ix.Terms[k.Name])
@@ -25,11 +25,11 @@ func searchPage(ix *index.Index) map[string]any {
 			examples = append(examples, ex)
 		}
 	}
-	return map[string]any{
-		"title":       "Search",
-		"type":        "search",
-		"description": fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country or malware.", len(ix.Entries), terms),
-		"examples":    examples,
-		"outputs":     []string{"html"},
+	return &SearchPage{
+		Title:       "Search",
+		Type:        "search",
+		Description: fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country or malware.", len(ix.Entries), terms),
+		Examples:    examples,
+		Outputs:     []string{"html"},
 	}
 }

@@ -1,17 +1,3 @@
-// Package stage turns the relationship index into the content files Hugo
-// renders: one normalized page per brief, one generated page per term, a
-// list page per taxonomy, and the home and brief-list pages.
-//
-// It accepts an *index.Index and the vocabularies, and returns files keyed by
-// slash path relative to content/ (and data/), ready for render. Front matter
-// is JSON (unambiguous, and the fastest format for Hugo to read). Everything
-// a template needs to draw links and counts is computed here, from the index,
-// so templates never walk all pages. Author bodies are kept as the index
-// holds them (the pipeline has defanged their indicators, see package
-// indicator), with Hugo shortcode delimiters escaped: a brief is text, not a
-// template. A brief page also carries indicator_domains and
-// indicator_emails, its indicators the link render hook must never make
-// live (layouts/_partials/indicator-link.html).
 package stage
 
 import (
@@ -57,22 +43,6 @@ type Options struct {
 	RelatedCount int
 }
 
-// Link is a term as pages show it.
-type Link struct {
-	Name  string `json:"name"`
-	URL   string `json:"url"`
-	ID    string `json:"id,omitempty"`
-	Count int    `json:"count,omitempty"`
-	Note  string `json:"note,omitempty"`
-}
-
-// Group is a titled list of links.
-type Group struct {
-	Kind  string `json:"kind,omitempty"`
-	Title string `json:"title"`
-	Items []Link `json:"items"`
-}
-
 // Stage builds the site's content.
 func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if o.CoocLimit == 0 {
@@ -82,7 +52,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	// Pages are independent: build and encode them on every core.
 	type page struct {
 		path string
-		fm   func() map[string]any
+		fm   func() any
 		body string
 		src  string // the author's file, if any
 	}
@@ -97,7 +67,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	related := ix.Related(ro)
 	var pages []page
 	for i, e := range ix.Entries {
-		pages = append(pages, page{BriefPath(e), func() map[string]any { return briefPage(e, related[i], ix, v) }, e.Brief.Body, e.Brief.File})
+		pages = append(pages, page{BriefPath(e), func() any { return briefPage(e, related[i], ix, v) }, e.Brief.Body, e.Brief.File})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
@@ -105,9 +75,9 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			if t.Profile != nil {
 				body, src = t.Profile.Body, t.Profile.File
 			}
-			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() map[string]any { return termPage(k, t, ix, v, o) }, body, src})
+			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() any { return termPage(k, t, ix, v, o) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func() map[string]any { return kindPage(k, ix, v) }, "", ""})
+		pages = append(pages, page{k.Name + "/_index.md", func() any { return kindPage(k, ix, v) }, "", ""})
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
@@ -127,17 +97,16 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		if _, done := s.Content[p]; done {
 			continue
 		}
-		if err := s.add(p, map[string]any{
-			"title": path.Base(path.Dir(p)),
-			"build": map[string]string{"render": "never", "list": "never"},
-		}, ""); err != nil {
+		y := &yearPage{Title: path.Base(path.Dir(p))}
+		y.Build.Render, y.Build.List = "never", "never"
+		if err := s.add(p, y, ""); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.add("briefs/_index.md", map[string]any{
-		"title":       "Briefs",
-		"description": fmt.Sprintf("All %d published briefs, newest first.", len(ix.Entries)),
-		"count":       len(ix.Entries),
+	if err := s.add("briefs/_index.md", &BriefsPage{
+		Title:       "Briefs",
+		Description: fmt.Sprintf("All %d published briefs, newest first.", len(ix.Entries)),
+		Count:       len(ix.Entries),
 	}, ""); err != nil {
 		return nil, err
 	}
@@ -152,15 +121,15 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	for _, k := range ix.Kinds {
 		counts[k.Name] = len(ix.Terms[k.Name])
 	}
-	build, err := json.Marshal(map[string]any{
-		"edition":     o.Edition,
-		"max_tlp":     o.MaxTLP,
-		"attack":      v.AttackVersion,
-		"counts":      counts,
-		"kinds":       kindLinks(ix.Kinds),
-		"latest_date": latestDate(ix),
-		"brief_count": len(ix.Entries),
-		"preview":     o.Preview,
+	build, err := json.Marshal(&BuildData{
+		Edition:    o.Edition,
+		MaxTLP:     o.MaxTLP,
+		Attack:     v.AttackVersion,
+		Counts:     counts,
+		Kinds:      kindLinks(ix.Kinds),
+		LatestDate: latestDate(ix),
+		BriefCount: len(ix.Entries),
+		Preview:    o.Preview,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
@@ -190,7 +159,7 @@ func BriefPath(e *index.Entry) string {
 	return "briefs/" + strconv.Itoa(e.Brief.Date.Year()) + "/" + e.Brief.Slug + ".md"
 }
 
-func (s *Site) add(path string, fm map[string]any, body string) error {
+func (s *Site) add(path string, fm any, body string) error {
 	data, err := encode(path, fm, body)
 	if err != nil {
 		return err
@@ -200,7 +169,7 @@ func (s *Site) add(path string, fm map[string]any, body string) error {
 }
 
 // encode writes a content file: JSON front matter, then the body.
-func encode(path string, fm map[string]any, body string) ([]byte, error) {
+func encode(path string, fm any, body string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -222,10 +191,10 @@ func EscapeShortcodes(body string) string {
 	return r.Replace(body)
 }
 
-func kindLinks(ks []taxonomy.Kind) []map[string]string {
-	out := make([]map[string]string, len(ks))
+func kindLinks(ks []taxonomy.Kind) []KindLink {
+	out := make([]KindLink, len(ks))
 	for i, k := range ks {
-		out[i] = map[string]string{"name": k.Name, "title": k.Title, "url": k.Name + "/"}
+		out[i] = KindLink{Name: k.Name, Title: k.Title, URL: k.Name + "/"}
 	}
 	return out
 }
