@@ -354,7 +354,8 @@ func stageSite(c *Checked, o Options) (*stage.Site, error) {
 	if gp.RelatedCount != nil {
 		related = *gp.RelatedCount
 	}
-	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related})
+	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related,
+		Layouts: os.DirFS(filepath.Join(o.ProjectDir, "layouts"))})
 }
 
 // genParams is the [params.generator] section of config.toml: settings the

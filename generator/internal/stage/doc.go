@@ -13,6 +13,13 @@
 // pipeline has defanged their indicators, see package indicator), with Hugo
 // shortcode delimiters escaped: a brief is text, not a template.
 //
+// The longest lists (a term's briefs, a brief's terms, claims, sources,
+// indicators...) are staged pre-rendered, one string of HTML each, which
+// templates paste with safeHTML: the generator renders them with Go's
+// html/template from the templates in layouts/_partials/items/, over the
+// typed rows of items.go (see Items for why and how). No Go code writes
+// markup.
+//
 // # Keys
 //
 // A template reads a page's keys as .Params.<key> and the build data as
@@ -53,12 +60,12 @@
 //	timeline               [{Year, Items}]: its briefs by year, newest first, Items pre-rendered rows
 //	synonyms               [{Name, By}]                 from its profile
 //	origin                 {Code, Name, URL}            from its profile (URL when briefs name the country)
-//	motivation, first_seen                              from its profile
+//	motivation, active_since                            from its profile (its first_seen, as shown: "Aug 2024")
 //	external_ids           [{Source, ID, URL}]          from its profile
 //	tactics                a technique's tactic names
 //	attack_url, cve_url    its ATT&CK page; its CVE record
 //	iso_code, stix_sector  a country's ISO code; a sector's STIX industry sector
-//	seen                   {First, Last}: the months briefs date a campaign to
+//	seen                   {First, Last}: the months briefs date a campaign to, as shown (Last only when it differs)
 //	cooc                   [{Kind, Title, Items, More}]: terms named with it, Items pre-rendered counted chips
 //	claims                 pre-rendered attribution claims about an actor
 //	campaign_timeline      pre-rendered campaigns of an actor, dated

@@ -35,21 +35,40 @@ var layoutParams = map[string][]any{
 	"_partials/head.html": {BriefPage{}, TermPage{}, KindPage{}, HomePage{}, BriefsPage{}, SearchPage{}},
 }
 
+// What the list-item templates are given (see items.go): their dot.
+var itemRows = map[string]any{
+	"_partials/items/brief.html":      BriefRow{},
+	"_partials/items/related.html":    BriefRow{},
+	"_partials/items/chip.html":       Link{},
+	"_partials/items/campaign.html":   CampaignRow{},
+	"_partials/items/claim.html":      ClaimRow{},
+	"_partials/items/term-claim.html": TermClaimRow{},
+	"_partials/items/confidence.html": Meter{},
+	"_partials/items/source.html":     SourceRow{},
+	"_partials/items/ioc.html":        IOCRow{},
+}
+
 // Every key a template reads from a page's front matter (.Params.key,
 // $p.key after $p := .Params, and the fields of the values it ranges
 // over) and from the build data (hugo.Data.build.key) is a JSON field of
-// the struct staged for it. A template asking for a key that is not there
-// would render nothing, silently.
+// the struct staged for it, and every field a list-item template reads is
+// a field of its row. A template asking for a key that is not there would
+// render nothing, silently.
 func TestLayoutsUseOnlyStagedKeys(t *testing.T) {
 	files := layoutFiles(t)
 	for name, text := range files {
-		for _, p := range checkLayout(name, text, layoutParams[name]) {
+		for _, p := range checkLayout(name, text, layoutParams[name], itemRows[name]) {
 			t.Error(p)
 		}
 	}
 	for name := range layoutParams {
 		if _, ok := files[name]; !ok {
 			t.Errorf("layoutParams lists %s, which is not in layouts/", name)
+		}
+	}
+	for name := range files {
+		if strings.HasPrefix(name, ItemsDir+"/") && itemRows[name] == nil {
+			t.Errorf("%s: itemRows does not say what the template is given", name)
 		}
 	}
 }
@@ -67,7 +86,7 @@ func TestLayoutCheckCatchesARename(t *testing.T) {
 		if strings.Count(page, tc.from) != 1 {
 			t.Fatalf("briefs/page.html has not one %q to rename", tc.from)
 		}
-		got := checkLayout("briefs/page.html", strings.Replace(page, tc.from, tc.to, 1), layoutParams["briefs/page.html"])
+		got := checkLayout("briefs/page.html", strings.Replace(page, tc.from, tc.to, 1), layoutParams["briefs/page.html"], nil)
 		if len(got) != 1 || !strings.Contains(got[0], "no field "+tc.key) {
 			t.Errorf("renaming %s to %s in the template: the check says %q; want one problem naming %s", tc.from, tc.to, got, tc.key)
 		}
@@ -75,9 +94,16 @@ func TestLayoutCheckCatchesARename(t *testing.T) {
 
 	// The same key renamed in the struct: BriefPage's campaigns_seen tag.
 	renamed := retag(reflect.TypeFor[BriefPage](), "CampaignsSeen", `json:"campaign_seen,omitempty"`)
-	got := checkLayout("briefs/page.html", page, []any{reflect.New(renamed).Elem().Interface()})
+	got := checkLayout("briefs/page.html", page, []any{reflect.New(renamed).Elem().Interface()}, nil)
 	if len(got) != 1 || !strings.Contains(got[0], "campaigns_seen") {
 		t.Errorf("renaming BriefPage's campaigns_seen: the check says %q; want one problem naming campaigns_seen", got)
+	}
+
+	// A row's field renamed in a list-item template.
+	const chips = "_partials/items/chip.html"
+	got = checkLayout(chips, strings.Replace(files[chips], ".Note", ".Notes", 1), nil, itemRows[chips])
+	if len(got) != 1 || !strings.Contains(got[0], "Link has no field Notes") {
+		t.Errorf("renaming .Note in %s: the check says %q; want one problem naming Notes", chips, got)
 	}
 }
 
@@ -151,8 +177,9 @@ func (s scope) with(dot value) scope {
 }
 
 // checkLayout returns the problems of one template: keys it reads that
-// the staged structs do not have. params are the types .Params may be.
-func checkLayout(name, text string, params []any) []string {
+// the staged structs do not have. params are the types .Params may be;
+// dot, if not nil, is what the template is executed with.
+func checkLayout(name, text string, params []any, dot any) []string {
 	c := &layoutChecker{name: name, params: valueOf(params...)}
 	trees := map[string]*parse.Tree{}
 	tr := parse.New(name)
@@ -160,8 +187,12 @@ func checkLayout(name, text string, params []any) []string {
 	if _, err := tr.Parse(text, "", "", trees); err != nil {
 		return []string{name + ": " + err.Error()}
 	}
+	var root value
+	if dot != nil {
+		root = valueOf(dot)
+	}
 	for _, t := range trees {
-		c.walk(t.Root, scope{vars: map[string]value{"$": nil}})
+		c.walk(t.Root, scope{dot: root, vars: map[string]value{"$": root}})
 	}
 	slices.Sort(c.problems)
 	return c.problems

@@ -71,7 +71,7 @@ type TermPage struct {
 	Synonyms    []Synonym    `json:"synonyms,omitempty"`
 	Origin      *Origin      `json:"origin,omitempty"`
 	Motivation  string       `json:"motivation,omitempty"`
-	FirstSeen   string       `json:"first_seen,omitempty"` // YYYY or YYYY-MM
+	ActiveSince string       `json:"active_since,omitempty"` // its first_seen, as shown: "Aug 2024", "2019"
 	ExternalIDs []ExternalID `json:"external_ids,omitempty"`
 
 	// What the term's vocabulary says, where it says it.
@@ -80,7 +80,7 @@ type TermPage struct {
 	CVEURL     string   `json:"cve_url,omitempty"`     // its CVE record
 	ISOCode    string   `json:"iso_code,omitempty"`    // a country's ISO 3166-1 code
 	STIXSector string   `json:"stix_sector,omitempty"` // a sector's STIX industry-sector value
-	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to
+	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to, as shown
 
 	// Cooc is the terms of every kind named in the same briefs, with counts.
 	Cooc []CoocGroup `json:"cooc"`
@@ -224,10 +224,10 @@ type ExternalID struct {
 	URL    string `json:",omitempty"`
 }
 
-// Seen is the months a campaign was seen (YYYY or YYYY-MM).
+// Seen is the months a campaign was seen, as shown ("Aug 2024", "2023").
 type Seen struct {
 	First string
-	Last  string
+	Last  string // only when it differs from First
 }
 
 // KindLink is a kind as build data lists it.

@@ -3,11 +3,10 @@ package stage
 import (
 	"cmp"
 	"fmt"
-	"html/template"
 	"slices"
 	"strings"
+	"time"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
@@ -15,16 +14,20 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
-// row is a brief as a line of a list: link, title and date (ISO and shown).
-type row struct {
-	URL, Title, Date, Shown string
+// stager builds the pages of one site.
+type stager struct {
+	ix    *index.Index
+	v     *vocab.Vocab
+	o     Options
+	items *Items
 }
 
-func rowOf(e *index.Entry) row {
-	return row{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
+func briefRow(e *index.Entry) BriefRow {
+	return BriefRow{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
 }
 
-func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab.Vocab) *BriefPage {
+func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*BriefPage, error) {
+	ix, v := s.ix, s.v
 	b := e.Brief
 	p := &BriefPage{
 		Title:       b.Title,
@@ -51,10 +54,15 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 			}
 			items = append(items, l)
 		}
-		p.Terms = append(p.Terms, TermGroup{Kind: k.Name, Title: k.Title, Items: template.HTML(chipItems(items, false))})
+		p.Terms = append(p.Terms, TermGroup{Kind: k.Name, Title: k.Title, Items: render(l, itemChip, l.chips, items)})
 	}
 	if len(related) > 0 {
-		p.Related = template.HTML(relatedItems(related))
+		rows := make([]BriefRow, len(related))
+		for i, r := range related {
+			rows[i] = briefRow(r)
+			rows[i].Summary = r.Brief.Summary
+		}
+		p.Related = render(l, itemRelated, l.related, rows)
 	}
 	// The chips of the brief's card in lists: its first actors and sectors.
 	for _, kind := range []string{"actors", "sectors"} {
@@ -66,45 +74,77 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 		}
 	}
 
-	// Claims, sources and indicators are staged as HTML list items and
-	// table rows (see fragment.go): as maps, each of a 10,000-brief
-	// library's ~60,000 would be decoded, copied and looped over by Hugo.
-	var claims []claim
-	for _, c := range e.Claims {
-		claims = append(claims, claim{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: c.Confidence})
+	// Claims, sources and indicators are pre-rendered lists too (see
+	// items.go): as maps, each of a 10,000-brief library's ~60,000 would be
+	// decoded, copied and looped over by Hugo.
+	if len(e.Claims) > 0 {
+		rows := make([]ClaimRow, len(e.Claims))
+		for i, c := range e.Claims {
+			rows[i] = ClaimRow{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: meter(c.Confidence)}
+		}
+		p.Claims = render(l, itemClaim, nil, rows)
 	}
-	if len(claims) > 0 {
-		p.Claims = template.HTML(claimItems(claims))
+	if len(e.Campaigns) > 0 {
+		ds := make([]dated, len(e.Campaigns))
+		for i, c := range e.Campaigns {
+			ds[i] = dated{c.Term, c.FirstSeen, c.LastSeen}
+		}
+		p.CampaignsSeen = render(l, itemCampaign, nil, campaignRows(ds))
 	}
-
-	var camps []campaignRow
-	for _, c := range e.Campaigns {
-		camps = append(camps, campaignRow{Name: c.Term.Name, URL: rel(c.Term.URL), First: c.FirstSeen, Last: c.LastSeen})
+	if len(e.Sources) > 0 {
+		rows := make([]SourceRow, len(e.Sources))
+		for i, src := range e.Sources {
+			rows[i] = SourceRow{Name: src.Term.Name, URL: rel(src.Term.URL), Title: src.Title}
+			// Validation accepts only http(s) source URLs; anything else is
+			// never made a link, should it get this far.
+			if u := strings.ToLower(src.URL); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+				rows[i].Link = src.URL
+			}
+		}
+		p.SourcesCited = render(l, itemSource, nil, rows)
 	}
-	slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
-	if len(camps) > 0 {
-		p.CampaignsSeen = template.HTML(campaignItems(camps))
-	}
-
-	var sources []source
-	for _, src := range e.Sources {
-		sources = append(sources, source{Name: src.Term.Name, TermURL: rel(src.Term.URL), Title: src.Title, URL: src.URL})
-	}
-	if len(sources) > 0 {
-		p.SourcesCited = template.HTML(sourceItems(sources))
-	}
-
-	var iocs []brief.IOC
-	for _, ioc := range b.IOCs {
-		iocs = append(iocs, brief.IOC{Type: ioc.Type, Value: indicator.Defang(ioc.Type, ioc.Value), Note: ioc.Note})
-	}
-	if len(iocs) > 0 {
-		p.IOCs = template.HTML(iocRows(iocs))
+	if len(b.IOCs) > 0 {
+		rows := make([]IOCRow, len(b.IOCs))
+		for i, ioc := range b.IOCs {
+			rows[i] = IOCRow{Type: ioc.Type, Value: indicator.Defang(ioc.Type, ioc.Value), Note: ioc.Note}
+		}
+		p.IOCs = render(l, itemIOC, nil, rows)
 	}
 	set := indicator.NewSet(b.IOCs)
 	p.IndicatorDomains = set.Domains()
 	p.IndicatorEmails = set.Emails()
-	return p
+	return p, l.err
+}
+
+// dated is a campaign with the months it was seen.
+type dated struct {
+	t           *index.Term
+	first, last string // YYYY-MM or YYYY; last may be empty
+}
+
+// campaignRows orders campaigns by when they were first seen (undated
+// first) and writes their months as pages show them.
+func campaignRows(ds []dated) []CampaignRow {
+	slices.SortStableFunc(ds, func(a, b dated) int { return cmp.Compare(a.first, b.first) })
+	rows := make([]CampaignRow, len(ds))
+	for i, d := range ds {
+		rows[i] = CampaignRow{Name: d.t.Name, URL: rel(d.t.URL)}
+		if d.first != "" {
+			rows[i].First = month(d.first)
+			if d.last != "" && d.last != d.first {
+				rows[i].Last = month(d.last)
+			}
+		}
+	}
+	return rows
+}
+
+// month shows "2024-08" as "Aug 2024"; anything else (a year) as it is.
+func month(s string) string {
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return t.Format("Jan 2006")
+	}
+	return s
 }
 
 // tactics names a technique's tactics.
@@ -118,7 +158,8 @@ func tactics(t *index.Term, v *vocab.Vocab) []string {
 	return names
 }
 
-func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o Options) *TermPage {
+func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, error) {
+	ix, v, o := s.ix, s.v, s.o
 	p := &TermPage{
 		Title:     t.Name,
 		Type:      "term",
@@ -142,14 +183,12 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	p.Description = p.Summary
 
 	// The briefs naming the term, newest first, by year: the page's dated
-	// timeline. Each row is staged as data (not looked up and rendered by a
-	// partial): a term page may list thousands of briefs, and Hugo's partial
-	// cache holds only 1,000 entries.
-	var rows []row
+	// timeline, pre-rendered (a term page may list thousands of briefs).
+	var rows []BriefRow
 	for i, e := range t.Entries {
-		rows = append(rows, rowOf(e))
+		rows = append(rows, briefRow(e))
 		if i+1 == len(t.Entries) || t.Entries[i+1].Brief.Date.Year() != e.Brief.Date.Year() {
-			p.Timeline = append(p.Timeline, YearRows{Year: e.Brief.Date.Year(), Items: template.HTML(rowItems(rows))})
+			p.Timeline = append(p.Timeline, YearRows{Year: e.Brief.Date.Year(), Items: render(l, itemBrief, l.briefs, rows)})
 			rows = rows[:0]
 		}
 	}
@@ -166,7 +205,9 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 			}
 		}
 		p.Motivation = pr.Motivation
-		p.FirstSeen = pr.FirstSeen
+		if pr.FirstSeen != "" {
+			p.ActiveSince = month(pr.FirstSeen)
+		}
 		for _, x := range pr.ExternalIDs {
 			p.ExternalIDs = append(p.ExternalIDs, ExternalID{Source: x.Source, ID: x.ID, URL: externalURL(x.Source, x.ID)})
 		}
@@ -188,7 +229,12 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	case "sectors":
 		p.STIXSector = t.STIX
 	case "campaigns":
-		p.Seen = &Seen{First: t.FirstSeen, Last: t.LastSeen}
+		if t.FirstSeen != "" {
+			p.Seen = &Seen{First: month(t.FirstSeen)}
+			if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
+				p.Seen.Last = month(t.LastSeen)
+			}
+		}
 	}
 
 	// Co-occurring terms of every kind, with counts.
@@ -203,24 +249,28 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 			l.Count = c.N
 			items = append(items, l)
 		}
-		p.Cooc = append(p.Cooc, CoocGroup{Kind: ok.Name, Title: ok.Title, Items: template.HTML(chipItems(items, true)), More: len(cs) - len(items)})
+		p.Cooc = append(p.Cooc, CoocGroup{Kind: ok.Name, Title: ok.Title, Items: render(l, itemChip, l.chips, items), More: len(cs) - len(items)})
 	}
 
 	if len(t.Claims) > 0 {
-		p.Claims = template.HTML(termClaimItems(t.Claims))
+		rows := make([]TermClaimRow, len(t.Claims))
+		for i, c := range t.Claims {
+			r := briefRow(c.Entry)
+			rows[i] = TermClaimRow{By: c.By, Confidence: meter(c.Confidence), URL: r.URL, Title: r.Title, Date: r.Date, Shown: r.Shown}
+		}
+		p.Claims = render(l, itemTermClaim, nil, rows)
 	}
 
 	if k.Name == "actors" {
-		var camps []campaignRow
-		for _, c := range t.Cooc["campaigns"] {
-			camps = append(camps, campaignRow{Name: c.Term.Name, URL: rel(c.Term.URL), First: c.Term.FirstSeen, Last: c.Term.LastSeen})
-		}
-		slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
-		if len(camps) > 0 {
-			p.CampaignTimeline = template.HTML(campaignItems(camps))
+		if cs := t.Cooc["campaigns"]; len(cs) > 0 {
+			ds := make([]dated, len(cs))
+			for i, c := range cs {
+				ds[i] = dated{c.Term, c.Term.FirstSeen, c.Term.LastSeen}
+			}
+			p.CampaignTimeline = render(l, itemCampaign, nil, campaignRows(ds))
 		}
 	}
-	return p
+	return p, l.err
 }
 
 func externalURL(source, id string) string {
@@ -230,7 +280,8 @@ func externalURL(source, id string) string {
 	return ""
 }
 
-func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) *KindPage {
+func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
+	ix, v := s.ix, s.v
 	terms := ix.Terms[k.Name]
 	p := &KindPage{
 		Title:       k.Title,

@@ -3,7 +3,9 @@ package stage
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -41,6 +43,9 @@ type Options struct {
 	// RelatedCount is how many related briefs a brief page lists (the
 	// preview lists none; see Stage).
 	RelatedCount int
+	// Layouts is the project's layouts/ directory, whose
+	// _partials/items/ templates render the pre-rendered lists (Items).
+	Layouts fs.FS
 }
 
 // Stage builds the site's content.
@@ -48,11 +53,19 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if o.CoocLimit == 0 {
 		o.CoocLimit = 10
 	}
+	if o.Layouts == nil {
+		return nil, errors.New("stage: no layouts to render lists with")
+	}
+	items, err := LoadItems(o.Layouts)
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	st := &stager{ix: ix, v: v, o: o, items: items}
 	s := &Site{Content: Files{}, Data: Files{}, Sources: map[string]string{}}
 	// Pages are independent: build and encode them on every core.
 	type page struct {
 		path string
-		fm   func() any
+		fm   func(l *lists) (any, error)
 		body string
 		src  string // the author's file, if any
 	}
@@ -67,7 +80,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	related := ix.Related(ro)
 	var pages []page
 	for i, e := range ix.Entries {
-		pages = append(pages, page{BriefPath(e), func() any { return briefPage(e, related[i], ix, v) }, e.Brief.Body, e.Brief.File})
+		pages = append(pages, page{BriefPath(e), func(l *lists) (any, error) { return st.briefPage(l, e, related[i]) }, e.Brief.Body, e.Brief.File})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
@@ -75,13 +88,24 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			if t.Profile != nil {
 				body, src = t.Profile.Body, t.Profile.File
 			}
-			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() any { return termPage(k, t, ix, v, o) }, body, src})
+			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func(l *lists) (any, error) { return st.termPage(l, k, t) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func() any { return kindPage(k, ix, v) }, "", ""})
+		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(k), nil }, "", ""})
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
-	par.For(len(pages), func(i int) { out[i], errs[i] = encode(pages[i].path, pages[i].fm(), pages[i].body) })
+	par.ForWorker(len(pages), func() func(int) {
+		l := items.lists()
+		return func(i int) {
+			fm, err := pages[i].fm(l)
+			if err != nil {
+				errs[i] = fmt.Errorf("stage: %s: %w", pages[i].path, err)
+				l.err = nil
+				return
+			}
+			out[i], errs[i] = encode(pages[i].path, fm, pages[i].body)
+		}
+	})
 	for i, p := range pages {
 		if errs[i] != nil {
 			return nil, errs[i]
