@@ -103,7 +103,7 @@ func projectResolver(source string) (*resolve.Resolver, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("import: %w", err)
 	}
-	docs, _ := load.Profiles(os.DirFS(source), taxonomy.Names())
+	docs, _ := load.Profiles(os.DirFS(source), taxonomy.Kinds().Names())
 	profiles, _ := validate.Profiles(docs, v) // their problems are check's to report
 	r, _ := resolve.New(v, profiles)
 	briefs, _ := fs.Glob(os.DirFS(source), load.BriefsDir+"/*/*.md")
@@ -212,7 +212,7 @@ func importOne(stdin io.Reader, stdout, report io.Writer, name string, o importe
 	var diags diag.List
 	doc, ok := load.Parse(rel, res.Brief, &diags)
 	if ok {
-		_, d := validate.Briefs([]load.Doc{doc}, o.Resolver)
+		_, d := validate.Briefs([]load.Doc{doc}, o.Resolver, taxonomy.Kinds())
 		diags.Merge(d)
 	}
 	if len(diags.Items()) == 0 {

@@ -16,6 +16,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/scaffold"
 	"github.com/threatbriefs/threatbriefs/generator/internal/serve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 // siteFlags are the flags shared with Hugo's commands.
@@ -241,7 +242,7 @@ func newCmd(stdout io.Writer) *cobra.Command {
 			if title == "" {
 				return fmt.Errorf("new: the title is empty")
 			}
-			p, err := scaffold.Write(source, title, time.Now())
+			p, err := scaffold.Write(source, taxonomy.Kinds(), title, time.Now())
 			if err != nil {
 				return err
 			}

@@ -122,16 +122,12 @@ type Brief struct {
 
 	Sources     []Source
 	Attribution []Claim
-	Actors      []string
 	Campaigns   []Campaign
-
-	Sectors         []string
-	Countries       []string
-	Techniques      []string
-	Malware         []string
-	Vulnerabilities []string
-	Mitigations     []string
-	IOCs            []IOC
+	// Lists holds the term lists, by front-matter key ("sectors",
+	// "techniques"...): the fields the taxonomies add (see Fields), each a
+	// list of names as written.
+	Lists map[string][]string
+	IOCs  []IOC
 
 	Body     string
 	BodyLine int

@@ -59,6 +59,10 @@ type Options struct {
 	// Name is the report's file name, mentioned in the brief's header
 	// comment; "" for none.
 	Name string
+	// Kinds are the site's taxonomies (default taxonomy.Kinds()): the
+	// brief lists every term list field of theirs, in their order. The
+	// importer fills the ones it knows from the report's sections.
+	Kinds taxonomy.Table
 }
 
 // Errors for reports that lack a required fact. They are returned wrapped,
@@ -113,8 +117,11 @@ func Import(text string, o Options) (*Result, error) {
 	if o.TLP == "" {
 		o.TLP = brief.TLPClear
 	}
-	im := &importer{o: o, v: o.Resolver.Vocab(), r: o.Resolver, rep: parseReport(normalize(text)), res: res, kinds: map[string]taxonomy.Kind{}}
-	for _, k := range taxonomy.Kinds() {
+	if o.Kinds == nil {
+		o.Kinds = taxonomy.Kinds()
+	}
+	im := &importer{o: o, v: o.Resolver.Vocab(), r: o.Resolver, rep: parseReport(normalize(text)), res: res, kinds: map[string]taxonomy.Kind{}, lists: map[string][]entry{}}
+	for _, k := range o.Kinds {
 		im.kinds[k.Name] = k
 	}
 	var errs []error
@@ -166,7 +173,6 @@ type importer struct {
 	summary                          string
 	source                           struct{ name, title, url, note string }
 	claims                           []claim
-	actorList                        []entry
 	camps                            []campaign
 	lists                            map[string][]entry
 	iocs                             []indicator
@@ -193,9 +199,6 @@ func (im *importer) miss(field, from, reason string) {
 }
 
 func (im *importer) add(field, value, from, note string) bool {
-	if im.lists == nil {
-		im.lists = map[string][]entry{}
-	}
 	if slices.ContainsFunc(im.lists[field], func(e entry) bool { return e.value == value }) {
 		return false
 	}
@@ -477,8 +480,8 @@ func (im *importer) actors() {
 			actorNote = strings.TrimPrefix(strings.TrimPrefix(actorNote+"; also known as "+strings.Join(synonyms, ", "), "; "), " ")
 		}
 		if by == "" {
-			if !slices.ContainsFunc(im.actorList, func(e entry) bool { return e.value == canonical }) {
-				im.actorList = append(im.actorList, entry{value: canonical, note: actorNote})
+			if !slices.ContainsFunc(im.lists["actors"], func(e entry) bool { return e.value == canonical }) {
+				im.lists["actors"] = append(im.lists["actors"], entry{value: canonical, note: actorNote})
 				im.mapped("actors", canonical, piece, "no claimant named; "+orNone(actorNote))
 			}
 			continue
@@ -1059,6 +1062,32 @@ func (im *importer) render() []byte {
 	y.notes(2, im.missed["summary"])
 	y.line(0, "tlp: "+scalar(string(im.o.TLP)), "")
 
+	// The rest in the order of the brief schema, the kinds' term lists
+	// among the structured fields.
+	for _, f := range im.o.Kinds.BriefFields() {
+		switch f.Key {
+		case "sources":
+			im.writeSources(&y)
+		case "attribution":
+			im.writeAttribution(&y)
+		case "campaigns":
+			im.writeCampaigns(&y)
+		case "iocs":
+			im.writeIOCs(&y)
+		default:
+			if f.Kind == brief.KindStringList {
+				im.list(&y, f.Key, im.lists[f.Key])
+			}
+		}
+	}
+	y.b.WriteString("---\n")
+	if im.body != "" {
+		y.b.WriteString(im.body)
+	}
+	return []byte(y.b.String())
+}
+
+func (im *importer) writeSources(y *yamlWriter) {
 	if im.source.name == "" {
 		y.line(0, "sources: []", "")
 	} else {
@@ -1072,7 +1101,9 @@ func (im *importer) render() []byte {
 		}
 	}
 	y.notes(2, im.missed["sources"])
+}
 
+func (im *importer) writeAttribution(y *yamlWriter) {
 	if len(im.claims) == 0 {
 		y.line(0, "attribution: []", "")
 	} else {
@@ -1083,8 +1114,9 @@ func (im *importer) render() []byte {
 			y.line(4, "confidence: "+c.confidence, c.confNote)
 		}
 	}
-	im.list(&y, "actors", im.actorList)
+}
 
+func (im *importer) writeCampaigns(y *yamlWriter) {
 	if len(im.camps) == 0 {
 		y.line(0, "campaigns: []", "")
 	} else {
@@ -1100,9 +1132,9 @@ func (im *importer) render() []byte {
 		}
 	}
 	y.notes(2, im.missed["campaigns"])
-	for _, f := range []string{"sectors", "countries", "techniques", "malware", "vulnerabilities", "mitigations"} {
-		im.list(&y, f, im.lists[f])
-	}
+}
+
+func (im *importer) writeIOCs(y *yamlWriter) {
 	if len(im.iocs) == 0 {
 		y.line(0, "iocs: []", "")
 	} else {
@@ -1120,11 +1152,6 @@ func (im *importer) render() []byte {
 		}
 	}
 	y.notes(2, im.missed["iocs"])
-	y.b.WriteString("---\n")
-	if im.body != "" {
-		y.b.WriteString(im.body)
-	}
-	return []byte(y.b.String())
 }
 
 // month writes YYYY-MM plain (it is read as text) and a bare year quoted

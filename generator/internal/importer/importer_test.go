@@ -45,7 +45,7 @@ func resolver(t testing.TB) *resolve.Resolver {
 	for _, f := range txtar.Parse(data).Files {
 		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
 	}
-	set, diags := load.Load(fsys, taxonomy.Names())
+	set, diags := load.Load(fsys, taxonomy.Kinds().Names())
 	profiles, pd := validate.Profiles(set.Profiles, v)
 	diags.Merge(pd)
 	r, rd := resolve.New(v, profiles)
@@ -153,7 +153,7 @@ func TestGoldenBriefsValidate(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s does not load: %v", file, diags.Items())
 		}
-		briefs, bd := validate.Briefs([]load.Doc{doc}, r)
+		briefs, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 		diags.Merge(bd)
 		for _, d := range diags.Items() {
 			if !strings.Contains(d.String(), "is dated") { // the fixed 2024/ directory
@@ -176,7 +176,7 @@ func TestSharedReport(t *testing.T) {
 	if !ok {
 		t.Fatal(diags.Items())
 	}
-	bs, _ := validate.Briefs([]load.Doc{doc}, r)
+	bs, _ := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	b := bs[0]
 	check := func(field string, got any, want string) {
 		t.Helper()
@@ -190,11 +190,11 @@ func TestSharedReport(t *testing.T) {
 	check("sources", b.Sources, "[{CyberScoop Chinese cyber center points finger at U.S. over alleged cyberattacks to steal trade secrets }]")
 	check("attribution", b.Attribution, "[{Suspected U.S. Intelligence Agency CNCERT low}]")
 	check("campaigns", b.Campaigns, "[{Attack on a certain advanced material design and research unit 2024-08 } {Attack on a large-scale high-tech enterprise in China’s smart energy and digital information industry 2023-05 }]")
-	check("sectors", b.Sectors, "[Research Energy Technology]")
-	check("countries", b.Countries, "[CN]")
-	check("techniques", b.Techniques, "[T1190]")
-	check("malware", b.Malware, "[]")
-	check("mitigations", b.Mitigations, "[M1051 M1047 Enhanced detection capabilities for Trojans and backdoors across the internal network Securing software upgrade management servers]")
+	check("sectors", b.Lists["sectors"], "[Research Energy Technology]")
+	check("countries", b.Lists["countries"], "[CN]")
+	check("techniques", b.Lists["techniques"], "[T1190]")
+	check("malware", b.Lists["malware"], "[]")
+	check("mitigations", b.Lists["mitigations"], "[M1051 M1047 Enhanced detection capabilities for Trojans and backdoors across the internal network Securing software upgrade management servers]")
 	if !strings.HasPrefix(b.Body, "## Threat Actor: Suspected U.S. Intelligence Agency (As alleged by CNCERT)\n### Attribution & Identity\n") ||
 		!strings.HasSuffix(b.Body, "- Securing software upgrade management servers.\n") {
 		t.Errorf("the body is not the Analysis Summary:\n%s", b.Body)
@@ -265,7 +265,7 @@ func TestLiveIndicatorsAreDefangedInTheBody(t *testing.T) {
 	res := imported(t, r, filepath.Join("testdata", "reports", "unknown-actor-live-iocs.txt"))
 	var diags diag.List
 	doc, _ := load.Parse("content/briefs/2024/x.md", res.Brief, &diags)
-	bs, _ := validate.Briefs([]load.Doc{doc}, r)
+	bs, _ := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	var got []string
 	for _, i := range bs[0].IOCs {
 		got = append(got, i.Type+" "+i.Value+" "+i.Note)
@@ -298,7 +298,7 @@ func TestLongFullReport(t *testing.T) {
 	}
 	var diags diag.List
 	doc, _ := load.Parse("content/briefs/2024/long-story.md", res.Brief, &diags)
-	bs, bd := validate.Briefs([]load.Doc{doc}, r)
+	bs, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	if len(bd.Items()) > 0 {
 		t.Fatal(bd.Items())
 	}

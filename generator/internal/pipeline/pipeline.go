@@ -56,6 +56,8 @@ type Options struct {
 	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
 	FS fs.FS
+	// Kinds are the site's taxonomies; default taxonomy.Kinds().
+	Kinds taxonomy.Table
 	// OnStaged, when set, is called once the content has checked without
 	// errors and been staged, before Hugo renders it, with the size of the
 	// staged content in bytes: what the build command sizes its memory
@@ -78,6 +80,7 @@ type Checked struct {
 	Excluded    []brief.Brief // the ones above it
 	Index       *index.Index  // of Published
 	Vocab       *vocab.Vocab
+	Kinds       taxonomy.Table // the taxonomies the briefs were checked against
 	Timings     []Timing
 
 	// Profiles and Resolver are what names were resolved with. Unlike Index
@@ -118,7 +121,10 @@ func (o *Options) normalize() error {
 	if o.FS == nil {
 		o.FS = os.DirFS(abs)
 	}
-	return nil
+	if o.Kinds == nil {
+		o.Kinds = taxonomy.Kinds()
+	}
+	return o.Kinds.Check()
 }
 
 type timer struct{ timings *[]Timing }
@@ -138,7 +144,7 @@ func Check(o Options) (*Checked, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	c := &Checked{Diagnostics: &diag.List{}}
+	c := &Checked{Diagnostics: &diag.List{}, Kinds: o.Kinds}
 	tm := timer{&c.Timings}
 	var set *load.Set
 	if err := tm.run("load", func() error {
@@ -148,7 +154,7 @@ func Check(o Options) (*Checked, error) {
 		}
 		c.Vocab = v
 		var diags *diag.List
-		set, diags = load.Load(o.FS, taxonomy.Names())
+		set, diags = load.Load(o.FS, o.Kinds.Names())
 		c.Diagnostics.Merge(diags)
 		c.BriefFiles = set.BriefFiles
 		return nil
@@ -163,7 +169,7 @@ func Check(o Options) (*Checked, error) {
 		r, rdiags = resolve.New(c.Vocab, profiles)
 		c.Profiles, c.Resolver = profiles, r
 		c.Diagnostics.Merge(rdiags)
-		c.Briefs, diags = validate.Briefs(set.Briefs, r)
+		c.Briefs, diags = validate.Briefs(set.Briefs, r, o.Kinds)
 		c.Diagnostics.Merge(diags)
 		for _, b := range c.Briefs {
 			if b.TLP.Rank() <= o.MaxTLP.Rank() && b.TLP != "" {
@@ -177,8 +183,8 @@ func Check(o Options) (*Checked, error) {
 	// The index is built even when there are errors, so that checks which
 	// need it (links in bodies) still report in the same run.
 	_ = tm.run("index", func() error {
-		c.Index = index.Build(shown(c.Published), r)
-		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c)))
+		c.Index = index.Build(shown(c.Published), r, o.Kinds)
+		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c), o.Kinds))
 		return nil
 	})
 	return c, nil

@@ -3,6 +3,10 @@
 // list page per taxonomy, and the home, brief-list and search pages, plus
 // the build data every template can read.
 //
+// Which kinds a page shows, and how, is decided by the index's kind table
+// (taxonomy.Kind's fields), never by a kind's name: templates loop over the
+// kinds they are given.
+//
 // It accepts an *index.Index and the vocabularies, and returns files keyed by
 // slash path relative to content/ (and data/), ready for render. Front matter
 // is JSON (unambiguous, and the fastest format for Hugo to read), encoded
@@ -37,7 +41,7 @@
 //	tlp                    its TLP label
 //	source_file            the author's file, relative to the project
 //	exports                [{Label, URL, Type}]: its STIX bundle
-//	terms                  [{Kind, Title, Items}]: its terms of each kind, Items pre-rendered chips
+//	terms                  [{Kind, Title, Stacked, Items}]: its terms of each kind shown as chips, Items pre-rendered
 //	card                   [{Name, URL, ID, Count, Note}]: the chips of its card in lists
 //	claims                 pre-rendered attribution claims
 //	campaigns_seen         pre-rendered campaign timeline
@@ -71,9 +75,9 @@
 //	campaign_timeline      pre-rendered campaigns of an actor, dated
 //
 // A kind's list page (KindPage; layouts/terms/section.html): title, type
-// ("terms"), kind, singular, description, count (its terms) and groups
+// ("terms"), kind, singular, description, count (its terms), groups
 // ([{Title, Items: [{Name, URL, ID, Count}]}]: one untitled group, or one
-// per ATT&CK tactic).
+// per ATT&CK tactic) and by_tactic (whether the groups are tactics).
 //
 // The home page (HomePage; layouts/home.html): title and top ([{Kind,
 // Title, Items}]: the terms named most, for the kinds the home page ranks).
@@ -82,15 +86,18 @@
 // description, count.
 //
 // The search page (SearchPage; layouts/search/section.html): title, type
-// ("search"), description, examples (queries to try), outputs.
+// ("search"), description, examples (queries to try), browse (the kinds of
+// the main navigation, [{Name, Title, URL, Count, Nav, HomeStat}], to
+// browse without JavaScript), outputs.
 //
 // The build data (BuildData, data/build.json):
 //
 //	edition       "" for the public site, else what the edition is ("Internal edition: ...")
 //	max_tlp       the most restricted TLP label published
 //	attack        the ATT&CK version of the vocabulary
-//	counts        briefs, and the terms of each kind by its name
-//	kinds         [{Name, Title, URL}]: every kind, in order
+//	kinds         [{Name, Title, URL, Count, Nav, HomeStat}]: every kind, in order,
+//	              with its number of terms and whether the main navigation
+//	              and the home page show it
 //	latest_date   the newest brief's date, YYYY-MM-DD
 //	brief_count   how many briefs are published
 //	preview       whether this is the preview server's build

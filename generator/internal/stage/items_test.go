@@ -15,6 +15,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -185,7 +186,7 @@ func TestListMarkupComesFromLayouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	r, _ := resolve.New(v, nil)
-	ix := index.Build([]brief.Brief{{Slug: "a", Title: "A", Date: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC), Sectors: []string{"Energy"}}}, r)
+	ix := index.Build([]brief.Brief{{Slug: "a", Title: "A", Date: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"sectors": {"Energy"}}}}, r, taxonomy.Kinds())
 	site, err := Stage(ix, v, Options{Layouts: layouts})
 	if err != nil {
 		t.Fatal(err)

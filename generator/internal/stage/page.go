@@ -99,8 +99,9 @@ type KindPage struct {
 	Kind        string  `json:"kind"`
 	Singular    string  `json:"singular"`
 	Description string  `json:"description"`
-	Count       int     `json:"count"`  // terms of the kind
-	Groups      []Group `json:"groups"` // one untitled group, or one per ATT&CK tactic
+	Count       int     `json:"count"`     // terms of the kind
+	Groups      []Group `json:"groups"`    // one untitled group, or one per ATT&CK tactic
+	ByTactic    bool    `json:"by_tactic"` // the groups are ATT&CK tactics
 }
 
 // HomePage is the home page, _index.md, rendered by layouts/home.html.
@@ -122,11 +123,12 @@ type BriefsPage struct {
 // SearchPage is the search page, search/_index.md, rendered by
 // layouts/search/section.html.
 type SearchPage struct {
-	Title       string   `json:"title"`
-	Type        string   `json:"type"` // "search"
-	Description string   `json:"description"`
-	Examples    []string `json:"examples"` // queries to try: the most named terms of some kinds
-	Outputs     []string `json:"outputs"`
+	Title       string     `json:"title"`
+	Type        string     `json:"type"` // "search"
+	Description string     `json:"description"`
+	Examples    []string   `json:"examples"` // queries to try: the most named terms of some kinds
+	Browse      []KindLink `json:"browse"`   // the kinds to browse instead, without JavaScript (those of the main navigation)
+	Outputs     []string   `json:"outputs"`
 }
 
 // yearPage is a section of briefs of one year (see BriefPath): neither
@@ -142,14 +144,13 @@ type yearPage struct {
 // BuildData is data/build.json, what every template can read as
 // hugo.Data.build: facts about the build and the site as a whole.
 type BuildData struct {
-	Edition    string         `json:"edition"` // "" for the public site
-	MaxTLP     brief.TLP      `json:"max_tlp"` // the most restricted label published
-	Attack     string         `json:"attack"`  // the ATT&CK version of the vocabulary
-	Counts     map[string]int `json:"counts"`  // briefs, and terms of each kind by its name
-	Kinds      []KindLink     `json:"kinds"`   // every kind, in order
-	LatestDate string         `json:"latest_date"`
-	BriefCount int            `json:"brief_count"`
-	Preview    bool           `json:"preview"` // built for the preview server
+	Edition    string     `json:"edition"` // "" for the public site
+	MaxTLP     brief.TLP  `json:"max_tlp"` // the most restricted label published
+	Attack     string     `json:"attack"`  // the ATT&CK version of the vocabulary
+	Kinds      []KindLink `json:"kinds"`   // every kind, in order
+	LatestDate string     `json:"latest_date"`
+	BriefCount int        `json:"brief_count"`
+	Preview    bool       `json:"preview"` // built for the preview server
 }
 
 // Values inside the pages.
@@ -172,9 +173,10 @@ type Group struct {
 
 // TermGroup is a brief's terms of one kind, as chips.
 type TermGroup struct {
-	Kind  string
-	Title string
-	Items template.HTML // pre-rendered chips
+	Kind    string
+	Title   string
+	Stacked bool          // one chip per line: the kind's names are long
+	Items   template.HTML // pre-rendered chips
 }
 
 // CoocGroup is the terms of one kind named with a term.
@@ -230,11 +232,15 @@ type Seen struct {
 	Last  string // only when it differs from First
 }
 
-// KindLink is a kind as build data lists it.
+// KindLink is a kind as build data lists it: its list page, how many
+// terms it has, and where the site shows it (taxonomy.Kind's flags).
 type KindLink struct {
-	Name  string
-	Title string
-	URL   string // relative to the site root: "actors/"
+	Name     string
+	Title    string
+	URL      string // relative to the site root: "actors/"
+	Count    int    // its terms
+	Nav      bool   // in the main navigation
+	HomeStat bool   // counted on the home page
 }
 
 func exports(files []export.File) []Export {

@@ -22,6 +22,16 @@ type stager struct {
 	items *Items
 }
 
+// countryTerm returns the term of the country with ISO code code, if
+// briefs name it.
+func (s *stager) countryTerm(code string) (*index.Term, bool) {
+	k, ok := s.ix.Kinds.Resolving(taxonomy.ByCountry)
+	if !ok {
+		return nil, false
+	}
+	return s.ix.TermByKey(k.Name, code)
+}
+
 func briefRow(e *index.Entry) BriefRow {
 	return BriefRow{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
 }
@@ -43,18 +53,16 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	}
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]
-		if len(terms) == 0 || k.Name == "sources" || k.Name == "campaigns" {
+		if len(terms) == 0 || !k.BriefChips {
 			continue
 		}
 		var items []Link
 		for _, t := range terms {
 			l := link(t)
-			if k.Name == "techniques" {
-				l.Note = strings.Join(tactics(t, v), ", ")
-			}
+			l.Note = strings.Join(tactics(t, v), ", ")
 			items = append(items, l)
 		}
-		p.Terms = append(p.Terms, TermGroup{Kind: k.Name, Title: k.Title, Items: render(l, itemChip, l.chips, items)})
+		p.Terms = append(p.Terms, TermGroup{Kind: k.Name, Title: k.Title, Stacked: k.StackedChips, Items: render(l, itemChip, l.chips, items)})
 	}
 	if len(related) > 0 {
 		rows := make([]BriefRow, len(related))
@@ -64,12 +72,10 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 		}
 		p.Related = render(l, itemRelated, l.related, rows)
 	}
-	// The chips of the brief's card in lists: its first actors and sectors.
-	for _, kind := range []string{"actors", "sectors"} {
-		for i, t := range e.Terms[kind] {
-			if i == 3 {
-				break
-			}
+	// The chips of the brief's card in lists: its first terms of the
+	// kinds that have some.
+	for _, k := range ix.Kinds {
+		for _, t := range e.Terms[k.Name][:min(len(e.Terms[k.Name]), k.CardChips)] {
 			p.Card = append(p.Card, link(t))
 		}
 	}
@@ -200,7 +206,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 		if pr.Origin != "" {
 			name, _ := v.Country(pr.Origin)
 			p.Origin = &Origin{Code: pr.Origin, Name: name}
-			if ct, ok := ix.TermByKey("countries", pr.Origin); ok {
+			if ct, ok := s.countryTerm(pr.Origin); ok {
 				p.Origin.URL = rel(ct.URL)
 			}
 		}
@@ -212,28 +218,13 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 			p.ExternalIDs = append(p.ExternalIDs, ExternalID{Source: x.Source, ID: x.ID, URL: externalURL(x.Source, x.ID)})
 		}
 	}
-	switch k.Name {
-	case "techniques":
-		p.Tactics = tactics(t, v)
-		if t.ID != "" {
-			p.AttackURL = vocab.TechniqueURL(t.ID)
-		}
-	case "mitigations":
-		if t.ID != "" {
-			p.AttackURL = vocab.MitigationURL(t.ID)
-		}
-	case "vulnerabilities":
-		p.CVEURL = vocab.CVEURL(t.ID)
-	case "countries":
-		p.ISOCode = t.ID
-	case "sectors":
-		p.STIXSector = t.STIX
-	case "campaigns":
-		if t.FirstSeen != "" {
-			p.Seen = &Seen{First: month(t.FirstSeen)}
-			if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
-				p.Seen.Last = month(t.LastSeen)
-			}
+	// What the term's resolution knows of it, where it knows it.
+	p.Tactics = tactics(t, v)
+	p.AttackURL, p.CVEURL, p.ISOCode, p.STIXSector = t.AttackURL, t.CVEURL, t.ISOCode, t.STIX
+	if t.FirstSeen != "" { // the months briefs date a campaign to
+		p.Seen = &Seen{First: month(t.FirstSeen)}
+		if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
+			p.Seen.Last = month(t.LastSeen)
 		}
 	}
 
@@ -261,8 +252,8 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 		p.Claims = render(l, itemTermClaim, nil, rows)
 	}
 
-	if k.Name == "actors" {
-		if cs := t.Cooc["campaigns"]; len(cs) > 0 {
+	if campaigns, ok := ix.Kinds.WithRole(taxonomy.Dated); ok && k.CampaignTimeline {
+		if cs := t.Cooc[campaigns.Name]; len(cs) > 0 {
 			ds := make([]dated, len(cs))
 			for i, c := range cs {
 				ds[i] = dated{c.Term, c.Term.FirstSeen, c.Term.LastSeen}
@@ -290,8 +281,9 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 		Singular:    k.Singular,
 		Description: k.Description,
 		Count:       len(terms),
+		ByTactic:    k.GroupByTactic,
 	}
-	if k.Name == "techniques" {
+	if k.GroupByTactic {
 		// Grouped by tactic in matrix order; a technique under several
 		// tactics is listed under each.
 		for _, ta := range v.Tactics() {
@@ -312,7 +304,7 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 		for _, t := range terms {
 			l := link(t)
 			l.Count = len(t.Entries)
-			if k.Name == "countries" {
+			if k.IDs == taxonomy.IDInList {
 				l.ID = t.ID
 			}
 			g.Items = append(g.Items, l)
@@ -324,10 +316,12 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 
 func homePage(ix *index.Index) *HomePage {
 	p := &HomePage{Title: "Threat Briefs"}
-	for _, kind := range []string{"actors", "sectors", "techniques"} {
-		title := map[string]string{"actors": "Most active actors", "sectors": "Most targeted sectors", "techniques": "Most seen techniques"}[kind]
-		g := Group{Kind: kind, Title: title}
-		for _, t := range ix.Top(kind, 8) {
+	for _, k := range ix.Kinds {
+		if k.HomeTop == "" {
+			continue
+		}
+		g := Group{Kind: k.Name, Title: k.HomeTop}
+		for _, t := range ix.Top(k.Name, 8) {
 			l := link(t)
 			l.Count = len(t.Entries)
 			g.Items = append(g.Items, l)

@@ -141,16 +141,11 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		return nil, err
 	}
 
-	counts := map[string]int{"briefs": len(ix.Entries)}
-	for _, k := range ix.Kinds {
-		counts[k.Name] = len(ix.Terms[k.Name])
-	}
 	build, err := json.Marshal(&BuildData{
 		Edition:    o.Edition,
 		MaxTLP:     o.MaxTLP,
 		Attack:     v.AttackVersion,
-		Counts:     counts,
-		Kinds:      kindLinks(ix.Kinds),
+		Kinds:      kindLinks(ix, func(taxonomy.Kind) bool { return true }),
 		LatestDate: latestDate(ix),
 		BriefCount: len(ix.Entries),
 		Preview:    o.Preview,
@@ -215,10 +210,13 @@ func EscapeShortcodes(body string) string {
 	return r.Replace(body)
 }
 
-func kindLinks(ks []taxonomy.Kind) []KindLink {
-	out := make([]KindLink, len(ks))
-	for i, k := range ks {
-		out[i] = KindLink{Name: k.Name, Title: k.Title, URL: k.Name + "/"}
+// kindLinks lists the kinds that pass keep.
+func kindLinks(ix *index.Index, keep func(taxonomy.Kind) bool) []KindLink {
+	var out []KindLink
+	for _, k := range ix.Kinds {
+		if keep(k) {
+			out = append(out, KindLink{Name: k.Name, Title: k.Title, URL: k.Name + "/", Count: len(ix.Terms[k.Name]), Nav: k.Nav, HomeStat: k.HomeStat})
+		}
 	}
 	return out
 }
@@ -231,21 +229,16 @@ func latestDate(ix *index.Index) string {
 }
 
 func link(t *index.Term) Link {
-	return Link{Name: t.Name, URL: rel(t.URL), ID: displayID(t)}
+	l := Link{Name: t.Name, URL: rel(t.URL)}
+	if t.KindDef.IDs == taxonomy.IDShown {
+		l.ID = t.ID
+	}
+	return l
 }
 
 // rel makes a site path relative to the site root ("/actors/x/" →
 // "actors/x/"), the form Hugo's relURL resolves against a base URL with a
 // path.
 func rel(p string) string { return strings.TrimPrefix(p, "/") }
-
-// displayID is the catalogue ID shown beside a name, where it adds something.
-func displayID(t *index.Term) string {
-	switch t.Kind {
-	case "techniques", "mitigations":
-		return t.ID
-	}
-	return ""
-}
 
 func date(e *index.Entry) string { return e.Brief.Date.Format("2006-01-02") }

@@ -34,12 +34,12 @@ func check(t *testing.T, files map[string]string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, diags := load.Load(fsys, taxonomy.Names())
+	set, diags := load.Load(fsys, taxonomy.Kinds().Names())
 	profiles, pd := validate.Profiles(set.Profiles, v)
 	diags.Merge(pd)
 	r, rd := resolve.New(v, profiles)
 	diags.Merge(rd)
-	_, bd := validate.Briefs(set.Briefs, r)
+	_, bd := validate.Briefs(set.Briefs, r, taxonomy.Kinds())
 	diags.Merge(bd)
 	var out []string
 	for _, d := range diags.Items() {
