@@ -8,10 +8,11 @@
 // chosen from its context) into Go closures. Compile supports text,
 // {{ .Field.Field }} and {{ . }}, if and with (with else), a function of
 // the set's FuncMap taking and returning a string (relURL), partial calls
-// to another template of the set, and the four escapers of HTML text, of
-// quoted attributes and of URLs in them (html/template's htmlEscaper,
-// attrEscaper, urlFilter and urlNormalizer, written here again: the
-// standard library does not export them). Values may be strings (and
+// to another template of the set, and the five escapers of HTML text, of
+// quoted and unquoted attributes and of URLs in them (html/template's
+// htmlEscaper, attrEscaper, htmlNospaceEscaper, urlFilter and
+// urlNormalizer, written here again: the standard library does not export
+// them). Values may be strings (and
 // named string types without a String method), integers, booleans and
 // template.HTML. Anything else is an error, and the caller runs the
 // template with html/template, as it would have anyway.
@@ -432,6 +433,12 @@ var escapers = map[string]func(s string, html bool) string{
 		return replace(s)
 	},
 	"_html_template_attrescaper": func(s string, _ bool) string { return replace(s) },
+	"_html_template_nospaceescaper": func(s string, _ bool) string {
+		if s == "" {
+			return "ZgotmplZ"
+		}
+		return replaceNospace(s)
+	},
 	"_html_template_urlfilter": func(s string, _ bool) string {
 		if !safeURL(s) {
 			return "#ZgotmplZ"
@@ -463,6 +470,69 @@ func replace(s string) string {
 			repl = "&lt;"
 		case '>':
 			repl = "&gt;"
+		}
+		if repl != "" {
+			if written == 0 {
+				b.Grow(len(s) + 16)
+			}
+			b.WriteString(s[written:i])
+			b.WriteString(repl)
+			written = i + w
+		}
+		i += w
+	}
+	if written == 0 {
+		return s
+	}
+	b.WriteString(s[written:])
+	return b.String()
+}
+
+// replaceNospace is html/template's htmlReplacer over
+// htmlNospaceReplacementTable, for an unquoted attribute value: it also
+// escapes white space, = and `, and writes the Unicode non-characters as
+// references.
+func replaceNospace(s string) string {
+	var b strings.Builder
+	written := 0
+	for i := 0; i < len(s); {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		var repl string
+		switch r {
+		case 0:
+			repl = "&#xfffd;"
+		case '\t':
+			repl = "&#9;"
+		case '\n':
+			repl = "&#10;"
+		case '\v':
+			repl = "&#11;"
+		case '\f':
+			repl = "&#12;"
+		case '\r':
+			repl = "&#13;"
+		case ' ':
+			repl = "&#32;"
+		case '"':
+			repl = "&#34;"
+		case '&':
+			repl = "&amp;"
+		case '\'':
+			repl = "&#39;"
+		case '+':
+			repl = "&#43;"
+		case '<':
+			repl = "&lt;"
+		case '=':
+			repl = "&#61;"
+		case '>':
+			repl = "&gt;"
+		case '`':
+			repl = "&#96;"
+		default:
+			if 0xfdd0 <= r && r <= 0xfdef || 0xfff0 <= r && r <= 0xffff {
+				repl = "&#x" + strconv.FormatInt(int64(r), 16) + ";"
+			}
 		}
 		if repl != "" {
 			if written == 0 {

@@ -44,25 +44,28 @@ func TestItemsEscape(t *testing.T) {
 		want string
 	}{
 		{itemBrief, render(l, itemBrief, l.briefs, []BriefRow{{URL: "briefs/a/", Title: `<script>x</script> & "q"`, Date: "2024-05-02", Shown: "2 May 2024"}}),
-			`<li><time datetime="2024-05-02">2 May 2024</time> <a href="../../briefs/a/">&lt;script&gt;x&lt;/script&gt; &amp; &#34;q&#34;</a></li>`},
+			`<li><time datetime=2024-05-02>2 May 2024</time> <a href=../../briefs/a/>&lt;script&gt;x&lt;/script&gt; &amp; &#34;q&#34;</a></li>`},
+		// An unquoted attribute value cannot be ended early either.
+		{itemBrief, render(l, itemBrief, nil, []BriefRow{{URL: "briefs/a b/><x=", Title: "T", Date: "2024 05", Shown: "S"}}),
+			`<li><time datetime=2024&#32;05>S</time> <a href=../../briefs/a%20b/%3e%3cx&#61;>T</a></li>`},
 		{itemChip, render(l, itemChip, l.chips, []Link{{Name: `Evil "Quote" <b>`, URL: "actors/evil/", ID: "T1190", Note: `a"b`, Count: 3}, {Name: "Energy", URL: "sectors/energy/"}}),
-			`<li><a href="../../actors/evil/" title="a&#34;b"><span class="id">T1190</span> Evil &#34;Quote&#34; &lt;b&gt;</a><span class="n">3</span></li>` +
-				`<li><a href="../../sectors/energy/">Energy</a></li>`},
+			`<li><a href=../../actors/evil/ title="a&#34;b"><span class=id>T1190</span> Evil &#34;Quote&#34; &lt;b&gt;</a><span class=n>3</span></li>` +
+				`<li><a href=../../sectors/energy/ >Energy</a></li>`},
 		{itemRelated, render(l, itemRelated, l.related, []BriefRow{{URL: "briefs/x/", Title: "A <b>", Date: "2024-05-02", Shown: "2 May 2024", Summary: `S & "q"`}}),
-			`<li><a href="../../briefs/x/">A &lt;b&gt;</a> <time datetime="2024-05-02">2 May 2024</time><p>S &amp; &#34;q&#34;</p></li>`},
+			`<li><a href=../../briefs/x/>A &lt;b&gt;</a> <time datetime=2024-05-02>2 May 2024</time><p>S &amp; &#34;q&#34;</p></li>`},
 		{itemCampaign, render(l, itemCampaign, nil, []CampaignRow{{Name: "Undated <op>", URL: "campaigns/u/"}, {Name: "One month", URL: "campaigns/a/", First: "Aug 2024"}, {Name: "Span", URL: "campaigns/b/", First: "2023", Last: "Feb 2024"}}),
-			`<li><span class="when">undated</span> <a href="../../campaigns/u/">Undated &lt;op&gt;</a></li>` +
-				`<li><span class="when">Aug 2024</span> <a href="../../campaigns/a/">One month</a></li>` +
-				`<li><span class="when">2023 – Feb 2024</span> <a href="../../campaigns/b/">Span</a></li>`},
+			`<li><span class=when>undated</span> <a href=../../campaigns/u/>Undated &lt;op&gt;</a></li>` +
+				`<li><span class=when>Aug 2024</span> <a href=../../campaigns/a/>One month</a></li>` +
+				`<li><span class=when>2023 – Feb 2024</span> <a href=../../campaigns/b/>Span</a></li>`},
 		{itemClaim, render(l, itemClaim, nil, []ClaimRow{{By: "A & B", Actor: "<X>", URL: "actors/x/", Confidence: meter(brief.ConfidenceModerate)}}),
-			`<li><span class="by">A &amp; B</span> attributes this to <a class="actor" href="../../actors/x/">&lt;X&gt;</a> <span class="confidence c2"><span class="meter" aria-hidden="true"><i></i><i></i><i></i></span>moderate confidence</span></li>`},
+			`<li><span class=by>A &amp; B</span> attributes this to <a class=actor href=../../actors/x/>&lt;X&gt;</a> <span class="confidence c2"><span class=meter aria-hidden=true><i></i><i></i><i></i></span>moderate confidence</span></li>`},
 		{itemTermClaim, render(l, itemTermClaim, nil, []TermClaimRow{{By: "A&B", Confidence: meter(brief.ConfidenceHigh), URL: "briefs/x/", Title: "T <1>", Date: "2024-05-02", Shown: "2 May 2024"}}),
-			`<li><span class="by">A&amp;B</span> <span class="confidence c3"><span class="meter" aria-hidden="true"><i></i><i></i><i></i></span>high confidence</span> <span class="in">in <a href="../../briefs/x/">T &lt;1&gt;</a>, <time datetime="2024-05-02">2 May 2024</time></span></li>`},
+			`<li><span class=by>A&amp;B</span> <span class="confidence c3"><span class=meter aria-hidden=true><i></i><i></i><i></i></span>high confidence</span> <span class=in>in <a href=../../briefs/x/>T &lt;1&gt;</a>, <time datetime=2024-05-02>2 May 2024</time></span></li>`},
 		{itemIOC, render(l, itemIOC, nil, []IOCRow{{Type: "domain", Value: `evil[.]example"><script>`, Note: "<b>"}}),
-			`<tr><td>domain</td><td><code class="ioc">evil[.]example&#34;&gt;&lt;script&gt;</code></td><td>&lt;b&gt;</td></tr>`},
+			`<tr><td>domain</td><td><code class=ioc>evil[.]example&#34;&gt;&lt;script&gt;</code></td><td>&lt;b&gt;</td></tr>`},
 		{itemSource, render(l, itemSource, nil, []SourceRow{{Name: "CISA", URL: "sources/cisa/", Title: `T "1"`, Link: "https://a.example/x?y=1&z=2"}, {Name: "Bad", URL: "sources/bad/"}}),
-			`<li><a href="../../sources/cisa/">CISA</a>, <cite>T &#34;1&#34;</cite>: <a class="ext" href="https://a.example/x?y=1&amp;z=2" rel="noopener noreferrer">https://a.example/x?y=1&amp;z=2</a></li>` +
-				`<li><a href="../../sources/bad/">Bad</a></li>`},
+			`<li><a href=../../sources/cisa/>CISA</a>, <cite>T &#34;1&#34;</cite>: <a class=ext href="https://a.example/x?y=1&amp;z=2" rel="noopener noreferrer">https://a.example/x?y=1&amp;z=2</a></li>` +
+				`<li><a href=../../sources/bad/>Bad</a></li>`},
 	} {
 		if l.err != nil {
 			t.Fatalf("%s: %v", tc.name, l.err)
@@ -152,7 +155,7 @@ func TestItemsErrorsNameTheFile(t *testing.T) {
 // html/template, with the same result.
 func TestItemsBeyondFasttmpl(t *testing.T) {
 	t.Parallel()
-	text := `<li><a href="{{ relURL .URL }}">{{ printf "%s" .Name }}</a></li>`
+	text := `<li><a href={{ relURL .URL }}>{{ printf "%s" .Name }}</a></li>`
 	it, err := LoadItems(itemsFS(t, map[string]string{"chip.html": text}))
 	if err != nil {
 		t.Fatal(err)
@@ -162,7 +165,7 @@ func TestItemsBeyondFasttmpl(t *testing.T) {
 	}
 	l := it.lists()
 	got := render(l, itemChip, l.chips, []Link{{Name: "<b>", URL: "sectors/x/"}})
-	if want := `<li><a href="../../sectors/x/">&lt;b&gt;</a></li>`; string(got) != want || l.err != nil {
+	if want := `<li><a href=../../sectors/x/>&lt;b&gt;</a></li>`; string(got) != want || l.err != nil {
 		t.Errorf("got %s (%v), want %s", got, l.err, want)
 	}
 	// The repository's own templates are all compiled.
@@ -192,7 +195,7 @@ func TestListMarkupComesFromLayouts(t *testing.T) {
 		t.Fatal(err)
 	}
 	page := string(site.Content["briefs/2024/a.md"])
-	if !strings.Contains(page, `<li class=\"chip\"><a href=\"../../sectors/energy/\">Energy</a></li>`) {
+	if !strings.Contains(page, `<li class=\"chip\"><a href=../../sectors/energy/ >Energy</a></li>`) {
 		t.Errorf("the brief's chips do not follow layouts/%s:\n%s", chips, page)
 	}
 }
