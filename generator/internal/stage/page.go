@@ -175,7 +175,7 @@ type Group struct {
 type TermGroup struct {
 	Kind    string
 	Title   string
-	Stacked bool          // one chip per line: the kind's names are long
+	Stacked bool          `json:",omitempty"` // one chip per line: the kind's names are long
 	Items   template.HTML // pre-rendered chips
 }
 
