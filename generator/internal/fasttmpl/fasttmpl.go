@@ -448,93 +448,58 @@ var escapers = map[string]func(s string, html bool) string{
 	"_html_template_urlnormalizer": func(s string, _ bool) string { return normalizeURL(s) },
 }
 
-// replace is html/template's htmlReplacer over htmlReplacementTable.
-func replace(s string) string {
-	var b strings.Builder
-	written := 0
-	for i := 0; i < len(s); {
-		r, w := utf8.DecodeRuneInString(s[i:])
-		var repl string
-		switch r {
-		case 0:
-			repl = "\uFFFD"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '>':
-			repl = "&gt;"
-		}
-		if repl != "" {
-			if written == 0 {
-				b.Grow(len(s) + 16)
-			}
-			b.WriteString(s[written:i])
-			b.WriteString(repl)
-			written = i + w
-		}
-		i += w
-	}
-	if written == 0 {
-		return s
-	}
-	b.WriteString(s[written:])
-	return b.String()
-}
+// replace is html/template's htmlReplacer over htmlReplacementTable, for
+// text and quoted attribute values.
+func replace(s string) string { return replaceRunes(s, htmlRef) }
 
 // replaceNospace is html/template's htmlReplacer over
 // htmlNospaceReplacementTable, for an unquoted attribute value: it also
 // escapes white space, = and `, and writes the Unicode non-characters as
 // references.
-func replaceNospace(s string) string {
+func replaceNospace(s string) string { return replaceRunes(s, nospaceRef) }
+
+// htmlRef is what replace writes for r, or "" for r itself.
+func htmlRef(r rune) string {
+	switch r {
+	case 0:
+		return "\uFFFD"
+	case '"':
+		return "&#34;"
+	case '&':
+		return "&amp;"
+	case '\'':
+		return "&#39;"
+	case '+':
+		return "&#43;"
+	case '<':
+		return "&lt;"
+	case '>':
+		return "&gt;"
+	}
+	return ""
+}
+
+// nospaceRef is what replaceNospace writes for r, or "" for r itself.
+func nospaceRef(r rune) string {
+	switch {
+	case r == 0:
+		return "&#xfffd;"
+	case strings.ContainsRune("\t\n\v\f\r =`", r):
+		return "&#" + strconv.Itoa(int(r)) + ";"
+	case 0xfdd0 <= r && r <= 0xfdef || 0xfff0 <= r && r <= 0xffff:
+		return "&#x" + strconv.FormatInt(int64(r), 16) + ";"
+	}
+	return htmlRef(r)
+}
+
+// replaceRunes writes s with each rune that ref gives a replacement for
+// replaced (an invalid byte is kept, as html/template keeps it).
+func replaceRunes(s string, ref func(rune) string) string {
 	var b strings.Builder
 	written := 0
 	for i := 0; i < len(s); {
 		r, w := utf8.DecodeRuneInString(s[i:])
-		var repl string
-		switch r {
-		case 0:
-			repl = "&#xfffd;"
-		case '\t':
-			repl = "&#9;"
-		case '\n':
-			repl = "&#10;"
-		case '\v':
-			repl = "&#11;"
-		case '\f':
-			repl = "&#12;"
-		case '\r':
-			repl = "&#13;"
-		case ' ':
-			repl = "&#32;"
-		case '"':
-			repl = "&#34;"
-		case '&':
-			repl = "&amp;"
-		case '\'':
-			repl = "&#39;"
-		case '+':
-			repl = "&#43;"
-		case '<':
-			repl = "&lt;"
-		case '=':
-			repl = "&#61;"
-		case '>':
-			repl = "&gt;"
-		case '`':
-			repl = "&#96;"
-		default:
-			if 0xfdd0 <= r && r <= 0xfdef || 0xfff0 <= r && r <= 0xffff {
-				repl = "&#x" + strconv.FormatInt(int64(r), 16) + ";"
-			}
-		}
-		if repl != "" {
+		if repl := ref(r); repl != "" {
 			if written == 0 {
 				b.Grow(len(s) + 16)
 			}
