@@ -3,8 +3,9 @@
 //
 // It accepts a *vocab.Vocab and the validated profiles. Resolve never fails:
 // a name it cannot place becomes its own term, and the Issue it returns says
-// whether that is an error (an unknown ATT&CK or CVE ID, an unknown country),
-// a warning (a sector off the list, a near-miss of a profiled name) or fine.
+// whether that is an error (an unknown ATT&CK or CVE ID, a revoked or
+// deprecated ATT&CK ID with what replaced it, an unknown country), a warning
+// (a sector off the list, a near-miss of a profiled name) or fine.
 package resolve
 
 import (
@@ -159,6 +160,9 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 			return Term{Key: t.ID, Name: r.v.TechniqueName(t), ID: t.ID, Tactics: t.Tactics}, fine
 		}
 		up := strings.ToUpper(value)
+		if ret, ok := r.v.Retirement(value); ok && vocab.TechniqueIDRe.MatchString(ret.ID) {
+			return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: retiredMessage(r.v, ret, value)}
+		}
 		if vocab.TechniqueIDRe.MatchString(up) {
 			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK Enterprise technique (ATT&CK v%s)", up, r.v.AttackVersion)}
 		}
@@ -172,6 +176,9 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 			return Term{Key: m.ID, Name: m.Name, ID: m.ID}, fine
 		}
 		up := strings.ToUpper(value)
+		if ret, ok := r.v.Retirement(value); ok && vocab.MitigationIDRe.MatchString(ret.ID) {
+			return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: retiredMessage(r.v, ret, value)}
+		}
 		if vocab.MitigationIDRe.MatchString(up) {
 			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK mitigation (ATT&CK v%s)", up, r.v.AttackVersion)}
 		}
