@@ -90,10 +90,13 @@ func write(t *testing.T, dir, name, text string) {
 }
 
 // A profile renamed without keeping its old name breaks the briefs that
-// still use it, though they are not part of the change.
+// still use it, though they are not part of the change. (The new title is
+// no ATT&CK name: renamed to one of Volt Typhoon's ATT&CK aliases, such as
+// Bronze Silhouette, the profile would describe that group and keep its
+// name.)
 func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
 	dir := project(t)
-	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Bronze Silhouette\nsynonyms:\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
+	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Quiet Lantern\nsynonyms:\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
 	sitetest.Commit(t, dir, "rename the actor")
 
 	r := run(t, dir, "main")
@@ -103,7 +106,7 @@ func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
 	}
 	md := markdown(t, r)
 	for _, line := range []string{
-		"- changed actor profile **Bronze Silhouette** (was **Volt Typhoon**) `content/actors/volt-typhoon/_index.md`\n",
+		"- changed actor profile **Quiet Lantern** (was **Volt Typhoon**) `content/actors/volt-typhoon/_index.md`\n",
 		"**Check:** 1 error. Files this change does not edit are affected too: `content/briefs/2024/edge-devices.md`.\n",
 	} {
 		if !strings.Contains(md, line) {
@@ -112,7 +115,7 @@ func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
 	}
 
 	// Keeping the old name as a synonym mends it.
-	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Bronze Silhouette\nsynonyms:\n  - {name: Volt Typhoon, by: Microsoft}\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
+	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Quiet Lantern\nsynonyms:\n  - {name: Volt Typhoon, by: Microsoft}\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
 	if r := run(t, dir, "main"); len(r.Diagnostics) != 0 {
 		t.Errorf("with the old name kept as a synonym: %v", strs(r.Diagnostics))
 	}

@@ -65,8 +65,8 @@ func TestRetiredAndNewTechniques(t *testing.T) {
 		got := ""
 		if !is.OK {
 			got = is.Message
-			if is.Severity != diag.Error {
-				t.Errorf("%q: severity %v; want an error", tc.value, is.Severity)
+			if is.Severity != diag.Error || is.NearMiss {
+				t.Errorf("%q: severity %v, near miss %v; want an error no brief can waive", tc.value, is.Severity, is.NearMiss)
 			}
 		}
 		if got != tc.problem {
