@@ -11,7 +11,7 @@ import (
 
 // proposed is the brief a pull request adds: its actor is a misspelling of
 // a profiled one (an error), one malware name nearly repeats an existing
-// one (a new term the summary flags), and one key is misspelled.
+// one (a new page the summary flags), and one key is misspelled.
 const proposed = `---
 title: "Edge intrusions at two water utilities"
 date: 2025-03-04
@@ -73,8 +73,9 @@ func TestCheckChangedAnnotatesAndSummarizesAPullRequest(t *testing.T) {
 	for _, line := range []string{
 		"## Brief changes against `main`\n",
 		"| added | **Edge intrusions at two water utilities**<br>`content/briefs/2025/water-utility-edge-intrusions.md` | 2025-03-04 | TLP:GREEN | 2 errors |\n",
-		"- **Actors:** Volt Typhon (possible duplicate of **Volt Typhoon**)\n",
-		"- **Malware:** KV-botnets (possible duplicate of **KV-botnet**)\n",
+		"**New actor and malware pages**\n\n",
+		"- actor **Volt Typhon**: no public page (only briefs above TLP:CLEAR name it), possible duplicate of **Volt Typhoon**\n",
+		"- malware family **KV-botnets**: no public page (only briefs above TLP:CLEAR name it), possible duplicate of **KV-botnet**\n",
 		"- **Sources:** Example Water ISAC\n",
 		"**New ATT&CK techniques**\n\n- T1021.006 Remote Services: Windows Remote Management\n",
 		"**TLP:** 1 green. Only TLP:CLEAR briefs are published on the public site.\n",

@@ -182,7 +182,7 @@ func TestWorkingTreeMovesAndMergeBase(t *testing.T) {
 		"| added | **A draft \\| with \\*markup\\***<br>`content/briefs/2024/draft.md` | 2024-04-01 | TLP:AMBER | ok |\n",
 		"| moved | **An older brief**<br>`content/briefs/2023/old-warning.md` → `content/briefs/2023/older-brief.md` | 2023-05-24 | TLP:CLEAR | 1 warning |\n",
 		"- **Countries:** Taiwan (TW)\n",
-		"- **Malware:** KV-botnets (possible duplicate of **KV-botnet**)\n",
+		"- malware family **KV-botnets**: no public page (only briefs above TLP:CLEAR name it), possible duplicate of **KV-botnet**\n",
 		"- **Sources:** Example Labs\n",
 		"**New ATT&CK techniques**\n\n- T1133 External Remote Services\n",
 		"**TLP:** 2 clear, 1 amber. Only TLP:CLEAR briefs are published on the public site.\n",
@@ -193,6 +193,32 @@ func TestWorkingTreeMovesAndMergeBase(t *testing.T) {
 	}
 	if strings.Contains(md, "Merged later") || strings.Contains(md, "removed") {
 		t.Errorf("the summary blames the change for main's later commit:\n%s", md)
+	}
+}
+
+// Every actor and malware page a change creates is listed for the reviewer,
+// with its ATT&CK ID when ATT&CK knows it; one the base already had is not.
+func TestNewActorAndMalwarePages(t *testing.T) {
+	dir := project(t)
+	write(t, dir, "content/briefs/2024/grid.md", "---\ntitle: Grid\ndate: 2024-03-01\nsummary: s\ntlp: clear\n"+
+		"actors: [APT44, Vanguard Panda, Quiet Lantern]\nmalware: [Nyetya, Mimikats, KV-botnet]\ndistinct: [Mimikats]\n---\n")
+	sitetest.Commit(t, dir, "add a brief")
+
+	r := run(t, dir, "main")
+	if d := strs(r.Diagnostics); len(d) != 0 {
+		t.Errorf("diagnostics: %v", d)
+	}
+	md := markdown(t, r)
+	want := "**New actor and malware pages**\n\n" +
+		"- actor **Quiet Lantern**: `/actors/quiet-lantern/`\n" +
+		"- actor **Sandworm Team** (ATT&CK G0034): `/actors/sandworm-team/`\n" +
+		"- malware family **Mimikats**: `/malware/mimikats/`\n" +
+		"- malware family **NotPetya** (ATT&CK S0368): `/malware/notpetya/`\n\n"
+	if !strings.Contains(md, want) {
+		t.Errorf("summary lacks\n%s\nin\n%s", want, md)
+	}
+	if strings.Contains(md, "Volt Typhoon") || strings.Contains(md, "KV-botnet") || strings.Contains(md, "**Actors:**") {
+		t.Errorf("the summary lists a term the base had, or an actor twice:\n%s", md)
 	}
 }
 
