@@ -3,6 +3,7 @@ package resolve
 import (
 	"cmp"
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"unicode"
@@ -48,7 +49,28 @@ type known struct {
 type nearKey struct {
 	key    []rune
 	digits string
+	chars  uint64 // charSet(key)
 	entry  *entry
+}
+
+// charSet is the set of characters in a key as bits: a-z, 0-9, and other
+// runes folded onto the remaining bits. One edit adds at most one
+// character to the set and removes at most one, so keys within t edits
+// differ in at most 2t bits (folding can only hide differences): a
+// one-instruction test that rules out most keys before an edit distance.
+func charSet(key []rune) uint64 {
+	var set uint64
+	for _, r := range key {
+		switch {
+		case r >= 'a' && r <= 'z':
+			set |= 1 << (r - 'a')
+		case r >= '0' && r <= '9':
+			set |= 1 << (26 + r - '0')
+		default:
+			set |= 1 << (36 + r%28)
+		}
+	}
+	return set
 }
 
 // newKnown indexes the profiles of kind k and its ATT&CK catalogue. A
@@ -192,7 +214,7 @@ func newKnown(k taxonomy.Kind, v *vocab.Vocab, profiles []*brief.Profile, diags 
 		for _, key := range []string{vocab.Norm(name), lk} {
 			if rs := []rune(key); len(rs) >= minNear && !seen[named{"\x00" + key, e}] {
 				seen[named{"\x00" + key, e}] = true
-				kn.byLen[len(rs)] = append(kn.byLen[len(rs)], nearKey{key: rs, digits: digits(key), entry: e})
+				kn.byLen[len(rs)] = append(kn.byLen[len(rs)], nearKey{key: rs, digits: digits(key), chars: charSet(rs), entry: e})
 			}
 		}
 	}
@@ -281,19 +303,20 @@ func (kn *known) nearMisses(value string) []*entry {
 		d int
 	}
 	var hits []hit
+	var rows [2][]int
 	for _, key := range []string{vocab.Norm(value), lk} {
 		q := []rune(key)
 		t := maxEdits(len(q))
 		if t == 0 {
 			continue
 		}
-		dg := digits(key)
+		dg, chars := digits(key), charSet(q)
 		for n := len(q) - t; n <= len(q)+t; n++ {
 			for _, c := range kn.byLen[n] {
-				if c.digits != dg {
+				if bits.OnesCount64(chars^c.chars) > 2*t || c.digits != dg {
 					continue
 				}
-				if d := boundedLevenshtein(q, c.key, t); d <= t {
+				if d := boundedLevenshtein(q, c.key, t, &rows); d <= t {
 					hits = append(hits, hit{c.entry, d})
 				}
 			}
@@ -332,15 +355,20 @@ func hasLetter(s string) bool { return strings.IndexFunc(s, unicode.IsLetter) >=
 // boundedLevenshtein is the edit distance of a and b when it is at most
 // limit, else limit+1. It fills only the diagonal band |i-j| <= limit and
 // stops as soon as a whole row exceeds limit (Ukkonen's cut-off), so a
-// distant candidate costs a few cells, not len(a)·len(b). (The full
-// vocab.Levenshtein serves the suggestions that rank every candidate.)
-func boundedLevenshtein(a, b []rune, limit int) int {
+// distant candidate costs a few cells, not len(a)·len(b). rows is scratch
+// space kept between calls. (The full vocab.Levenshtein serves the
+// suggestions that rank every candidate.)
+func boundedLevenshtein(a, b []rune, limit int, rows *[2][]int) int {
 	inf := limit + 1
 	if d := len(a) - len(b); d > limit || -d > limit {
 		return inf
 	}
-	prev := make([]int, len(b)+2)
-	cur := make([]int, len(b)+2)
+	for i := range rows {
+		if cap(rows[i]) < len(b)+2 {
+			rows[i] = make([]int, len(b)+2)
+		}
+	}
+	prev, cur := rows[0][:len(b)+2], rows[1][:len(b)+2]
 	for j := 0; j <= len(b); j++ {
 		prev[j] = min(j, inf)
 	}

@@ -40,9 +40,9 @@
 //     Excused and Distinct), and the name becomes its own term.
 //
 // Near misses are found through indexes (loose keys, one-word-dropped keys,
-// keys by length with a banded edit distance), so a name costs about its
-// own length plus the few keys of similar length, not a pass over the
-// ~2,500 known names of a kind.
+// and keys by length, screened by their character sets before a banded edit
+// distance), so a new name costs a few microseconds (BenchmarkResolveNewName)
+// rather than a full edit distance to each of a kind's ~1,000-2,500 names.
 package resolve
 
 import (
