@@ -123,6 +123,16 @@ func TestActorAliasesBuildOnePage(t *testing.T) {
 			if strings.Count(s, "<td>APT44</td>") != 1 || strings.Contains(s, "<td>Sandworm Team</td>") {
 				t.Error("the page lists a name twice, or the actor's own name as an alias")
 			}
+			// Search finds the actor by ATT&CK's aliases; its index.json
+			// gives the ATT&CK ID and every name.
+			search, err := os.ReadFile(filepath.Join(dir, "public", "search", "index.js"))
+			if err != nil || !strings.Contains(string(search), `"FROZENBARENTS"`) {
+				t.Errorf("the search data lacks ATT&CK's alias FROZENBARENTS (%v)", err)
+			}
+			doc, err := os.ReadFile(filepath.Join(dir, "public", "actors", "sandworm-team", "index.json"))
+			if err != nil || !strings.Contains(string(doc), `"attack_id":"G0034"`) || !strings.Contains(string(doc), `{"name":"FROZENBARENTS","by":"ATT&CK"}`) {
+				t.Errorf("index.json lacks the ATT&CK ID or aliases (%v)", err)
+			}
 			// ATT&CK software gets its page the same way: NotPetya by its
 			// alias Nyetya and its name.
 			if m := res.Index.Terms["malware"]; len(m) != 2 || m[0].URL != "/malware/mimikatz/" || m[1].URL != "/malware/notpetya/" {
