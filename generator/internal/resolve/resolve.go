@@ -20,8 +20,10 @@
 //     it is (an alias two objects share, like UAC-0056, is an error naming
 //     both), where names of revoked objects are aliases of their
 //     replacement. A profile describes the ATT&CK object its external_ids
-//     give (mitre: G0034), else the one its title or a synonym names, and
-//     then that object's names and aliases reach the profile's page;
+//     give (mitre: G0034), else the one whose name or unshared alias its
+//     title is, else the one whose name one of its synonyms is (each object
+//     at most one profile), and then all of that object's names and
+//     aliases reach the profile's page;
 //  3. silently, the one known term whose name differs from it only in case,
 //     spacing, punctuation and the kind's filler words (taxonomy.Kind.Filler:
 //     "Team", "Group", "the" for actors; "ransomware", "RAT"... for malware):
@@ -30,11 +32,12 @@
 //  4. the name itself, as a new term, unless it is a near miss of a known
 //     name, which is an error (it would put one actor on two pages): a name
 //     that reads as several known terms once filler words are dropped; a
-//     known name with one word added or (from names of two words or more,
-//     leaving five letters or more) one word dropped ("Volt Typhoon
-//     cluster", "Scattered"); or a name of five letters or more within one
-//     edit of a known one (two edits from sixteen letters), with the same
-//     digits (APT41 and APT42 are different groups). Known names are
+//     known name of five letters or more with one word added ("Volt
+//     Typhoon cluster"), or one of two words or more with one word dropped,
+//     leaving five letters or more ("Scattered"); or a name of five
+//     letters or more within one edit of a known one (two edits from
+//     sixteen letters), with the same digits (APT41 and APT42 are different
+//     groups). Known names are
 //     profile titles and synonyms and ATT&CK names and aliases. A brief
 //     that means a different actor lists the name under distinct: (see
 //     Excused and Distinct), and the name becomes its own term.
