@@ -31,11 +31,11 @@ func (e *entry) term() Term {
 
 // known indexes every name of a ByKnown kind: profile titles and synonyms
 // (also in Resolver.byName, which is asked first) and ATT&CK names and
-// aliases. Near-miss lookups cost O(length of the name), or a scan of the
-// keys within the edit distance's length window, never a pass over every
-// name with a full edit distance.
+// aliases. Near-miss lookups cost O(length of the name) in maps, plus a
+// scan of the keys in the edit distance's length window that a character
+// set test rules nearly all out of: never a full edit distance to every
+// name.
 type known struct {
-	kind     taxonomy.Kind
 	filler   map[string]bool
 	profiles map[*brief.Profile]*entry
 	exact    map[string]*entry   // Norm key of an ATT&CK name or alias → entry; names win over aliases
@@ -79,7 +79,7 @@ func charSet(key []rune) uint64 {
 // an alias only that object has, else when one of its synonyms is the
 // object's name.
 func newKnown(k taxonomy.Kind, v *vocab.Vocab, profiles []*brief.Profile, diags *diag.List) *known {
-	kn := &known{kind: k, filler: map[string]bool{}, profiles: map[*brief.Profile]*entry{}, exact: map[string]*entry{}, shared: map[string][]*entry{},
+	kn := &known{filler: map[string]bool{}, profiles: map[*brief.Profile]*entry{}, exact: map[string]*entry{}, shared: map[string][]*entry{},
 		loose: map[string][]*entry{}, dropped: map[string][]*entry{}, byLen: map[int][]nearKey{}}
 	for _, w := range k.Filler {
 		kn.filler[w] = true
