@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -23,21 +24,26 @@ import (
 var attackDataDir = filepath.Join("generator", "internal", "vocab", "data")
 
 func attackUpdateCmd(stdout, stderr io.Writer) *cobra.Command {
-	var source, out string
+	var source, out, version string
 	var dryRun bool
 	cmd := &cobra.Command{
 		Use:   "attack-update PATH|URL",
-		Short: "Regenerate the ATT&CK tables from MITRE's STIX 2.1 bundle (enterprise-attack.json)",
-		Long: `Attack-update reads MITRE ATT&CK's official STIX 2.1 bundle for Enterprise, from
-a file or an http(s) URL, and rewrites attack-tactics.tsv, attack-techniques.tsv
-and attack-mitigations.tsv in generator/internal/vocab/data (or --out DIR).
-Revoked and deprecated objects are left out. It prints the release, the counts,
-what was added, removed or renamed since the current tables, and any object it
-had to drop. Rebuild the generator afterwards: the tables are embedded.
+		Short: "Regenerate the ATT&CK tables from MITRE's STIX bundle (enterprise-attack.json)",
+		Long: `Attack-update reads MITRE ATT&CK's Enterprise data as a STIX 2.1 bundle (from
+github.com/mitre-attack/attack-stix-data) or a STIX 2.0 one (from
+github.com/mitre/cti), from a file or an http(s) URL, and rewrites the tables
+in generator/internal/vocab/data (or --out DIR): attack-tactics.tsv,
+attack-techniques.tsv, attack-mitigations.tsv, attack-groups.tsv (groups and
+their aliases), attack-software.tsv (malware and tools and their aliases) and
+attack-retired.tsv (revoked and deprecated IDs, with what replaced them, so
+check can name the replacement). It prints the release, the counts, what was
+added, removed or renamed since the current tables, and any object it had to
+drop. Rebuild the generator afterwards: the tables are embedded.
 
-The bundle is published at
-https://github.com/mitre-attack/attack-stix-data (enterprise-attack/).`,
-		Example: `  go run ./generator attack-update ~/Downloads/enterprise-attack-16.1.json
+A STIX 2.0 bundle does not say which release it holds: give it with --version,
+or keep MITRE's file name (enterprise-attack-18.1.json), which it is read from.`,
+		Example: `  go run ./generator attack-update ~/Downloads/enterprise-attack-18.1.json
+  go run ./generator attack-update --version 18.1 cti/enterprise-attack/enterprise-attack.json
   go run ./generator attack-update https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -45,7 +51,7 @@ https://github.com/mitre-attack/attack-stix-data (enterprise-attack/).`,
 			if err != nil {
 				return fmt.Errorf("attack-update: %w", err)
 			}
-			c, err := attackstix.Parse(rc)
+			c, err := attackstix.Parse(rc, cmp.Or(version, attackstix.VersionFromName(args[0])))
 			rc.Close()
 			if err != nil {
 				return fmt.Errorf("attack-update: %s: %w", args[0], err)
@@ -75,9 +81,16 @@ https://github.com/mitre-attack/attack-stix-data (enterprise-attack/).`,
 					sub++
 				}
 			}
-			fmt.Fprintf(stdout, "ATT&CK Enterprise v%s: %d tactics, %d techniques (%d sub-techniques), %d mitigations; %d revoked and %d deprecated objects left out\n",
-				c.Version, len(c.Tactics), len(c.Techniques), sub, len(c.Mitigations), c.Revoked, c.Deprecated)
-			if current, err := vocab.New(func(name string) (io.ReadCloser, error) { return os.Open(filepath.Join(dir, name)) }); err == nil {
+			fmt.Fprintf(stdout, "ATT&CK Enterprise v%s (STIX %s): %d tactics, %d techniques (%d sub-techniques), %d mitigations, %d groups, %d software; %d revoked and %d deprecated objects, %d of them kept as retired IDs\n",
+				c.Version, c.Spec, len(c.Tactics), len(c.Techniques), sub, len(c.Mitigations), len(c.Groups), len(c.Software), c.Revoked, c.Deprecated, len(c.Retired))
+			if current, err := vocab.New(func(name string) (io.ReadCloser, error) {
+				f, err := os.Open(filepath.Join(dir, name))
+				if errors.Is(err, os.ErrNotExist) && name != attackstix.TacticsFile && name != attackstix.TechniquesFile {
+					// Tables older than the current set lack some files.
+					return io.NopCloser(strings.NewReader("")), nil
+				}
+				return f, err
+			}); err == nil {
 				printAttackChanges(stdout, current, next)
 			}
 			for _, w := range c.Warnings {
@@ -89,7 +102,7 @@ https://github.com/mitre-attack/attack-stix-data (enterprise-attack/).`,
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("attack-update: %w", err)
 			}
-			names := []string{attackstix.TacticsFile, attackstix.TechniquesFile, attackstix.MitigationsFile}
+			names := attackstix.FileNames()
 			for _, name := range names {
 				if err := writeFileAtomic(filepath.Join(dir, name), files[name]); err != nil {
 					return fmt.Errorf("attack-update: %w", err)
@@ -101,6 +114,7 @@ https://github.com/mitre-attack/attack-stix-data (enterprise-attack/).`,
 	}
 	cmd.Flags().StringVarP(&source, "source", "s", ".", "project directory (the repository root)")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory to write the tables to (default <source>/generator/internal/vocab/data)")
+	cmd.Flags().StringVar(&version, "version", "", "the ATT&CK release the bundle holds, e.g. 18.1 (default: the bundle's x-mitre-collection, else the file name)")
 	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "report what would change without writing")
 	return cmd
 }
@@ -183,30 +197,45 @@ func printAttackChanges(w io.Writer, old, next *vocab.Vocab) {
 			}
 		}
 	}
-	var a, b []item
-	for _, t := range old.Tactics() {
-		a = append(a, item{t.ID, t.Name})
+	// Each table, as ID and name, from one version of the vocabularies.
+	tables := []struct {
+		kind  string
+		items func(v *vocab.Vocab) []item
+	}{
+		{"tactics", func(v *vocab.Vocab) (out []item) {
+			for _, t := range v.Tactics() {
+				out = append(out, item{t.ID, t.Name})
+			}
+			return out
+		}},
+		{"techniques", func(v *vocab.Vocab) (out []item) {
+			for _, t := range v.Techniques() {
+				out = append(out, item{t.ID, v.TechniqueName(t)})
+			}
+			return out
+		}},
+		{"mitigations", func(v *vocab.Vocab) (out []item) {
+			for _, m := range v.Mitigations() {
+				out = append(out, item{m.ID, m.Name})
+			}
+			return out
+		}},
+		{"groups", func(v *vocab.Vocab) (out []item) {
+			for _, n := range v.Groups() {
+				out = append(out, item{n.ID, n.Name})
+			}
+			return out
+		}},
+		{"software", func(v *vocab.Vocab) (out []item) {
+			for _, n := range v.Software() {
+				out = append(out, item{n.ID, n.Name})
+			}
+			return out
+		}},
 	}
-	for _, t := range next.Tactics() {
-		b = append(b, item{t.ID, t.Name})
+	for _, tb := range tables {
+		diff(tb.kind, tb.items(old), tb.items(next))
 	}
-	diff("tactics", a, b)
-	a, b = nil, nil
-	for _, t := range old.Techniques() {
-		a = append(a, item{t.ID, old.TechniqueName(t)})
-	}
-	for _, t := range next.Techniques() {
-		b = append(b, item{t.ID, next.TechniqueName(t)})
-	}
-	diff("techniques", a, b)
-	a, b = nil, nil
-	for _, m := range old.Mitigations() {
-		a = append(a, item{m.ID, m.Name})
-	}
-	for _, m := range next.Mitigations() {
-		b = append(b, item{m.ID, m.Name})
-	}
-	diff("mitigations", a, b)
 	if old.AttackVersion != next.AttackVersion {
 		fmt.Fprintf(w, "  version v%s → v%s\n", old.AttackVersion, next.AttackVersion)
 	}

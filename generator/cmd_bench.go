@@ -17,6 +17,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/synth"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 func benchCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -172,10 +173,17 @@ func benchHugoCmd() *cobra.Command {
 	}
 }
 
-// ensureCorpus writes a corpus once; a complete one is reused.
+// ensureCorpus writes a corpus once; a complete one is reused if it was
+// written for the same ATT&CK tables (it names their techniques, and a
+// newer release revokes some).
 func ensureCorpus(source, dir string, n int, seed uint64) error {
+	v, err := vocab.Default()
+	if err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	marker := filepath.Join(dir, ".complete")
-	if data, err := os.ReadFile(marker); err == nil && string(data) == strconv.Itoa(n) {
+	stamp := strconv.Itoa(n) + " briefs, ATT&CK v" + v.AttackVersion
+	if data, err := os.ReadFile(marker); err == nil && string(data) == stamp {
 		return copyProject(source, dir) // templates may have changed since
 	}
 	os.RemoveAll(dir)
@@ -185,7 +193,7 @@ func ensureCorpus(source, dir string, n int, seed uint64) error {
 	if err := synth.Generate(dir, n, seed); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	return os.WriteFile(marker, []byte(strconv.Itoa(n)), 0o644)
+	return os.WriteFile(marker, []byte(stamp), 0o644)
 }
 
 // copyProject copies the parts of a project that are not content.

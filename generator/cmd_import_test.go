@@ -13,6 +13,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab/attackstix"
 )
 
 // sharedReport is the report the issue ships, in the format teams receive.
@@ -137,13 +138,13 @@ func TestAttackUpdateFromFixture(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	if !strings.Contains(stdout, "ATT&CK Enterprise v99.2: 4 tactics, 6 techniques (2 sub-techniques), 2 mitigations; 1 revoked and 3 deprecated objects left out") {
+	if !strings.Contains(stdout, "ATT&CK Enterprise v99.2 (STIX 2.1): 4 tactics, 8 techniques (3 sub-techniques), 2 mitigations, 3 groups, 3 software; 5 revoked and 4 deprecated objects, 8 of them kept as retired IDs") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	if !strings.Contains(stderr, "not in the enterprise-attack domain") {
 		t.Errorf("the dropped objects are not reported:\n%s", stderr)
 	}
-	for _, name := range []string{"attack-tactics.tsv", "attack-techniques.tsv", "attack-mitigations.tsv"} {
+	for _, name := range attackstix.FileNames() {
 		got, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)

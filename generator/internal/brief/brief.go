@@ -125,10 +125,13 @@ type Brief struct {
 	Actors      []string
 	Campaigns   []Campaign
 
-	Sectors         []string
-	Countries       []string
-	Techniques      []string
-	Malware         []string
+	Sectors    []string
+	Countries  []string
+	Techniques []string
+	Malware    []string
+	// Distinct lists actor and malware names the brief gives that are not
+	// the known ones they are spelled almost like (see package resolve).
+	Distinct        []string
 	Vulnerabilities []string
 	Mitigations     []string
 	IOCs            []IOC

@@ -65,6 +65,7 @@ func Fields() []Field {
 		{Key: "countries", Kind: KindStringList, Doc: "victim locations, ISO 3166-1 alpha-2 codes; quote \"NO\"", Example: "[]"},
 		{Key: "techniques", Kind: KindStringList, Doc: "MITRE ATT&CK technique IDs (T1190, T1059.001)", Example: "[]"},
 		{Key: "malware", Kind: KindStringList, Doc: "malware families", Example: "[]"},
+		{Key: "distinct", Kind: KindStringList, Doc: "names above that are new actors or malware, not misspellings of the known name check suggests", Example: "[]"},
 		{Key: "vulnerabilities", Kind: KindStringList, Doc: "CVE IDs (CVE-2024-3400)", Example: "[]"},
 		{Key: "mitigations", Kind: KindStringList, Doc: "ATT&CK mitigation IDs (M1051) or free terms", Example: "[]"},
 		{Key: "iocs", Kind: KindObjectList, Doc: "indicators {type, value, note}, stored refanged, always shown defanged", Example: "[]",

@@ -23,9 +23,11 @@
 // Report.Markdown summarizes the change for a reviewer: the briefs added,
 // changed, moved and removed, with title, date and TLP label, and the
 // existing briefs an added one may repeat (same document cited, or same
-// actor and source within a week); the profiles; the terms no brief or
-// profile had named before, each flagged when it is spelled almost like an
-// existing term; new ATT&CK techniques; what changed in the front matter of
+// actor and source within a week); the profiles; every actor and malware
+// page the change creates (with its ATT&CK ID when ATT&CK knows it), so a
+// reviewer sees each new actor; the other terms no brief or profile had
+// named before (these and those flagged when spelled almost like an
+// existing term); new ATT&CK techniques; what changed in the front matter of
 // each changed brief (keys added, removed or changed, the names a list
 // gained and lost); what the change removes (the pages of terms no
 // published brief names any more, the indicators a changed or removed brief
@@ -106,6 +108,12 @@ type NewTerm struct {
 	Briefs int    // changed briefs naming it
 	// Near is an existing term spelled almost the same: a likely duplicate.
 	Near string
+	// Page is the term's page on the public site ("" when only briefs
+	// above TLP:CLEAR name it).
+	Page string
+	// Attack is the ATT&CK ID of an actor or malware term that ATT&CK
+	// knows (G0034, S0368).
+	Attack string
 }
 
 // ErrorCount is the number of reported errors.
@@ -433,6 +441,14 @@ func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
 			nt = &NewTerm{Kind: k, Name: t.Name, ID: t.ID}
 			if near, ok := resolve.SuggestClose(t.Name, cands[k.Name]); ok && t.ID == "" {
 				nt.Near = near
+			}
+			if t.Attack != nil {
+				nt.Attack = t.Attack.ID
+			}
+			if head.Index != nil {
+				if it, ok := head.Index.TermByKey(k.Name, t.Key); ok {
+					nt.Page = it.URL
+				}
 			}
 			found[id] = nt
 			order = append(order, id)

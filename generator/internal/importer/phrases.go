@@ -64,7 +64,7 @@ var techniquePhrases = compile([]phrase{
 	{ID: "T1562.001", Pattern: `(?:disabl|tamper|kill|uninstall)\w*\s+(?:with\s+)?` + w("3") + `(?:security\s+(?:tools|software|products)|antivirus|anti-virus|edr|endpoint\s+(?:detection|protection)|defender)`, Example: "Disabled endpoint detection and antivirus"},
 	{ID: "T1070.001", Pattern: `clear(?:s|ed|ing)?\s+` + w("2") + `(?:event\s+)?logs|(?:event\s+)?log\s+(?:deletion|clearing)|wevtutil`, Example: "Cleared Windows event logs"},
 	{ID: "T1027", Pattern: `obfuscat\w+|encoded\s+payloads?|packed\s+(?:binaries|executables|malware)`, Example: "Heavily obfuscated loaders"},
-	{ID: "T1574.002", Pattern: `dll\s+side-?loading|side-?load(?:s|ed|ing)?\s+` + w("2") + `dlls?`, Example: "DLL side-loading through a signed binary"},
+	{ID: "T1574.001", Pattern: `dll\s+side-?loading|side-?load(?:s|ed|ing)?\s+` + w("2") + `dlls?`, Example: "DLL side-loading through a signed binary"},
 	{ID: "T1036", Pattern: `masquerad\w+|disguis\w+\s+as\s+(?:legitimate|a\s+legitimate)`, Example: "Masquerading as a Windows service"},
 	{ID: "T1218.011", Pattern: `rundll32`, Example: "Payloads run with rundll32"},
 	{ID: "T1218", Pattern: `living[- ]off[- ]the[- ]land\s+binar\w+|\blolbins?\b|system\s+binary\s+proxy\s+execution`, Example: "Abuse of LOLBins"},

@@ -70,12 +70,10 @@ func Build(ix *index.Index) *Data {
 			rec := []any{ki, t.Name, code, t.Slug, len(t.Entries)}
 			var syn []string
 			summary := ""
+			for _, s := range t.Aliases() { // the profile's synonyms and ATT&CK's aliases
+				syn = append(syn, s.Name)
+			}
 			if p := t.Profile; p != nil {
-				for _, s := range p.Synonyms {
-					if s.Name != t.Name {
-						syn = append(syn, s.Name)
-					}
-				}
 				summary = p.Summary
 			}
 			if len(syn) > 0 || summary != "" {

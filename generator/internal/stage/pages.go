@@ -164,12 +164,19 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 	}
 	fm["timeline"] = timeline
 
-	if p := t.Profile; p != nil {
+	// Other names: the profile's, with who coined them, then ATT&CK's.
+	if aliases := t.Aliases(); len(aliases) > 0 {
 		var syn []map[string]string
-		for _, s := range p.Synonyms {
+		for _, s := range aliases {
 			syn = append(syn, map[string]string{"name": s.Name, "by": s.By})
 		}
 		fm["synonyms"] = syn
+	}
+	if t.Attack != nil {
+		fm["attack_id"] = t.Attack.ID
+		fm["attack_url"] = t.Attack.URL()
+	}
+	if p := t.Profile; p != nil {
 		if p.Origin != "" {
 			name, _ := v.Country(p.Origin)
 			origin := map[string]string{"code": p.Origin, "name": name}
@@ -182,6 +189,9 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 		fm["first_seen"] = p.FirstSeen
 		var ext []map[string]string
 		for _, x := range p.ExternalIDs {
+			if t.Attack != nil && x.ID == t.Attack.ID {
+				continue // shown as the ATT&CK link
+			}
 			ext = append(ext, map[string]string{"source": x.Source, "id": x.ID, "url": externalURL(x.Source, x.ID)})
 		}
 		fm["external_ids"] = ext
@@ -242,7 +252,7 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 
 func externalURL(source, id string) string {
 	if source == "mitre" {
-		return vocab.GroupURL(id)
+		return vocab.AttackURL(id)
 	}
 	return ""
 }

@@ -29,6 +29,22 @@ const (
 	ByMitigation
 	// ByCVE: CVE IDs (malformed is an error).
 	ByCVE
+	// ByKnown: profile titles and synonyms, then the names and aliases of
+	// the kind's ATT&CK catalogue (Kind.Catalog), else the name itself; a
+	// name spelled almost like a known one is an error (see package
+	// resolve).
+	ByKnown
+)
+
+// Catalog is an ATT&CK catalogue of named things a ByKnown kind resolves
+// names against.
+type Catalog int
+
+// The catalogues.
+const (
+	NoCatalog      Catalog = iota
+	AttackGroups           // ATT&CK groups (G0034) and their aliases
+	AttackSoftware         // ATT&CK malware and tools (S0368) and their aliases
 )
 
 // Kind is one taxonomy.
@@ -38,6 +54,11 @@ type Kind struct {
 	Title       string // "Actors"
 	Description string // shown on the list page
 	Resolution  Resolution
+	// Catalog is the ATT&CK catalogue a ByKnown kind's names resolve to.
+	Catalog Catalog
+	// Filler lists words a ByKnown kind's names may add or drop and still
+	// name the same term ("Sandworm" is "Sandworm Team").
+	Filler []string
 	// Refs returns the names a brief gives for this kind, each with the
 	// front-matter path it came from (for error positions).
 	Refs func(b *brief.Brief) []Ref
@@ -63,7 +84,8 @@ func list(field string, get func(b *brief.Brief) []string) func(b *brief.Brief) 
 // Kinds returns the taxonomies in the order pages list them.
 func Kinds() []Kind {
 	return []Kind{
-		{Name: "actors", Singular: "actor", Title: "Actors", Resolution: ByProfile,
+		{Name: "actors", Singular: "actor", Title: "Actors", Resolution: ByKnown, Catalog: AttackGroups,
+			Filler:      []string{"the", "team", "group", "gang"},
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Refs: func(b *brief.Brief) []Ref {
 				var out []Ref
@@ -90,7 +112,8 @@ func Kinds() []Kind {
 		{Name: "techniques", Singular: "technique", Title: "Techniques", Resolution: ByTechnique,
 			Description: "MITRE ATT&CK Enterprise techniques seen in briefs, grouped by tactic.",
 			Refs:        list("techniques", func(b *brief.Brief) []string { return b.Techniques })},
-		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByProfile,
+		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
+			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",
 			Refs:        list("malware", func(b *brief.Brief) []string { return b.Malware })},
 		{Name: "vulnerabilities", Singular: "vulnerability", Title: "Vulnerabilities", Resolution: ByCVE,

@@ -248,6 +248,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 	b.Countries = d.strList("countries", m["countries"], MaxNameRunes)
 	b.Techniques = d.strList("techniques", m["techniques"], MaxNameRunes)
 	b.Malware = d.names("malware", m["malware"])
+	b.Distinct = d.names("distinct", m["distinct"])
 	b.Vulnerabilities = d.strList("vulnerabilities", m["vulnerabilities"], MaxNameRunes)
 	b.Mitigations = d.names("mitigations", m["mitigations"])
 	if val, ok := m["iocs"]; ok {
@@ -275,10 +276,13 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 	// Every term name must resolve; the resolver says how bad it is if not.
 	for _, k := range taxonomy.Kinds() {
 		for _, ref := range k.Refs(&b) {
-			if _, is := r.Resolve(k, ref.Value); !is.OK {
+			if _, is := r.Resolve(k, ref.Value); !is.OK && !r.Excused(&b, is, ref.Value) {
 				diags.Add(diag.Diagnostic{File: b.File, Line: b.Line(ref.Path), Field: ref.Path, Message: is.Message, Severity: is.Severity})
 			}
 		}
+	}
+	for _, f := range r.Distinct(&b) {
+		diags.Add(diag.Diagnostic{File: b.File, Line: b.Line(f.Path), Field: f.Path, Message: f.Issue.Message, Severity: f.Issue.Severity})
 	}
 	return b
 }

@@ -810,6 +810,37 @@ func TestExampleSiteBundles(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%s=%d", k, counts[k]))
 	}
 	t.Logf("site bundle: %d objects: %s", len(site.objects), strings.Join(lines, " "))
+
+	// Actors and malware ATT&CK knows carry its reference (from the
+	// profile's ID or ATT&CK's own) and ATT&CK's other names; actors keep
+	// the IDs they had.
+	for _, tc := range []struct{ typ, name, key, attack, url, alias string }{
+		{"intrusion-set", "Sandworm Team", "sandwormteam", "G0034", "https://attack.mitre.org/groups/G0034/", "FROZENBARENTS"},
+		{"intrusion-set", "Salt Typhoon", "salttyphoon", "G1045", "https://attack.mitre.org/groups/G1045/", "GhostEmperor"},
+		{"malware", "NotPetya", "notpetya", "S0368", "https://attack.mitre.org/software/S0368/", "Nyetya"},
+	} {
+		o := find(site, tc.typ, tc.name)
+		if o == nil {
+			t.Errorf("no %s %s", tc.typ, tc.name)
+			continue
+		}
+		if str(o, "id") != stix.ID(tc.typ, tc.key) {
+			t.Errorf("%s has the ID %s, not the one it had (%s)", tc.name, str(o, "id"), stix.ID(tc.typ, tc.key))
+		}
+		var mitre []string
+		refs, _ := o["external_references"].([]any)
+		for _, r := range refs {
+			if r, _ := r.(map[string]any); str(r, "source_name") == "mitre-attack" {
+				mitre = append(mitre, str(r, "external_id")+" "+str(r, "url"))
+			}
+		}
+		if want := []string{tc.attack + " " + tc.url}; !slices.Equal(mitre, want) {
+			t.Errorf("%s mitre-attack references %q; want %q", tc.name, mitre, want)
+		}
+		if !slices.Contains(strings.Fields(strings.Trim(fmt.Sprint(o["aliases"]), "[]")), tc.alias) {
+			t.Errorf("%s aliases %v lack %s", tc.name, o["aliases"], tc.alias)
+		}
+	}
 }
 
 // IDs depend only on the fixed namespace and the canonical key: pinning one

@@ -141,6 +141,7 @@ type TermDoc struct {
 	Slug       string        `json:"slug"`
 	Name       string        `json:"name"`
 	ID         string        `json:"id,omitempty"`
+	AttackID   string        `json:"attack_id,omitempty"` // the ATT&CK group or software an actor or malware is
 	URL        string        `json:"url"`
 	Summary    string        `json:"summary,omitempty"`
 	Synonyms   []Synonym     `json:"synonyms,omitempty"`
@@ -220,9 +221,12 @@ func (w *termWriter) termJSON(dst []byte, t *index.Term) ([]byte, error) {
 	if p := t.Profile; p != nil {
 		d.Summary, d.Origin, d.Motivation = p.Summary, p.Origin, p.Motivation
 		d.FirstSeen = cmp.Or(p.FirstSeen, d.FirstSeen)
-		for _, s := range p.Synonyms {
-			d.Synonyms = append(d.Synonyms, Synonym{Name: s.Name, By: s.By})
-		}
+	}
+	if t.Attack != nil {
+		d.AttackID = t.Attack.ID
+	}
+	for _, s := range t.Aliases() { // the profile's synonyms, then ATT&CK's aliases
+		d.Synonyms = append(d.Synonyms, Synonym{Name: s.Name, By: s.By})
 	}
 	for _, c := range t.Claims {
 		d.Claims = append(d.Claims, Claim{By: c.By, Confidence: string(c.Confidence), Score: c.Confidence.Score(), Brief: base + c.Entry.URL})
