@@ -59,6 +59,10 @@ type Options struct {
 	// staged content in bytes: what the build command sizes its memory
 	// limit by.
 	OnStaged func(stagedBytes int64)
+	// OnRenderWrite, when set, is called by Build each time Hugo has
+	// written a file into the working directory, with its path relative to
+	// that directory, from Hugo's goroutines. Tests use it to act mid-render.
+	OnRenderWrite func(rel string)
 }
 
 // Timing is how long one stage took.
@@ -239,18 +243,23 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	var st render.Stats
 	if err := tm.run("render", func() error {
-		done := make(chan error, 1)
-		go func() {
-			var err error
-			st, err = render.Render(renderOptions(o, staged, tmp))
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			return err
-		case <-ctx.Done():
+		ro := renderOptions(o, staged, tmp)
+		if o.OnRenderWrite != nil {
+			ro.OnWrite = func(path string) {
+				if rel, err := filepath.Rel(tmp, path); err == nil {
+					o.OnRenderWrite(filepath.ToSlash(rel))
+				}
+			}
+		}
+		// Render returns only once Hugo has stopped writing into tmp
+		// (sooner when ctx is cancelled): only then may the deferred
+		// Discard remove it.
+		var err error
+		st, err = render.Render(ctx, ro)
+		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		return err
 	}); err != nil {
 		return res, err
 	}

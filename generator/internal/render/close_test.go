@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -31,7 +32,7 @@ func TestRenderReleasesHugo(t *testing.T) {
 	}
 	renderOnce := func() {
 		t.Helper()
-		_, err := render.Render(render.Options{
+		_, err := render.Render(context.Background(), render.Options{
 			ProjectDir: project,
 			Content:    map[string][]byte{"briefs/a.md": []byte("{\"title\": \"A\"}\nBody.")},
 			PublishDir: t.TempDir(),

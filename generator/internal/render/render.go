@@ -13,6 +13,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -50,6 +51,10 @@ type Options struct {
 	// TemplateMetrics, when set, receives Hugo's per-template timings
 	// after the build (hugo --templateMetrics --templateMetricsHints).
 	TemplateMetrics io.Writer
+	// OnWrite, when set, is called each time Hugo has written a file under
+	// PublishDir (once the file is closed), with its absolute path, from
+	// Hugo's goroutines.
+	OnWrite func(path string)
 }
 
 // Stats says what Hugo produced.
@@ -60,17 +65,26 @@ type Stats struct {
 	Language string // the site's locale
 }
 
-// Render builds the site once.
-func Render(o Options) (Stats, error) {
-	st, err := newSite(o, false)
+// Render builds the site once. Once ctx is done, Hugo renders no further
+// page (see destFs) and Render returns ctx's error. Render returns only
+// after Hugo has stopped writing, so a caller may remove PublishDir as
+// soon as it returns.
+func Render(ctx context.Context, o Options) (Stats, error) {
+	dest := &destFs{Fs: afero.NewOsFs(), ctx: ctx, onWrite: o.OnWrite}
+	st, err := newSite(o, false, dest)
 	if err != nil {
 		return Stats{}, err
 	}
+	dest.stop = st.sites.FatalError
 	// Closing stops the goroutine of Hugo's memory cache, which otherwise
 	// keeps the whole rendered site reachable (and in memory) for the rest
 	// of the process: through post-processing and verification.
 	defer st.sites.Close()
-	return st.build()
+	stats, err := st.build()
+	if ctx.Err() != nil {
+		return Stats{}, fmt.Errorf("render: %w", context.Cause(ctx))
+	}
+	return stats, err
 }
 
 // site is a Hugo site over its in-memory layer.
@@ -115,9 +129,10 @@ func (s *site) write(dir string, files map[string][]byte) error {
 	return nil
 }
 
-// newSite stages the files in memory and sets Hugo up over them. A watching
-// site keeps what Hugo needs to rebuild only what a change touches.
-func newSite(o Options, watching bool) (*site, error) {
+// newSite stages the files in memory and sets Hugo up over them, writing
+// the site through dest. A watching site keeps what Hugo needs to rebuild
+// only what a change touches.
+func newSite(o Options, watching bool, dest afero.Fs) (*site, error) {
 	if !filepath.IsAbs(o.ProjectDir) || !filepath.IsAbs(o.PublishDir) {
 		return nil, errors.New("render: project and publish directories must be absolute")
 	}
@@ -195,7 +210,7 @@ func newSite(o Options, watching bool) (*site, error) {
 	if err := os.MkdirAll(o.PublishDir, 0o755); err != nil {
 		return nil, fmt.Errorf("render: %w", err)
 	}
-	fs := hugofs.NewFromSourceAndDestination(source, afero.NewOsFs(), flags)
+	fs := hugofs.NewFromSourceAndDestination(source, dest, flags)
 	// Hugo prints progress statements ("Source changed ...") to StdOut;
 	// only its warnings and errors (StdErr) are of use here.
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: configs, Fs: fs, LogLevel: logger.Level(), StdOut: io.Discard, StdErr: logger.StdErr()})
