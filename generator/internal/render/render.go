@@ -174,6 +174,13 @@ func newSite(o Options, watching bool, dest afero.Fs) (*site, error) {
 	// disk: it would write into the author's tree and serialise independent
 	// builds. Each build here renders into its own directory instead.
 	flags.Set("noBuildLock", true)
+	// Every brief the generator stages is meant to be published: it holds
+	// back briefs dated after today itself (in the site's time zone, from
+	// its own clock), unless told to publish them. Were Hugo to apply its
+	// own rule too, with its own clock, the two could disagree about a
+	// brief dated today or tomorrow, and term pages would link a page Hugo
+	// dropped.
+	flags.Set("buildFuture", true)
 	if o.TemplateMetrics != nil {
 		flags.Set("templateMetrics", true)
 		flags.Set("templateMetricsHints", true)
