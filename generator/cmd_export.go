@@ -49,7 +49,7 @@ printing.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := f.options(stderr)
+			o, err := f.options(cmd, stderr)
 			if err != nil {
 				return err
 			}
