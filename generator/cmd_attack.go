@@ -47,6 +47,14 @@ or keep MITRE's file name (enterprise-attack-18.1.json), which it is read from.`
   go run ./generator attack-update https://raw.githubusercontent.com/mitre-attack/attack-stix-data/master/enterprise-attack/enterprise-attack.json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			dir := out
+			if dir == "" {
+				root, err := projectDir(cmd, source)
+				if err != nil {
+					return fmt.Errorf("attack-update: %w (or pass --out DIR)", err)
+				}
+				dir = filepath.Join(root, attackDataDir)
+			}
 			rc, err := openBundle(cmd.Context(), args[0])
 			if err != nil {
 				return fmt.Errorf("attack-update: %w", err)
@@ -55,10 +63,6 @@ or keep MITRE's file name (enterprise-attack-18.1.json), which it is read from.`
 			rc.Close()
 			if err != nil {
 				return fmt.Errorf("attack-update: %s: %w", args[0], err)
-			}
-			dir := out
-			if dir == "" {
-				dir = filepath.Join(source, attackDataDir)
 			}
 			files := c.Files()
 			// The new tables must load, with the current sector list.
@@ -112,7 +116,7 @@ or keep MITRE's file name (enterprise-attack-18.1.json), which it is read from.`
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&source, "source", "s", ".", "project directory (the repository root)")
+	addSourceFlag(cmd, &source, "project directory (the repository root)")
 	cmd.Flags().StringVarP(&out, "out", "o", "", "directory to write the tables to (default <source>/generator/internal/vocab/data)")
 	cmd.Flags().StringVar(&version, "version", "", "the ATT&CK release the bundle holds, e.g. 18.1 (default: the bundle's x-mitre-collection, else the file name)")
 	cmd.Flags().BoolVarP(&dryRun, "dry-run", "n", false, "report what would change without writing")

@@ -40,6 +40,10 @@ the median time of each stage, the peak resident memory and the output size.`,
 			if err != nil {
 				return err
 			}
+			source, err := projectDir(cmd, source)
+			if err != nil {
+				return err
+			}
 			if dir == "" {
 				dir = filepath.Join(os.TempDir(), "threatbriefs-bench")
 			}
@@ -129,7 +133,7 @@ the median time of each stage, the peak resident memory and the output size.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&source, "source", "s", ".", "project whose config.toml, layouts/ and assets/ the corpus uses")
+	addSourceFlag(cmd, &source, "project whose config.toml, layouts/ and assets/ the corpus uses")
 	cmd.Flags().StringVar(&dir, "dir", "", "where corpora and outputs are kept (default $TMPDIR/threatbriefs-bench)")
 	cmd.Flags().IntSliceVar(&sizes, "briefs", []int{1000, 10000}, "corpus sizes")
 	cmd.Flags().IntVar(&runs, "runs", 3, "builds per size; the median is reported")

@@ -58,6 +58,10 @@ never overwritten without --force. The exit status is 1 if any report failed.`,
 				return fmt.Errorf("--tlp: %q is not a TLP 2.0 label (clear, green, amber, amber+strict, red)", tlp)
 			}
 			o.TLP = t
+			source, err := projectDir(cmd, source)
+			if err != nil {
+				return err
+			}
 			r, existing, err := projectResolver(source)
 			if err != nil {
 				return err
@@ -88,7 +92,7 @@ never overwritten without --force. The exit status is 1 if any report failed.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&source, "source", "s", ".", "project directory (holds content/)")
+	addSourceFlag(cmd, &source, "project directory (holds content/)")
 	cmd.Flags().StringVarP(&out, "out", "o", "", `directory to write briefs to, or "-" for standard output (default <source>/content/briefs/YYYY)`)
 	cmd.Flags().StringVar(&date, "date", "", "publication date, YYYY-MM-DD, for reports that state none")
 	cmd.Flags().StringVar(&tlp, "tlp", "clear", "TLP label of the briefs (clear, green, amber, amber+strict, red)")

@@ -9,6 +9,15 @@
 // and swaps that into place only when every later stage succeeded, so a
 // failed or interrupted build leaves the previous output as it was. Errors
 // are wrapped with the name of the stage that failed.
+//
+// A brief is published when its TLP label is within Options.MaxTLP and it
+// is dated today or earlier, "today" being the date of Options.Now in the
+// site's time zone (config.toml's timeZone, default UTC). A brief dated
+// later is held back, with a warning on its date line, exactly as a brief
+// above the TLP ceiling is left out: no page, nothing that names it, and
+// its strings are forbidden in the output. Options.BuildFuture publishes
+// it (Hugo's --buildFuture). Hugo itself renders every staged page, future
+// or not, so the generator's rule is the only one.
 package pipeline
 
 import (
@@ -20,6 +29,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +71,17 @@ type Options struct {
 	// staged content in bytes: what the build command sizes its memory
 	// limit by.
 	OnStaged func(stagedBytes int64)
+	// BuildFuture publishes briefs dated after today (Hugo's --buildFuture).
+	// Without it such a brief is held back: no page, and no term page, list,
+	// feed, export or search entry names it, as if it were excluded by TLP.
+	BuildFuture bool
+	// Now is the clock "today" is read from, in the site's time zone
+	// (config.toml's timeZone, default UTC); nil means time.Now.
+	Now func() time.Time
+	// OnRenderWrite, when set, is called by Build each time Hugo has
+	// written a file into the working directory, with its path relative to
+	// that directory, from Hugo's goroutines. Tests use it to act mid-render.
+	OnRenderWrite func(rel string)
 }
 
 // Timing is how long one stage took.
@@ -74,11 +95,21 @@ type Checked struct {
 	Diagnostics *diag.List
 	Briefs      []brief.Brief // every brief that loaded
 	BriefFiles  int           // brief files checked, those that did not load included
-	Published   []brief.Brief // the ones within MaxTLP
-	Excluded    []brief.Brief // the ones above it
+	Published   []brief.Brief // the ones within MaxTLP, dated up to Today (unless BuildFuture)
+	Excluded    []brief.Brief // the ones above MaxTLP
 	Index       *index.Index  // of Published
 	Vocab       *vocab.Vocab
 	Timings     []Timing
+
+	// HeldBack are the briefs within MaxTLP dated after Today: not
+	// published (unless BuildFuture), each with a warning naming the day it
+	// goes live.
+	HeldBack []brief.Brief
+	// Today is the day the check ran, in the site's time zone, as a date at
+	// midnight UTC (as brief dates are).
+	Today time.Time
+	// TimeZone is the site's time zone (config.toml's timeZone).
+	TimeZone *time.Location
 
 	// Profiles and Resolver are what names were resolved with. Unlike Index
 	// they are set even when there are errors, for callers that compare two
@@ -118,6 +149,9 @@ func (o *Options) normalize() error {
 	if o.FS == nil {
 		o.FS = os.DirFS(abs)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	return nil
 }
 
@@ -138,7 +172,11 @@ func Check(o Options) (*Checked, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	c := &Checked{Diagnostics: &diag.List{}}
+	loc, err := TimeZone(o.ProjectDir)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c := &Checked{Diagnostics: &diag.List{}, Today: Today(o.Now(), loc), TimeZone: loc}
 	tm := timer{&c.Timings}
 	var set *load.Set
 	if err := tm.run("load", func() error {
@@ -166,10 +204,14 @@ func Check(o Options) (*Checked, error) {
 		c.Briefs, diags = validate.Briefs(set.Briefs, r)
 		c.Diagnostics.Merge(diags)
 		for _, b := range c.Briefs {
-			if b.TLP.Rank() <= o.MaxTLP.Rank() && b.TLP != "" {
-				c.Published = append(c.Published, b)
-			} else {
+			switch {
+			case b.TLP.Rank() > o.MaxTLP.Rank() || b.TLP == "":
 				c.Excluded = append(c.Excluded, b)
+			case b.Date.After(c.Today) && !o.BuildFuture:
+				c.HeldBack = append(c.HeldBack, b)
+				c.Diagnostics.Warnf(b.File, b.Line("date"), "date", "%s", c.HeldBackNote(b))
+			default:
+				c.Published = append(c.Published, b)
 			}
 		}
 		return nil
@@ -192,6 +234,14 @@ func shown(briefs []brief.Brief) []brief.Brief {
 	out := make([]brief.Brief, len(briefs))
 	par.For(len(briefs), func(i int) { out[i] = indicator.Prose(briefs[i]) })
 	return out
+}
+
+// HeldBackNote says why a brief in HeldBack is not published, and when it
+// will be: check's warning on its date line.
+func (c *Checked) HeldBackNote(b brief.Brief) string {
+	day := b.Date.Format(time.DateOnly)
+	return fmt.Sprintf("dated %s, after today (%s, %s): held back until a build on or after %s; --buildFuture publishes it now",
+		day, c.Today.Format(time.DateOnly), c.TimeZone, day)
 }
 
 // pageSet answers which brief and term pages a build publishes.
@@ -253,18 +303,23 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	var st render.Stats
 	if err := tm.run("render", func() error {
-		done := make(chan error, 1)
-		go func() {
-			var err error
-			st, err = render.Render(renderOptions(o, staged, tmp))
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			return err
-		case <-ctx.Done():
+		ro := renderOptions(o, staged, tmp)
+		if o.OnRenderWrite != nil {
+			ro.OnWrite = func(path string) {
+				if rel, err := filepath.Rel(tmp, path); err == nil {
+					o.OnRenderWrite(filepath.ToSlash(rel))
+				}
+			}
+		}
+		// Render returns only once Hugo has stopped writing into tmp
+		// (sooner when ctx is cancelled): only then may the deferred
+		// Discard remove it.
+		var err error
+		st, err = render.Render(ctx, ro)
+		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		return err
 	}); err != nil {
 		return res, err
 	}
@@ -396,10 +451,11 @@ func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 	}
 }
 
-// forbidden lists strings that identify an excluded brief and appear in no
-// published one: its URL path, its title and its indicators.
+// forbidden lists strings that identify a brief left out (excluded by TLP
+// or held back until its date) and appear in no published one: its URL
+// path, its title and its indicators.
 func forbidden(c *Checked) []string {
-	if len(c.Excluded) == 0 {
+	if len(c.Excluded)+len(c.HeldBack) == 0 {
 		return nil
 	}
 	public := map[string]bool{}
@@ -410,7 +466,7 @@ func forbidden(c *Checked) []string {
 		}
 	}
 	var out []string
-	for _, b := range c.Excluded {
+	for _, b := range slices.Concat(c.Excluded, c.HeldBack) {
 		if b.Slug != "" {
 			out = append(out, "/briefs/"+b.Slug+"/")
 		}
