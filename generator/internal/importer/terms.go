@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -325,4 +326,79 @@ func campaignTarget(text string) string {
 	// The date is the campaign's first_seen, not part of its name.
 	target := trailingDateRe.ReplaceAllString(strings.TrimSuffix(m[1], "."), "")
 	return strings.TrimSpace(target)
+}
+
+// properName reports whether a campaign label reads as a name ("Operation
+// Dream Lure", "Cloud Hopper", "SolarWinds") rather than a description
+// ("Data access").
+func properName(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return false
+	}
+	if len(ws) > 1 && slices.Contains([]string{"operation", "op.", "campaign", "project"}, strings.ToLower(ws[0])) {
+		return true
+	}
+	inner := func(w string) bool { // a capital or digit after the first letter: "SolarWinds", "APT41"
+		for i, r := range w {
+			if i > 0 && (unicode.IsUpper(r) || unicode.IsDigit(r)) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(ws) == 1 {
+		return inner(ws[0])
+	}
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(w)
+		if utf8.RuneCountInString(w) > 3 && !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// targetWord joins a campaign noun to its target: "Attack on X",
+// "Campaign targeting X".
+func targetWord(noun string) string {
+	switch strings.ToLower(noun) {
+	case "attack", "cyberattack", "intrusion", "breach", "compromise", "incident":
+		return "on"
+	}
+	return "targeting"
+}
+
+func orLabel(l string) string {
+	if l == "" {
+		return "an unlabelled item"
+	}
+	return l
+}
+
+func dateOnly(s string) bool {
+	if strings.TrimSpace(s) == "" {
+		return false
+	}
+	rest := periodRe.ReplaceAllString(s, "")
+	return strings.Trim(rest, " –—-,/to") == "" || strings.EqualFold(strings.TrimSpace(rest), "to") || strings.EqualFold(strings.TrimSpace(rest), "since")
+}
+
+func monthName(p string) string {
+	if len(p) == 7 {
+		if t, err := time.Parse("2006-01", p); err == nil {
+			return t.Format("January 2006")
+		}
+	}
+	return p
+}
+
+func periodText(first, last string) string {
+	switch {
+	case first == "":
+		return "undated"
+	case last == "":
+		return "first seen " + first
+	}
+	return "seen " + first + " to " + last
 }

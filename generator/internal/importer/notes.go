@@ -1,0 +1,70 @@
+package importer
+
+import (
+	"fmt"
+	"slices"
+)
+
+// notes collects what the stages mapped and what they could not, in the
+// order found. Result.Notes lists them; the comment lines of what was not
+// mapped are written into the brief under their field.
+type notes struct {
+	list   []Note
+	missed map[string][]string // field → comment lines
+}
+
+func (n *notes) mapped(field, value, from, reason string) {
+	n.list = append(n.list, Note{Field: field, Value: value, From: from, Reason: reason})
+}
+
+func (n *notes) miss(field, from, reason string) {
+	n.list = append(n.list, Note{Field: field, From: from, Reason: reason})
+	if n.missed == nil {
+		n.missed = map[string][]string{}
+	}
+	line := "not mapped: " + reason
+	if from != "" {
+		line = fmt.Sprintf("not mapped: %q: %s", short(from, 90), reason)
+	}
+	n.missed[field] = append(n.missed[field], line)
+}
+
+// noteOrder is the order of fields in Result.Notes: the order of the
+// brief's front matter, as a reviewer reads it.
+var noteOrder = []string{"title", "summary", "date", "sources", "attribution", "actors", "campaigns", "sectors",
+	"countries", "techniques", "malware", "iocs", "vulnerabilities", "mitigations"}
+
+// sorted returns the notes ordered by field (attribution and actors
+// together), each field's notes in the order found.
+func (n *notes) sorted() []Note {
+	rank := func(f string) int {
+		if f == "attribution" {
+			f = "actors"
+		}
+		if i := slices.Index(noteOrder, f); i >= 0 {
+			return i
+		}
+		return len(noteOrder)
+	}
+	out := slices.Clone(n.list)
+	slices.SortStableFunc(out, func(a, b Note) int { return rank(a.Field) - rank(b.Field) })
+	return out
+}
+
+// entry is one value of a list field with the comment written beside it.
+type entry struct {
+	value, note string
+}
+
+// list is a list field's values, without repeats.
+type list []entry
+
+// add appends value unless the list has it, and notes it as mapped.
+func (l *list) add(n *notes, field, value, from, note string) bool {
+	if slices.ContainsFunc(*l, func(e entry) bool { return e.value == value }) {
+		return false
+	}
+	*l = append(*l, entry{value: value, note: note})
+	n.mapped(field, value, from, note)
+	return true
+}
