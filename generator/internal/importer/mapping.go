@@ -189,7 +189,7 @@ func (m *mapper) actors(cands []actorCandidate, attrText string) (claims []claim
 		claims = append(claims, c)
 		m.n.mapped("attribution", fmt.Sprintf("%s by %s (%s)", canonical, a.by, c.confidence), a.piece, c.byNote+"; "+c.confNote)
 		for _, s := range a.synonyms {
-			if _, ok := m.profiled("actors", s); !ok {
+			if _, ok := m.known("actors", s); !ok {
 				m.n.miss("actors", s, "a synonym of "+canonical+" that no profile lists; add it to the actor's profile (content/actors/"+slug.Make(canonical)+"/_index.md)")
 			}
 		}
@@ -224,6 +224,9 @@ func (m *mapper) term(field, name string) (canonical, note string, ok bool) {
 	case utf8.RuneCountInString(name) > validate.MaxNameRunes:
 		m.n.miss(field, short(name, 60), "too long for a name")
 		return "", "", false
+	case wordCount(name) > MaxTermWords:
+		m.n.miss(field, name, fmt.Sprintf("a sentence, not a name (%d words; a term has at most %d): it stays in the body", wordCount(name), MaxTermWords))
+		return "", "", false
 	}
 	t, is := m.r.Resolve(k, name)
 	if !is.OK {
@@ -232,10 +235,24 @@ func (m *mapper) term(field, name string) (canonical, note string, ok bool) {
 			return "", "", false
 		}
 	}
-	if t.Profile != nil && t.Name != name {
+	switch {
+	case t.Profile != nil && t.Name != name:
 		return t.Name, fmt.Sprintf("%q is a name of the profiled %s %s", name, k.Singular, t.Name), true
+	case t.Attack != nil && t.Name != name:
+		return t.Name, fmt.Sprintf("written %q: ATT&CK %s %s", name, t.Attack.ID, t.Name), true
 	}
 	return name, "", true
+}
+
+// known reports whether name is a title or synonym in a profile of kind,
+// or a name or alias of an ATT&CK group or software, and returns the
+// term's name.
+func (m *mapper) known(field, name string) (string, bool) {
+	t, is := m.r.Resolve(kind(field), strings.TrimSpace(name))
+	if is.OK && (t.Profile != nil || t.Attack != nil) {
+		return t.Name, true
+	}
+	return "", false
 }
 
 // profiled reports whether name is a title or synonym in a profile of kind.
@@ -247,60 +264,44 @@ func (m *mapper) profiled(field, name string) (string, bool) {
 	return "", false
 }
 
-// canonicalActor resolves an actor name through the profiles: the name
-// itself, then its "also known as" names, then the parts of "A/B".
+// canonicalActor resolves an actor name through the profiles and ATT&CK's
+// groups: the name itself, then its "also known as" names, then the parts
+// of "A/B".
 func (m *mapper) canonicalActor(name string, synonyms []string) (string, string, bool) {
-	if _, ok := m.profiled("actors", name); !ok {
+	if _, ok := m.known("actors", name); !ok {
 		try := slices.Clone(synonyms)
 		if strings.Contains(name, "/") {
 			try = append(try, strings.Split(name, "/")...)
 		}
 		for _, s := range try {
-			if p, ok := m.profiled("actors", s); ok {
-				return p, fmt.Sprintf("written %q; %q is a name of the profiled actor %s", name, strings.TrimSpace(s), p), true
+			if p, ok := m.known("actors", s); ok {
+				return p, fmt.Sprintf("written %q; %q is a name of the known actor %s", name, strings.TrimSpace(s), p), true
 			}
 		}
 	}
 	return m.term("actors", name)
 }
 
+// MaxTermWords is the most words a term the importer suggests may have:
+// terms are names ("Advanced materials research unit intrusion"), and a
+// longer value is a sentence, which belongs in the body.
+const MaxTermWords = 8
+
+func wordCount(s string) int { return len(strings.Fields(s)) }
+
 // ---- campaigns ----
 
-// campaigns names a campaign for each numbered activity item; actor names
-// the ones whose label is no name.
+// campaigns makes a campaign of each numbered activity item that the
+// report names or dates, named briefly; actor names those whose label is
+// no name and whose text names no target.
 func (m *mapper) campaigns(items []activityItem, actor string) []campaign {
 	var out []campaign
 	for _, a := range items {
-		label, name, first, last := a.label, a.name, a.first, a.last
-		var how string
-		if gm := genericLabelRe.FindStringSubmatch(name); gm != nil {
-			noun := "Attack"
-			if gm[1] != "" {
-				noun = strings.ToUpper(gm[1][:1]) + strings.ToLower(gm[1][1:])
-			}
-			if target := campaignTarget(a.text); target != "" && utf8.RuneCountInString(target) <= 100 {
-				name = noun + " " + targetWord(noun) + " " + target
-				how = "named after its target: \"" + short(orLabel(label), 40) + "\" is not a name; rename it if the campaign has one"
-				if label == "" {
-					how = "named after its target: the item has no label; rename it if the campaign has a name"
-				}
-			} else {
-				who := actor
-				if who == "" {
-					who = "Unattributed"
-				}
-				name = who + " " + strings.ToLower(noun)
-				if first != "" {
-					name += ", " + monthName(first)
-				}
-				how = "named after the actor and month: \"" + short(orLabel(label), 40) + "\" is not a name; rename it if the campaign has one"
-			}
-		}
-		if how == "" && !properName(name) && first != "" {
-			// "Data access" is a description, and would merge with every
-			// other brief's "Data access" on one campaign page.
-			name += ", " + monthName(first)
-			how = "a description, not a name: the date was added so it stays this brief's campaign; rename it if it has a name"
+		from := orLabel(a.label)
+		name, how := campaignName(a, actor)
+		if name == "" {
+			m.n.miss("campaigns", from, "neither named nor dated, so not a campaign; the item stays in the body")
+			continue
 		}
 		canonical, note, ok := m.term("campaigns", name)
 		if !ok {
@@ -313,18 +314,61 @@ func (m *mapper) campaigns(items []activityItem, actor string) []campaign {
 		for i := 2; slices.ContainsFunc(out, func(c campaign) bool { return c.name == name }); i++ {
 			name = fmt.Sprintf("%s (%d)", strings.TrimSuffix(name, fmt.Sprintf(" (%d)", i-1)), i)
 		}
-		from := orLabel(label)
-		if first == "" {
+		if a.first == "" {
 			m.n.miss("campaigns", from, "no month or year for "+name)
 		}
-		c := campaign{name: name, first: first, last: last, note: how}
+		c := campaign{name: name, first: a.first, last: a.last, note: how}
 		if how == "" {
 			c.note = "from \"" + short(from, 60) + "\""
 		}
 		out = append(out, c)
-		m.n.mapped("campaigns", name, from, strings.TrimSuffix(periodText(first, last)+"; "+how, "; "))
+		m.n.mapped("campaigns", name, from, strings.TrimSuffix(periodText(a.first, a.last)+"; "+how, "; "))
 	}
 	return out
+}
+
+// campaignName names the campaign of an activity item, and says how; ""
+// when the item is neither named nor dated. A label that is a name
+// ("Operation Dream Lure") is kept. A generic label ("Attack 1") gives way
+// to the target the text names ("Advanced material research unit
+// intrusion"), else to the actor and month. A description ("Data access")
+// is shortened and dated, so it stays this brief's campaign rather than
+// merging with every other brief's "Data access".
+func campaignName(a activityItem, actor string) (name, how string) {
+	label := orLabel(a.label)
+	gm := genericLabelRe.FindStringSubmatch(a.name)
+	switch {
+	case gm == nil && properName(a.name):
+		return a.name, ""
+	case a.first == "":
+		return "", ""
+	}
+	if gm != nil {
+		noun := campaignNoun(gm[1])
+		if target := shortTarget(campaignTarget(a.text)); target != "" {
+			how = "named after its target: \"" + short(label, 40) + "\" is not a name; rename it if the campaign has one"
+			if a.label == "" {
+				how = "named after its target: the item has no label; rename it if the campaign has a name"
+			}
+			return capitalize(target + " " + noun), how
+		}
+		who := actor
+		if who == "" {
+			who = "Unattributed"
+		}
+		return who + " " + noun + ", " + monthName(a.first),
+			"named after the actor and month: \"" + short(label, 40) + "\" is not a name; rename it if the campaign has one"
+	}
+	if noun, target, ok := labelTarget(a.name); ok {
+		if t := shortTarget(target); t != "" {
+			return capitalize(t + " " + campaignNoun(noun)), "named after its target: \"" + short(label, 40) + "\" is a description, not a name; rename it if the campaign has one"
+		}
+	}
+	name = a.name
+	if wordCount(name) > 4 {
+		name = capitalize(shortTarget(name))
+	}
+	return name + ", " + monthName(a.first), "a description, not a name: the date was added so it stays this brief's campaign; rename it if it has a name"
 }
 
 // ---- sectors and countries ----
@@ -415,11 +459,26 @@ func (m *mapper) techniques(lines []string) list {
 	return out
 }
 
+// MaxFreeMitigationWords is the most words a recommendation kept as a
+// mitigation of its own may have ("Email filtering"); a longer one that
+// names no ATT&CK mitigation is a sentence, and stays in the body only.
+const MaxFreeMitigationWords = 4
+
+// mitigations maps each recommendation to ATT&CK mitigations: by the
+// phrase table, by a mitigation's ID or name written in it, or, when it
+// is short enough to be a name itself, keeps it as a term. Every
+// recommendation stays in the body as written.
 func (m *mapper) mitigations(lines []string) list {
 	var out list
+	names := mitigationNames(m.v)
 	for _, l := range lines {
 		got := false
-		for _, p := range suggest(mitigationPhrases, l) {
+		hits := suggest(mitigationPhrases, l)
+		for _, id := range mitigationIDRe.FindAllString(l, -1) {
+			hits = append(hits, match{ID: id, Phrase: id})
+		}
+		hits = append(hits, names.find(l)...)
+		for _, p := range hits {
 			mi, ok := m.v.Mitigation(p.ID)
 			if !ok {
 				continue
@@ -435,8 +494,8 @@ func (m *mapper) mitigations(lines []string) list {
 			out.add(m.n, "mitigations", mi.ID, l, mi.Name)
 			continue
 		}
-		if utf8.RuneCountInString(text) > validate.MaxNameRunes {
-			m.n.miss("mitigations", l, "no phrase matched and it is too long to keep as a term; it stays in the body")
+		if wordCount(text) > MaxFreeMitigationWords {
+			m.n.miss("mitigations", l, "names no ATT&CK mitigation and is a sentence, not a name; it stays in the body under What to do")
 			continue
 		}
 		if name, _, ok := m.term("mitigations", text); ok {

@@ -359,14 +359,93 @@ func properName(s string) bool {
 	return true
 }
 
-// targetWord joins a campaign noun to its target: "Attack on X",
-// "Campaign targeting X".
-func targetWord(noun string) string {
-	switch strings.ToLower(noun) {
-	case "attack", "cyberattack", "intrusion", "breach", "compromise", "incident":
-		return "on"
+// campaignNoun is the noun a campaign named after its target ends with:
+// "intrusion" for an attack, breach or compromise, "campaign" for a
+// campaign, operation or wave.
+func campaignNoun(label string) string {
+	switch strings.ToLower(label) {
+	case "campaign", "campaigns", "operation", "operations", "wave", "waves", "activity", "targeting", "phase", "attempt", "attempts":
+		return "campaign"
 	}
-	return "targeting"
+	return "intrusion"
+}
+
+// labelTargetRe reads a label that names its target: "Intrusion at a
+// regional logistics company", "Breach of a water utility".
+var labelTargetRe = regexp.MustCompile(`(?i)^(attack|cyberattack|intrusion|breach|compromise|incident|campaign|operation|activity|targeting|hack)s?\s+(?:at|on|of|into|against|targeting|in|at)\s+(.+)$`)
+
+func labelTarget(label string) (noun, target string, ok bool) {
+	m := labelTargetRe.FindStringSubmatch(label)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// Words shortTarget drops from the start of a target: articles, vague and
+// size words that do not tell one victim from another.
+var vagueWords = map[string]bool{"a": true, "an": true, "the": true, "certain": true, "one": true, "some": true, "another": true,
+	"unnamed": true, "unidentified": true, "unspecified": true, "undisclosed": true, "several": true, "multiple": true, "various": true,
+	"large": true, "large-scale": true, "major": true, "small": true, "mid-sized": true, "medium-sized": true, "leading": true,
+	"prominent": true, "well-known": true, "its": true, "their": true, "at": true, "least": true, "two": true, "three": true}
+
+// cutWords end the head of a target: what follows places or qualifies it.
+var cutWords = map[string]bool{"in": true, "at": true, "within": true, "across": true, "located": true, "based": true, "that": true,
+	"which": true, "who": true, "whose": true, "where": true, "with": true, "through": true, "via": true, "using": true,
+	"during": true, "for": true, "from": true, "by": true, "after": true, "since": true, "when": true, "while": true}
+
+var industryRe = regexp.MustCompile(`(?i)(?:’s|'s|\bthe)?\s*((?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?:and\s+[a-z\s-]+?\s+)?(?:industry|industries|sector|sectors)\b`)
+
+// shortTarget reduces a description of a victim to a name of at most five
+// words: "a certain advanced material design and research unit" becomes
+// "advanced material research unit"; "a large-scale high-tech enterprise
+// in China's smart energy and digital information industry" becomes "smart
+// energy high-tech enterprise". Written by hand: it is a few rules about
+// how reports describe unnamed victims, not language understanding.
+func shortTarget(s string) string {
+	s = strings.Trim(strings.NewReplacer(`"`, "", "“", "", "”", "", "‘", "", "'", "'").Replace(s), " .,;:")
+	ws := strings.Fields(s)
+	for len(ws) > 0 && vagueWords[strings.ToLower(ws[0])] {
+		ws = ws[1:]
+	}
+	head, rest := ws, []string(nil)
+	for i, w := range ws {
+		if i > 0 && cutWords[strings.ToLower(strings.Trim(w, ",;:"))] || strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
+			if strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
+				head, rest = ws[:i+1], ws[i+1:]
+				head[i] = strings.TrimRight(head[i], ",;")
+			} else {
+				head, rest = ws[:i], ws[i:]
+			}
+			break
+		}
+	}
+	// "design and research unit": of two coordinated words, keep the second.
+	for len(head) > 4 {
+		i := slices.IndexFunc(head, func(w string) bool { return w == "and" || w == "&" || w == "or" })
+		if i < 1 || i >= len(head)-1 {
+			break
+		}
+		head = slices.Delete(slices.Clone(head), i-1, i+1)
+	}
+	if len(head) <= 2 && len(rest) > 0 {
+		if m := industryRe.FindStringSubmatch(strings.Join(rest, " ")); m != nil {
+			head = append(strings.Fields(m[1]), head...)
+		}
+	}
+	if len(head) > 5 {
+		head = head[len(head)-5:]
+	}
+	return strings.Join(head, " ")
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 func orLabel(l string) string {
