@@ -153,15 +153,12 @@ func short(s string, n int) string {
 
 // firstSentence returns the first sentence of s: up to a full stop that
 // ends a word of more than one letter and is followed by a capital.
-var sentenceEndRe = regexp.MustCompile(`[a-z0-9)”"’]{2}[.!?](?:\s+[A-Z“"]|\s*$)`)
+// A closing quote after the stop belongs to the sentence: `unit." The`.
+var sentenceEndRe = regexp.MustCompile(`[a-z0-9)”"’]{2}([.!?][”"’)]?)(?:\s+[A-Z“"‘]|\s*$)`)
 
 func firstSentence(s string) string {
-	if loc := sentenceEndRe.FindStringIndex(s); loc != nil {
-		end := loc[0] + 3
-		for end < len(s) && !strings.ContainsRune(".!?", rune(s[end-1])) {
-			end++
-		}
-		return strings.TrimSpace(s[:end])
+	if loc := sentenceEndRe.FindStringSubmatchIndex(s); loc != nil {
+		return strings.TrimSpace(s[:loc[3]])
 	}
 	return strings.TrimSpace(s)
 }

@@ -193,16 +193,25 @@ func TestSharedReport(t *testing.T) {
 	check("campaigns", b.Campaigns, "[{Advanced material research unit intrusion 2024-08 } {Smart energy high-tech enterprise intrusion 2023-05 }]")
 	check("sectors", b.Sectors, "[Research Energy Technology]")
 	check("countries", b.Countries, "[CN]")
-	check("techniques", b.Techniques, "[T1190]")
+	check("techniques", b.Techniques, "[T1190 T1570 T1114.002 T1505]")
 	check("malware", b.Malware, "[]")
-	check("mitigations", b.Mitigations, "[M1051 M1047]")
+	check("mitigations", b.Mitigations, "[M1051 M1047 M1049 M1026]")
 	if !strings.HasPrefix(b.Body, "## Threat Actor: Suspected U.S. Intelligence Agency (As alleged by CNCERT)\n### Attribution & Identity\n") ||
 		!strings.HasSuffix(b.Body, "- Securing software upgrade management servers.\n") {
 		t.Errorf("the body is not the Analysis Summary:\n%s", b.Body)
 	}
-	// The reviewer sees where the technique came from, in the file itself.
-	if !strings.Contains(string(res.Brief), `  - T1190  # Exploit Public-Facing Application: "Exploitation of vulnerabilities in document management systems for initial access"`) {
-		t.Error("the technique suggestion does not name its phrase")
+	// The reviewer sees where each technique came from, in the file itself:
+	// the behaviours the issue names (backdoors on the mail server, trojans
+	// on 270 hosts, control of the mail server) each by its words.
+	for _, want := range []string{
+		`  - T1190  # Exploit Public-Facing Application: "Exploitation of vulnerabilities in document management systems for initial access"`,
+		`  - T1570  # Lateral Tool Transfer: "Installation of Trojans onto numerous hosts" in "Installation of Trojans onto numerous hosts (over 270 in one instance)"`,
+		`  - T1114.002  # Email Collection: Remote Email Collection: "control over mail servers" in "Gaining control over mail servers and subsidiary devices"`,
+		`  - T1505  # Server Software Component: "Exchange vulnerabilities to implant backdoors" in "This intrusion involved exploiting Microsoft Exchange vulnerabilities to implant backdoors and gain…"`,
+	} {
+		if !strings.Contains(string(res.Brief), want) {
+			t.Errorf("the brief lacks the technique line\n%s", want)
+		}
 	}
 }
 

@@ -92,7 +92,7 @@ func mapTerms(c *candidates, o Options, n *notes) (*draft, error) {
 	for _, p := range c.countries {
 		m.country(&d.countries, p)
 	}
-	d.techniques = m.techniques(c.behaviour)
+	d.techniques = m.techniques(c.behaviour, c.activity)
 	for _, mc := range c.malware {
 		name, note, ok := m.term("malware", mc.name)
 		if !ok {
@@ -240,6 +240,8 @@ func (m *mapper) term(field, name string) (canonical, note string, ok bool) {
 		return t.Name, fmt.Sprintf("%q is a name of the profiled %s %s", name, k.Singular, t.Name), true
 	case t.Attack != nil && t.Name != name:
 		return t.Name, fmt.Sprintf("written %q: ATT&CK %s %s", name, t.Attack.ID, t.Name), true
+	case t.Attack != nil:
+		return t.Name, "ATT&CK " + t.Attack.ID, true
 	}
 	return name, "", true
 }
@@ -440,11 +442,22 @@ func (m *mapper) countryNote(phrase, code string) string {
 
 // ---- techniques and mitigations ----
 
-func (m *mapper) techniques(lines []string) list {
+// techniques maps behaviours to ATT&CK techniques: each line of the TTP
+// section, then each sentence of the activity items, by the phrase table,
+// by a technique ID or an ATT&CK technique name written in it. A TTP line
+// that maps to nothing is noted; activity sentences that tell no technique
+// are the story, and are not.
+func (m *mapper) techniques(ttp []string, activity []activityItem) list {
 	var out list
-	for _, l := range lines {
+	names := techniqueNames(m.v)
+	find := func(l string) bool {
 		got := false
-		for _, p := range suggest(techniquePhrases, l) {
+		hits := suggest(techniquePhrases, l)
+		for _, id := range techniqueIDRe.FindAllString(l, -1) {
+			hits = append(hits, match{ID: id, Phrase: id})
+		}
+		hits = append(hits, names.find(l)...)
+		for _, p := range hits {
 			t, ok := m.v.Technique(p.ID)
 			if !ok {
 				continue // the table names an ID this ATT&CK version lacks
@@ -452,11 +465,26 @@ func (m *mapper) techniques(lines []string) list {
 			got = true
 			out.add(m.n, "techniques", t.ID, l, m.v.TechniqueName(t)+": "+phraseIn(p.Phrase, l))
 		}
-		if !got {
+		return got
+	}
+	for _, l := range ttp {
+		if !find(l) {
 			m.n.miss("techniques", l, "no phrase in the technique table matched")
 		}
 	}
-	return out
+	for _, a := range activity {
+		for _, sent := range sentences(a.text) {
+			find(sent)
+		}
+	}
+	// A technique adds nothing beside one of its sub-techniques.
+	return slices.DeleteFunc(out, func(e entry) bool {
+		covered := slices.ContainsFunc(out, func(o entry) bool { return strings.HasPrefix(o.value, e.value+".") })
+		if covered {
+			m.n.unmap("techniques", e.value)
+		}
+		return covered
+	})
 }
 
 // MaxFreeMitigationWords is the most words a recommendation kept as a

@@ -57,11 +57,12 @@ func (x *nameIndex) find(line string) []match {
 	return out
 }
 
-// Technique names too common in prose to suggest their technique
-// ("a legitimate web service"), and the tactics whose two-word
+// Technique names too common in prose to suggest their technique ("a
+// legitimate web service", "accounts without multi-factor authentication"
+// is no Modify Authentication Process), and the tactics whose two-word
 // sub-technique names are ordinary nouns ("Social Media", "IP Addresses").
 var (
-	proseTechniqueNames = map[string]bool{"webservice": true}
+	proseTechniqueNames = map[string]bool{"webservice": true, "webservices": true, "cloudservices": true, "multifactorauthentication": true}
 	nounTactics         = []string{"reconnaissance", "resource-development"}
 )
 

@@ -68,3 +68,8 @@ func (l *list) add(n *notes, field, value, from, note string) bool {
 	n.mapped(field, value, from, note)
 	return true
 }
+
+// unmap forgets that value was mapped into field.
+func (n *notes) unmap(field, value string) {
+	n.list = slices.DeleteFunc(n.list, func(x Note) bool { return x.Field == field && x.Value == value })
+}

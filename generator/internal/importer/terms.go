@@ -260,7 +260,7 @@ func allCaps(s string) bool {
 // ---- malware ----
 
 var (
-	genericMalwareRe = regexp.MustCompile(`(?i)^(?:(?:powershell|python|bash|batch|shell|vba|vbs|vbscript|javascript|jscript|cmd|wmi|golang|go|rust|\.net|lolbins?|living[- ]off[- ]the[- ]land|custom|bespoke|unnamed|unknown|unidentified|various|several|multiple|generic|commodity|publicly\s+available|open-source|off-the-shelf|legitimate|modified|new|novel|additional|other|own|proprietary|malicious|remote\s+access|information|credential|custom-built|in-house)\s+)*(?:malware|malicious\s+software|trojans?|backdoors?|rats?|remote\s+access\s+trojans?|ransomware|wipers?|loaders?|droppers?|downloaders?|implants?|info-?stealers?|stealers?|web\s?shells?|rootkits?|bootkits?|keyloggers?|spyware|botnets?|worms?|viruses|payloads?|tools?|tooling|toolkits?|utilities|scripts?|binaries|executables|exploits?|families|variants?|frameworks?|software|samples|components|modules|plugins|lures?)(?:\s+(?:families|family|variants?|samples|tools|and\s+tools))?$`)
+	genericMalwareRe = regexp.MustCompile(`(?i)^(?:(?:powershell|python|bash|batch|shell|vba|vbs|vbscript|javascript|jscript|cmd|wmi|golang|go|rust|\.net|lolbins?|living[- ]off[- ]the[- ]land|custom|bespoke|unnamed|unknown|unidentified|various|several|multiple|generic|commodity|publicly\s+available|open-source|off-the-shelf|legitimate|modified|new|novel|additional|other|own|proprietary|malicious|remote\s+access|information|credential|custom-built|in-house|php|asp|aspx|jsp|java|linux|windows|esxi|macos|android|ios)\s+)*(?:malware|malicious\s+software|trojans?|backdoors?|rats?|remote\s+access\s+trojans?|ransomware|wipers?|loaders?|droppers?|downloaders?|implants?|info-?stealers?|stealers?|web\s?shells?|rootkits?|bootkits?|keyloggers?|spyware|botnets?|worms?|viruses|payloads?|tools?|tooling|toolkits?|utilities|scripts?|binaries|executables|exploits?|families|variants?|frameworks?|software|samples|components|modules|plugins|lures?)(?:\s+(?:families|family|variants?|samples|tools|and\s+tools))?$`)
 	leadMalwareRe    = regexp.MustCompile(`(?i)^(?:the|a|an|custom|modified|a\s+custom|a\s+modified|variants?\s+of|versions?\s+of|new\s+versions?\s+of)\s+`)
 	trailMalwareRe   = regexp.MustCompile(`(?i)\s+(?:ransomware|malware|backdoor|trojan|rat|loader|implant|dropper|downloader|stealer|infostealer|info-stealer|wiper|web\s?shell|variant|variants|family|payload|payloads|toolkit|framework|strain|encryptor)$`)
 )
@@ -308,7 +308,7 @@ func hasCapital(s string) bool {
 
 var (
 	numberedRe     = regexp.MustCompile(`^\s*\d{1,3}[.)]\s+(.*)$`)
-	genericLabelRe = regexp.MustCompile(`(?i)^(?:(attack|intrusion|incident|campaign|operation|activity|event|breach|compromise|case|wave|phase|attempt|targeting|cyberattack)s?\s*(?:#|no\.?\s*)?\d*|)$`)
+	genericLabelRe = regexp.MustCompile(`(?i)^(?:(?:(?:first|second|third|fourth|fifth|sixth|another|next|\d+(?:st|nd|rd|th))\s+)?(attack|intrusion|incident|campaign|operation|activity|event|breach|compromise|case|wave|phase|attempt|targeting|cyberattack|victim)s?\s*(?:#|no\.?\s*)?\d*|)$`)
 	targetRe       = regexp.MustCompile(`(?i)\b(?:targeted|targeting|targets|against|compromised|breached|attacked|infiltrated)\s+(.+?)(?:\.\s+[A-Z]|\.$|;|:|,\s+(?:which|where|using|via|and|leading|resulting|including)\b|\s+(?:using|via|through|by\s+exploiting|with)\s|$)`)
 )
 
@@ -410,13 +410,20 @@ func shortTarget(s string) string {
 	}
 	head, rest := ws, []string(nil)
 	for i, w := range ws {
-		if i > 0 && cutWords[strings.ToLower(strings.Trim(w, ",;:"))] || strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
+		if i > 0 && (cutWords[strings.ToLower(strings.Trim(w, ",;:"))] || strings.EqualFold(w, "the")) || strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
 			if strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
 				head, rest = ws[:i+1], ws[i+1:]
 				head[i] = strings.TrimRight(head[i], ",;")
 			} else {
 				head, rest = ws[:i], ws[i:]
 			}
+			break
+		}
+	}
+	// "a municipal government's appliance": the owner is the victim.
+	for i, w := range head[:max(len(head)-1, 0)] {
+		if p, ok := possessive(w); ok {
+			head = append(slices.Clone(head[:i]), p)
 			break
 		}
 	}
@@ -437,6 +444,16 @@ func shortTarget(s string) string {
 		head = head[len(head)-5:]
 	}
 	return strings.Join(head, " ")
+}
+
+// possessive strips "'s" or "’s" from a word that ends with one.
+func possessive(w string) (string, bool) {
+	for _, suf := range []string{"'s", "’s"} {
+		if p, ok := strings.CutSuffix(w, suf); ok && p != "" {
+			return p, true
+		}
+	}
+	return w, false
 }
 
 // capitalize upper-cases the first letter of s.
