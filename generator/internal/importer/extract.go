@@ -21,10 +21,17 @@ type candidates struct {
 	// appeared first on ..."), which is also the source document's title.
 	titleFromPost bool
 
-	summary, summaryNote string
-	// fullInBody is the Full Report paragraph when the summary could not
-	// hold all of it.
-	fullInBody string
+	// full is the Full Report paragraph, without its "The post … appeared
+	// first on" sentence: the story as the source told it, which opens the
+	// body.
+	full string
+	// text is what a title and, when too little is extracted to write
+	// one, a summary are taken from: the Full Report paragraph, else the
+	// first paragraph of the analysis.
+	text, textNote string
+	// objective is what the report says the actor was after ("Stealing
+	// trade secrets"), "" when it does not say.
+	objective string
 
 	date    string // the report's date line, "" when none
 	hasDate bool
@@ -86,6 +93,7 @@ func extract(r *report, s *sections, n *notes) *candidates {
 		c.countries = append(c.countries, allPieces(it)...)
 	}
 	c.behaviour = s.ttp
+	c.objective = objective(s)
 	if len(c.behaviour) == 0 {
 		n.miss("techniques", "", "no Tactics, Techniques & Procedures section")
 	}
@@ -120,32 +128,15 @@ func (c *candidates) titleSummarySource(r *report, s *sections, n *notes) {
 	if t, ok := r.header["title"]; ok {
 		c.title, c.titleNote, c.titleFromPost = t, "from the Title: line", false
 	}
-	// The summary: the Full Report paragraph, else the first paragraph of
-	// the analysis.
-	c.summary, c.summaryNote = full, "the Full Report paragraph"
-	if c.summary == "" {
-		c.summary = s.firstParagraph
-		c.summaryNote = "the first paragraph of the analysis (the report has no Full Report text)"
+	c.full = full
+	c.text, c.textNote = full, "the Full Report paragraph"
+	if c.text == "" {
+		c.text = s.firstParagraph
+		c.textNote = "the first paragraph of the analysis (the report has no Full Report text)"
 	}
-	if utf8.RuneCountInString(c.summary) > validate.MaxTextRunes {
-		// Whole sentences that fit; the full text stays in no field, so say so.
-		cut := ""
-		for _, sent := range sentences(c.summary) {
-			if utf8.RuneCountInString(cut+" "+sent) > validate.MaxTextRunes-1 {
-				break
-			}
-			cut = strings.TrimSpace(cut + " " + sent)
-		}
-		if cut == "" {
-			cut = short(c.summary, validate.MaxTextRunes-1)
-		}
-		n.miss("summary", "", fmt.Sprintf("the Full Report text is longer than %d characters: the summary keeps the sentences that fit, and the whole text opens the body", validate.MaxTextRunes))
-		c.fullInBody = full
-		c.summary = cut
-	}
-	if c.title == "" && c.summary != "" {
-		c.title = strings.TrimSuffix(short(firstSentence(c.summary), 120), ".")
-		c.titleNote = "the first sentence of the " + strings.TrimPrefix(c.summaryNote, "the ")
+	if c.title == "" && c.text != "" {
+		c.title = strings.TrimSuffix(short(firstSentence(c.text), 120), ".")
+		c.titleNote = "the first sentence of the " + strings.TrimPrefix(c.textNote, "the ")
 		n.miss("title", "", "no \"The post … appeared first on …\" line; the title is the first sentence, shortened")
 	}
 	if utf8.RuneCountInString(c.title) > validate.MaxTitleRunes {
@@ -293,4 +284,25 @@ func extractCVEs(r *report, n *notes) list {
 		n.miss("vulnerabilities", "", "no CVE ID in the report")
 	}
 	return out
+}
+
+var (
+	objectiveRe = regexp.MustCompile(`(?i)^(?:objective|goal|aim|motive|motivation|purpose)s?\s*:\s*(.{3,200}?)\.?$`)
+	aimedAtRe   = regexp.MustCompile(`(?i)\b(?:aimed\s+at|in\s+order\s+to|with\s+the\s+(?:aim|goal)\s+of)\s+([a-z]+ing\b[^.;:]{0,120})`)
+)
+
+// objective is what the report says the actor was after: an "Objective:"
+// line of the TTP section, else "aimed at stealing ..." in the activity.
+func objective(s *sections) string {
+	for _, l := range s.ttp {
+		if m := objectiveRe.FindStringSubmatch(l); m != nil {
+			return strings.TrimSpace(m[1])
+		}
+	}
+	for _, l := range s.activityText {
+		if m := aimedAtRe.FindStringSubmatch(l); m != nil {
+			return strings.TrimSpace(m[1])
+		}
+	}
+	return ""
 }

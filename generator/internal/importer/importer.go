@@ -133,7 +133,9 @@ func Import(text string, o Options) (*Result, error) {
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)
 	}
-	res.Brief = render(d, compose(cand, d, rep), &n)
+	t := compose(cand, d, rep, o.Resolver.Vocab(), &n)
+	res.Notes = n.sorted()
+	res.Brief = render(d, t, &n)
 	return res, nil
 }
 

@@ -187,7 +187,8 @@ func TestSharedReport(t *testing.T) {
 	}
 	check("title", b.Title, "Chinese cyber center points finger at U.S. over alleged cyberattacks to steal trade secrets")
 	check("date", b.Date.Format("2006-01-02"), "2024-12-18")
-	check("summary", b.Summary, "The CNCERT said it had “handled’ two attacks on Chinese tech companies, which it attributed to an unnamed suspected U.S. intelligence agency.")
+	// Who did what to whom and when, from what was mapped.
+	check("summary", b.Summary, "CNCERT alleges that Suspected U.S. Intelligence Agency targeted organisations in the research, energy and technology sectors in China between May 2023 and August 2024, exploiting public-facing applications, collecting email from the mail server, spreading malware between hosts and implanting backdoors on servers. The stated objective: stealing trade secrets.")
 	check("sources", b.Sources, "[{CyberScoop Chinese cyber center points finger at U.S. over alleged cyberattacks to steal trade secrets }]")
 	check("attribution", b.Attribution, "[{Suspected U.S. Intelligence Agency CNCERT low}]")
 	check("campaigns", b.Campaigns, "[{Advanced material research unit intrusion 2024-08 } {Smart energy high-tech enterprise intrusion 2023-05 }]")
@@ -196,9 +197,23 @@ func TestSharedReport(t *testing.T) {
 	check("techniques", b.Techniques, "[T1190 T1570 T1114.002 T1505]")
 	check("malware", b.Malware, "[]")
 	check("mitigations", b.Mitigations, "[M1051 M1047 M1049 M1026]")
-	if !strings.HasPrefix(b.Body, "## Threat Actor: Suspected U.S. Intelligence Agency (As alleged by CNCERT)\n### Attribution & Identity\n") ||
-		!strings.HasSuffix(b.Body, "- Securing software upgrade management servers.\n") {
-		t.Errorf("the body is not the Analysis Summary:\n%s", b.Body)
+	// The body: the report's words under the house headings, the source's
+	// paragraph first, every recommendation kept as written.
+	var headings []string
+	for _, l := range strings.Split(b.Body, "\n") {
+		if strings.HasPrefix(l, "#") {
+			headings = append(headings, l)
+		}
+	}
+	check("headings", strings.Join(headings, " | "), "## What happened | ## How they got in | ## Attribution | ## Why it matters | ## What to do")
+	for _, want := range []string{
+		"## What happened\n\nThe CNCERT said it had “handled’ two attacks on Chinese tech companies, which it attributed to an unnamed suspected U.S. intelligence agency.\n\nCNCERT alleged that",
+		"\n## What to do\n\n- Comprehensive patching, particularly for internet-facing services like **Microsoft Exchange**.\n",
+		"- Enhanced detection capabilities for **Trojans** and **backdoors** across the internal network.\n- Securing software upgrade management servers.\n",
+	} {
+		if !strings.Contains(b.Body, want) {
+			t.Errorf("the body lacks %q:\n%s", want, b.Body)
+		}
 	}
 	// The reviewer sees where each technique came from, in the file itself:
 	// the behaviours the issue names (backdoors on the mail server, trojans
@@ -315,7 +330,7 @@ func TestLongFullReport(t *testing.T) {
 	if n := len([]rune(bs[0].Summary)); n > validate.MaxTextRunes || !strings.HasSuffix(bs[0].Summary, "months.") {
 		t.Errorf("summary of %d characters: %q", n, bs[0].Summary)
 	}
-	if !strings.HasPrefix(bs[0].Body, "## Full report\n\n"+strings.TrimSpace(long)+"\n") {
+	if !strings.HasPrefix(bs[0].Body, "## What happened\n\n"+strings.TrimSpace(long)+"\n") {
 		t.Errorf("the body does not open with the whole Full Report:\n%s", bs[0].Body)
 	}
 }

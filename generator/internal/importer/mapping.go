@@ -69,10 +69,8 @@ func mapTerms(c *candidates, o Options, n *notes) (*draft, error) {
 	} else {
 		n.mapped("title", d.title, short(d.title, 80), d.titleNote)
 	}
-	if c.summary == "" {
+	if c.text == "" {
 		errs = append(errs, ErrNoSummary)
-	} else {
-		n.mapped("summary", short(c.summary, 60), short(c.summary, 60), "from "+c.summaryNote)
 	}
 	var err error
 	if d.date, d.dateNote, err = m.date(c.date, c.hasDate, o.Date); err != nil {

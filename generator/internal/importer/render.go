@@ -15,7 +15,7 @@ func render(d *draft, t text, n *notes) []byte {
 	})
 	y.line(0, "title: "+scalar(d.title), d.titleNote)
 	y.line(0, "date: "+d.date.Format("2006-01-02"), d.dateNote)
-	y.line(0, "summary: "+quote(t.summary), "")
+	y.line(0, "summary: "+quote(t.summary), t.summaryNote)
 	y.notes(2, n.missed["summary"])
 	y.line(0, "tlp: "+scalar(string(d.tlp)), "")
 

@@ -10,6 +10,8 @@ type sections struct {
 	// activity holds the numbered items of the Activity Summary.
 	activity    []activityItem
 	hasActivity bool
+	// activityText is every line of the Activity Summary, plain.
+	activityText []string
 	// ttp holds the lines of the Tactics, Techniques & Procedures section.
 	ttp    []string
 	hasTTP bool
@@ -42,6 +44,7 @@ type activityItem struct {
 func readSections(r *report) *sections {
 	s := &sections{attribution: plain(strings.Join(r.sections[secAttribution], " "))}
 	_, s.hasActivity = r.sections[secActivity]
+	s.activityText = bullets(r.sections[secActivity])
 	for _, l := range r.sections[secActivity] {
 		if m := numberedRe.FindStringSubmatch(l); m != nil {
 			s.activity = append(s.activity, readActivity(strings.TrimSpace(m[1])))
