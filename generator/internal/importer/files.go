@@ -13,6 +13,7 @@ import (
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/atomicfile"
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
@@ -30,6 +31,9 @@ type Project struct {
 	// BriefFiles are the project's brief files, slash paths relative to
 	// Dir (content/briefs/2024/x.md).
 	BriefFiles []string
+	// Briefs are the project's briefs that load, for the warning about a
+	// report whose story the library already has.
+	Briefs []brief.Brief
 }
 
 // OpenProject reads what importing into the project at dir needs. The
@@ -41,11 +45,12 @@ func OpenProject(dir string) (*Project, error) {
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	fsys := os.DirFS(dir)
-	docs, _ := load.Profiles(fsys, taxonomy.Names())
-	profiles, _ := validate.Profiles(docs, v)
+	set, _ := load.Load(fsys, taxonomy.Names())
+	profiles, _ := validate.Profiles(set.Profiles, v)
 	r, _ := resolve.New(v, profiles)
+	briefs, _ := validate.Briefs(set.Briefs, r)
 	files, _ := fs.Glob(fsys, load.BriefsDir+"/*/*.md")
-	return &Project{Dir: dir, Resolver: r, BriefFiles: files}, nil
+	return &Project{Dir: dir, Resolver: r, BriefFiles: files, Briefs: briefs}, nil
 }
 
 // RunOptions say where imported briefs go and how they are labelled.
@@ -73,7 +78,7 @@ type Run struct {
 
 // NewRun starts importing into p.
 func NewRun(p *Project, o RunOptions) *Run {
-	o.Options.Resolver = p.Resolver
+	o.Options.Resolver, o.Options.Library = p.Resolver, p.Briefs
 	return &Run{p: p, o: o, written: map[string]string{}}
 }
 

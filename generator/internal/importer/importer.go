@@ -67,6 +67,10 @@ type Options struct {
 	// Name is the report's file name, mentioned in the brief's header
 	// comment; "" for none.
 	Name string
+	// Library is the project's briefs. Import warns about each that may
+	// report the same story (package story): same source URL, or same
+	// actor and source within a few days. Nil for none.
+	Library []brief.Brief
 }
 
 // Errors for reports that lack a required fact. They are returned wrapped,
@@ -81,14 +85,18 @@ var (
 // Note says where one value of the brief came from, or why some words of
 // the report were not used.
 type Note struct {
-	Field  string // front-matter key: "techniques", "sectors", ...
+	Field  string // front-matter key: "techniques", "sectors", ...; "brief" for the whole
 	Value  string // what went into the brief; "" when nothing did
 	From   string // the report's words
 	Reason string // how it was mapped, or why not
+	// Warning marks what the analyst must look at before publishing: a
+	// brief the library already has on the same story, a source without
+	// an address.
+	Warning bool
 }
 
 // Mapped reports whether the note is about a value that went into the brief.
-func (n Note) Mapped() bool { return n.Value != "" }
+func (n Note) Mapped() bool { return n.Value != "" && !n.Warning }
 
 // Result is an imported brief.
 type Result struct {
@@ -106,7 +114,12 @@ func (r *Result) Mapped() []Note {
 
 // Missed returns the notes about what could not be mapped.
 func (r *Result) Missed() []Note {
-	return slices.DeleteFunc(slices.Clone(r.Notes), func(n Note) bool { return n.Mapped() })
+	return slices.DeleteFunc(slices.Clone(r.Notes), func(n Note) bool { return n.Mapped() || n.Warning })
+}
+
+// Warnings returns the notes the analyst must look at before publishing.
+func (r *Result) Warnings() []Note {
+	return slices.DeleteFunc(slices.Clone(r.Notes), func(n Note) bool { return !n.Warning })
 }
 
 // Import converts one report, in stages that each take what the one
@@ -129,6 +142,7 @@ func Import(text string, o Options) (*Result, error) {
 	sec := readSections(rep)
 	cand := extract(rep, sec, &n)
 	d, err := mapTerms(cand, o, &n)
+	warn(d, o, &n)
 	res := &Result{Title: d.title, Slug: d.slug, Date: d.date, Notes: n.sorted()}
 	if err != nil {
 		return res, fmt.Errorf("import: %w", err)

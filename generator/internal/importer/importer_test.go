@@ -431,3 +431,60 @@ Analysis Summary
 		t.Errorf("the undated, unnamed item is not explained:\n%s", res.Brief)
 	}
 }
+
+// The library's brief on the same story (same actor and source, same
+// date) is named in a warning, in the report and at the top of the file;
+// without a date it is named all the same, so the analyst can see it
+// before choosing --date. A source without an address is a warning too.
+func TestSameStoryWarning(t *testing.T) {
+	r := resolver(t)
+	const existing = "content/briefs/2024/cncert-alleges-us-intrusions-chinese-tech-firms.md"
+	library := []brief.Brief{
+		{File: existing, Title: "CNCERT alleges U.S. intelligence intrusions into two Chinese technology firms", Date: fallbackDate,
+			Sources:     []brief.Source{{Name: "CyberScoop", URL: "https://cyberscoop.com/china-cncert-us-cyberattacks-trade-secrets/"}},
+			Attribution: []brief.Claim{{Actor: "Suspected U.S. Intelligence Agency", By: "CNCERT", Confidence: "low"}}},
+		{File: "content/briefs/2024/other.md", Title: "Other", Date: fallbackDate,
+			Sources: []brief.Source{{Name: "CyberScoop"}}, Actors: []string{"Volt Typhoon"}},
+	}
+	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "cncert-shared.txt"))
+	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate, Library: library})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep bytes.Buffer
+	res.WriteReport(&rep)
+	for _, want := range []string{
+		"  warnings:\n    brief            the library may already have this story: " + existing + ` ("CNCERT alleges U.S. intelligence intrusions into two Chinese technology firms", dated 2024-12-18) names the same actor and source, on the same date;`,
+		"\n    sources          CyberScoop has no URL:",
+	} {
+		if !strings.Contains(rep.String(), want) {
+			t.Errorf("the report lacks %q:\n%s", want, rep.String())
+		}
+	}
+	if strings.Contains(rep.String(), "other.md") {
+		t.Error("a brief on another actor was named")
+	}
+	header := string(res.Brief[:bytes.Index(res.Brief, []byte("\ntitle:"))])
+	if !strings.Contains(header, "# WARNING: the library may already have this story:\n# "+existing) {
+		t.Errorf("the brief's header does not name the existing brief:\n%s", header)
+	}
+	// No date: not imported, but the brief on the same story is named.
+	res, err = importer.Import(string(data), importer.Options{Resolver: r, Library: library})
+	if !errors.Is(err, importer.ErrNoDate) {
+		t.Fatalf("err = %v", err)
+	}
+	if w := res.Warnings(); len(w) != 2 || !strings.Contains(w[0].Reason, existing) || !strings.Contains(w[0].Reason, "there is no date to compare") {
+		t.Errorf("warnings without a date: %+v", w)
+	}
+	// A source with an address and a story the library lacks: no warning.
+	data, _ = os.ReadFile(filepath.Join("testdata", "reports", "as-alleged-ransomware.txt"))
+	res, err = importer.Import(string(data)+"", importer.Options{Resolver: r, Date: fallbackDate, Library: library})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range res.Warnings() {
+		if w.Field == "brief" {
+			t.Errorf("unexpected warning %+v", w)
+		}
+	}
+}

@@ -12,6 +12,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
+	"github.com/threatbriefs/threatbriefs/generator/internal/story"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -539,4 +540,33 @@ func phraseIn(phrase, line string) string {
 		return fmt.Sprintf("%q", short(line, 120))
 	}
 	return fmt.Sprintf("%q in %q", short(phrase, 60), short(line, 100))
+}
+
+// warn notes what the analyst must see before publishing: a brief of the
+// library that may report the same story, and a source without an address.
+func warn(d *draft, o Options, n *notes) {
+	b := d.brief()
+	for _, same := range story.Find(&b, o.Resolver, o.Library, o.Resolver) {
+		n.warn("brief", fmt.Sprintf("the library may already have this story: %s (%q, dated %s) %s; add what this report adds to that brief rather than publishing a second one",
+			same.File, short(same.Title, 80), same.Date.Format("2006-01-02"), same.Why))
+	}
+	if d.source.name != "" && d.source.url == "" {
+		n.warn("sources", fmt.Sprintf("%s has no URL: the report does not give the address of the source; add it (url:) so readers can check it", d.source.name))
+	}
+}
+
+// brief is the draft as the brief it will be, as far as package story
+// reads one: title, date, sources, attribution and actors.
+func (d *draft) brief() brief.Brief {
+	b := brief.Brief{Title: d.title, Date: d.date}
+	if d.source.name != "" {
+		b.Sources = []brief.Source{{Name: d.source.name, Title: d.source.title, URL: d.source.url}}
+	}
+	for _, c := range d.claims {
+		b.Attribution = append(b.Attribution, brief.Claim{Actor: c.actor, By: c.by, Confidence: brief.Confidence(c.confidence)})
+	}
+	for _, e := range d.actors {
+		b.Actors = append(b.Actors, e.value)
+	}
+	return b
 }

@@ -3,6 +3,8 @@ package importer
 import (
 	"fmt"
 	"slices"
+	"strings"
+	"unicode/utf8"
 )
 
 // notes collects what the stages mapped and what they could not, in the
@@ -11,6 +13,16 @@ import (
 type notes struct {
 	list   []Note
 	missed map[string][]string // field → comment lines
+	warned map[string][]string // field → comment lines
+}
+
+// warn notes something the analyst must look at before publishing.
+func (n *notes) warn(field, reason string) {
+	n.list = append(n.list, Note{Field: field, Reason: reason, Warning: true})
+	if n.warned == nil {
+		n.warned = map[string][]string{}
+	}
+	n.warned[field] = append(n.warned[field], wrap("WARNING: "+reason, 100)...)
 }
 
 func (n *notes) mapped(field, value, from, reason string) {
@@ -31,7 +43,7 @@ func (n *notes) miss(field, from, reason string) {
 
 // noteOrder is the order of fields in Result.Notes: the order of the
 // brief's front matter, as a reviewer reads it.
-var noteOrder = []string{"title", "summary", "date", "sources", "attribution", "actors", "campaigns", "sectors",
+var noteOrder = []string{"brief", "title", "summary", "date", "sources", "attribution", "actors", "campaigns", "sectors",
 	"countries", "techniques", "malware", "iocs", "vulnerabilities", "mitigations"}
 
 // sorted returns the notes ordered by field (attribution and actors
@@ -72,4 +84,26 @@ func (l *list) add(n *notes, field, value, from, note string) bool {
 // unmap forgets that value was mapped into field.
 func (n *notes) unmap(field, value string) {
 	n.list = slices.DeleteFunc(n.list, func(x Note) bool { return x.Field == field && x.Value == value })
+}
+
+// wrap breaks text into lines of at most width runes at spaces (a longer
+// word gets a line of its own); later lines are indented by two spaces.
+func wrap(text string, width int) []string {
+	var out []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > width {
+			out = append(out, line)
+			line = " "
+		}
+		if line == "" || line == " " {
+			line += w
+		} else {
+			line += " " + w
+		}
+	}
+	if strings.TrimSpace(line) != "" {
+		out = append(out, line)
+	}
+	return out
 }

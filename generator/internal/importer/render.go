@@ -13,6 +13,7 @@ func render(d *draft, t text, n *notes) []byte {
 		"Imported from " + from + " by `generator import`. The comments say which words of",
 		"the report each value came from; check the suggestions, then delete the comments.",
 	})
+	y.notes(0, n.warned["brief"])
 	y.line(0, "title: "+scalar(d.title), d.titleNote)
 	y.line(0, "date: "+d.date.Format("2006-01-02"), d.dateNote)
 	y.line(0, "summary: "+quote(t.summary), t.summaryNote)
@@ -31,6 +32,7 @@ func render(d *draft, t text, n *notes) []byte {
 			y.line(4, "url: "+quote(d.source.url), "")
 		}
 	}
+	y.notes(2, n.warned["sources"])
 	y.notes(2, n.missed["sources"])
 
 	if len(d.claims) == 0 {
