@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -175,19 +176,21 @@ var gistRank = []string{"initial-access", "impact", "exfiltration", "collection"
 // maxGists is how many techniques the summary names.
 const maxGists = 4
 
-// gists are what the actor did, in words, for the techniques the gist
-// table knows, ranked by tactic.
+// gists are what the actor did, in words: one technique of each tactic
+// first (in gistRank's order), then more, up to maxGists; within a tactic,
+// the one the gist table lists first.
 func gists(d *draft, v *vocab.Vocab) []string {
 	type ranked struct {
-		gist string
-		rank int
+		gist       string
+		rank, prio int
 	}
 	var rs []ranked
 	for _, e := range d.techniques {
-		g, ok := techniqueGists[e.value]
-		if !ok {
+		prio := slices.IndexFunc(techniqueGists, func(g gist) bool { return g.id == e.value })
+		if prio < 0 {
 			continue
 		}
+		g := techniqueGists[prio].text
 		rank := len(gistRank)
 		if t, ok := v.Technique(e.value); ok {
 			for _, tac := range t.Tactics {
@@ -197,72 +200,78 @@ func gists(d *draft, v *vocab.Vocab) []string {
 			}
 		}
 		if !slices.ContainsFunc(rs, func(r ranked) bool { return r.gist == g }) {
-			rs = append(rs, ranked{g, rank})
+			rs = append(rs, ranked{g, rank, prio})
 		}
 	}
-	slices.SortStableFunc(rs, func(a, b ranked) int { return a.rank - b.rank })
-	var out []string
-	for _, r := range rs[:min(len(rs), maxGists)] {
-		out = append(out, r.gist)
+	slices.SortStableFunc(rs, func(a, b ranked) int { return cmp.Or(a.rank-b.rank, a.prio-b.prio) })
+	var first, rest []string
+	for i, r := range rs {
+		if i == 0 || r.rank != rs[i-1].rank {
+			first = append(first, r.gist)
+		} else {
+			rest = append(rest, r.gist)
+		}
 	}
-	return out
+	out := append(first, rest...)
+	return out[:min(len(out), maxGists)]
 }
+
+type gist struct{ id, text string }
 
 // techniqueGists says what a technique is in a few words of a sentence
-// ("X targeted Y, exploiting public-facing applications").
-var techniqueGists = map[string]string{
-	"T1190":     "exploiting public-facing applications",
-	"T1133":     "entering through remote access services",
-	"T1078":     "using valid accounts",
-	"T1078.004": "using hijacked cloud accounts",
-	"T1566":     "phishing",
-	"T1566.001": "sending spearphishing attachments",
-	"T1566.002": "sending spearphishing links",
-	"T1566.003": "phishing through messaging services",
-	"T1566.004": "phishing by telephone",
-	"T1195":     "compromising a supplier",
-	"T1195.002": "compromising the software supply chain",
-	"T1199":     "abusing a trusted relationship",
-	"T1189":     "compromising websites the victims visit",
-	"T1505":     "implanting backdoors on servers",
-	"T1505.003": "planting web shells",
-	"T1570":     "spreading malware between hosts",
-	"T1072":     "pushing malware through software deployment tools",
-	"T1114":     "collecting email",
-	"T1114.002": "collecting email from the mail server",
-	"T1114.003": "forwarding mail with inbox rules",
-	"T1486":     "encrypting data for ransom",
-	"T1490":     "deleting backups and shadow copies",
-	"T1485":     "destroying data",
-	"T1561":     "wiping disks",
-	"T1491":     "defacing websites",
-	"T1498":     "flooding networks with traffic",
-	"T1657":     "stealing funds",
-	"T1567.002": "exfiltrating data to cloud storage",
-	"T1041":     "exfiltrating data over the command channel",
-	"T1048":     "exfiltrating data over other protocols",
-	"T1003":     "dumping credentials",
-	"T1003.001": "dumping credentials",
-	"T1003.003": "dumping credentials",
-	"T1110":     "guessing passwords",
-	"T1110.003": "spraying passwords",
-	"T1557":     "intercepting sign-ins",
-	"T1539":     "stealing session cookies",
-	"T1056.003": "capturing credentials on the login page",
-	"T1555.003": "stealing passwords saved in browsers",
-	"T1098.005": "registering their own MFA devices",
-	"T1021.001": "moving laterally over RDP",
-	"T1219":     "installing remote access tools",
-	"T1574.001": "side-loading DLLs",
-	"T1553.002": "signing malware with a stolen certificate",
-	"T1102.001": "hiding command addresses on public web services",
-	"T1572":     "tunnelling traffic out of the network",
-	"T1090":     "relaying traffic through proxies",
-	"T1659":     "injecting content into traffic",
+// ("X targeted Y, exploiting public-facing applications"), most telling
+// first within each tactic.
+var techniqueGists = []gist{
+	{"T1190", "exploiting public-facing applications"},
+	{"T1133", "entering through remote access services"},
+	{"T1566.001", "sending spearphishing attachments"},
+	{"T1566.002", "sending spearphishing links"},
+	{"T1566.003", "phishing through messaging services"},
+	{"T1566.004", "phishing by telephone"},
+	{"T1566", "phishing"},
+	{"T1195.002", "compromising the software supply chain"},
+	{"T1195", "compromising a supplier"},
+	{"T1199", "abusing a trusted relationship"},
+	{"T1189", "compromising websites the victims visit"},
+	{"T1078.004", "using hijacked cloud accounts"},
+	{"T1078", "using valid accounts"},
+	{"T1486", "encrypting data for ransom"},
+	{"T1485", "destroying data"},
+	{"T1561", "wiping disks"},
+	{"T1490", "deleting backups and shadow copies"},
+	{"T1491", "defacing websites"},
+	{"T1498", "flooding networks with traffic"},
+	{"T1657", "stealing funds"},
+	{"T1567.002", "exfiltrating data to cloud storage"},
+	{"T1041", "exfiltrating data over the command channel"},
+	{"T1048", "exfiltrating data over other protocols"},
+	{"T1114.002", "collecting email from the mail server"},
+	{"T1114.003", "forwarding mail with inbox rules"},
+	{"T1114", "collecting email"},
+	{"T1003.001", "dumping credentials"},
+	{"T1003.003", "dumping credentials"},
+	{"T1003", "dumping credentials"},
+	{"T1110.003", "spraying passwords"},
+	{"T1110", "guessing passwords"},
+	{"T1557", "intercepting sign-ins"},
+	{"T1539", "stealing session cookies"},
+	{"T1056.003", "capturing credentials on the login page"},
+	{"T1555.003", "stealing passwords saved in browsers"},
+	{"T1570", "spreading malware between hosts"},
+	{"T1072", "pushing malware through software deployment tools"},
+	{"T1021.001", "moving laterally over RDP"},
+	{"T1505.003", "planting web shells"},
+	{"T1505", "implanting backdoors on servers"},
+	{"T1098.005", "registering their own MFA devices"},
+	{"T1219", "installing remote access tools"},
+	{"T1574.001", "side-loading DLLs"},
+	{"T1553.002", "signing malware with a stolen certificate"},
+	{"T1102.001", "hiding command addresses on public web services"},
+	{"T1572", "tunnelling traffic out of the network"},
+	{"T1090", "relaying traffic through proxies"},
+	{"T1659", "injecting content into traffic"},
 }
 
-// joinAnd joins "a, b and c"; with a serial comma when an item has an
-// "and" of its own ("water and wastewater, and utilities").
 func joinAnd(xs []string) string {
 	switch len(xs) {
 	case 0:
