@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -60,8 +61,8 @@ func resolver(t testing.TB) *resolve.Resolver {
 func reports(t *testing.T) []string {
 	t.Helper()
 	names, err := filepath.Glob(filepath.Join("testdata", "reports", "*.txt"))
-	if err != nil || len(names) < 7 {
-		t.Fatalf("want the shared report and at least six more in testdata/reports, found %d (%v)", len(names), err)
+	if err != nil || len(names) < 11 {
+		t.Fatalf("want the shared report and at least ten more in testdata/reports, found %d (%v)", len(names), err)
 	}
 	return names
 }
@@ -485,6 +486,59 @@ func TestSameStoryWarning(t *testing.T) {
 	for _, w := range res.Warnings() {
 		if w.Field == "brief" {
 			t.Errorf("unexpected warning %+v", w)
+		}
+	}
+}
+
+// The reports written for the phrase table (testdata/reports, in the
+// shared report's format) each exercise rows no other report does; this
+// is what each must map, in order. A row that stops matching, or starts
+// matching where it should not, shows here by name.
+func TestWrittenReportsMapTheirBehaviours(t *testing.T) {
+	r := resolver(t)
+	for file, want := range map[string]string{
+		// Ransomware through a VPN appliance: external remote services,
+		// valid accounts, LSASS, RDP, remote access tools, cloud storage,
+		// shadow copies, encryption.
+		"ransomware-vpn-appliance.txt": "[T1190 T1133 T1078 T1003.001 T1021.001 T1219 T1567.002 T1490 T1486]",
+		// Phishing with mail collection: links, AiTM, session cookies,
+		// cloud accounts, Graph API, inbox rules, MFA device registration.
+		"phishing-mail-collection.txt": "[T1566.002 T1539 T1557 T1078.004 T1583.003 T1114.002 T1114.003 T1098.005]",
+		// Supply chain: the vendor's build system, code signing, DLL
+		// side-loading, dead drop resolver, the victim's deployment server.
+		"supply-chain-update.txt": "[T1195.002 T1553.002 T1574.001 T1102.001 T1071.001 T1555.003 T1072]",
+		// Edge device: exploitation, web shells, login-page capture,
+		// tunnels, file deletion.
+		"edge-device-webshells.txt": "[T1190 T1505.003 T1059.004 T1056.003 T1018 T1572 T1070.004]",
+		// The shared report: backdoors on the mail server, trojans on 270
+		// hosts, control of the mail server.
+		"cncert-shared.txt": "[T1190 T1570 T1114.002 T1505]",
+	} {
+		b := briefOf(t, r, imported(t, r, filepath.Join("testdata", "reports", file)))
+		if got := fmt.Sprint(b.Techniques); got != want {
+			t.Errorf("%s: techniques\n got %s\nwant %s", file, got, want)
+		}
+	}
+}
+
+// Every technique an import suggests is traceable: its comment names the
+// words it came from.
+func TestEveryTechniqueNamesItsPhrase(t *testing.T) {
+	r := resolver(t)
+	for _, file := range reports(t) {
+		res := imported(t, r, file)
+		in := false
+		for _, l := range strings.Split(string(res.Brief), "\n") {
+			switch {
+			case strings.HasPrefix(l, "techniques:"):
+				in = true
+			case in && strings.HasPrefix(l, "  - "):
+				if !regexp.MustCompile(`^  - T\d{4}(\.\d{3})?  # [^"]+: "[^"]+`).MatchString(l) {
+					t.Errorf("%s: %q names no phrase", filepath.Base(file), l)
+				}
+			case in && !strings.HasPrefix(l, "  "):
+				in = false
+			}
 		}
 	}
 }
