@@ -448,15 +448,10 @@ func (m *mapper) countryNote(phrase, code string) string {
 // are the story, and are not.
 func (m *mapper) techniques(ttp []string, activity []activityItem) list {
 	var out list
-	names := techniqueNames(m.v)
+	f := techniqueFinder(m.v)
 	find := func(l string) bool {
 		got := false
-		hits := suggest(techniquePhrases, l)
-		for _, id := range techniqueIDRe.FindAllString(l, -1) {
-			hits = append(hits, match{ID: id, Phrase: id})
-		}
-		hits = append(hits, names.find(l)...)
-		for _, p := range hits {
+		for _, p := range f.find(l) {
 			t, ok := m.v.Technique(p.ID)
 			if !ok {
 				continue // the table names an ID this ATT&CK version lacks
@@ -497,15 +492,10 @@ const MaxFreeMitigationWords = 4
 // recommendation stays in the body as written.
 func (m *mapper) mitigations(lines []string) list {
 	var out list
-	names := mitigationNames(m.v)
+	f := mitigationFinder(m.v)
 	for _, l := range lines {
 		got := false
-		hits := suggest(mitigationPhrases, l)
-		for _, id := range mitigationIDRe.FindAllString(l, -1) {
-			hits = append(hits, match{ID: id, Phrase: id})
-		}
-		hits = append(hits, names.find(l)...)
-		for _, p := range hits {
+		for _, p := range f.find(l) {
 			mi, ok := m.v.Mitigation(p.ID)
 			if !ok {
 				continue

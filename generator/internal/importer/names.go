@@ -99,3 +99,29 @@ var (
 	techniqueIDRe  = regexp.MustCompile(`\bT\d{4}(?:\.\d{3})?\b`)
 	mitigationIDRe = regexp.MustCompile(`\bM1\d{3}\b`)
 )
+
+// finder finds the ATT&CK IDs a line of prose names, three ways: by its
+// phrase table, by an ID written in it, by a name from its index.
+type finder struct {
+	phrases table
+	ids     *regexp.Regexp
+	names   *nameIndex
+}
+
+func techniqueFinder(v *vocab.Vocab) finder {
+	return finder{phrases: techniquePhrases, ids: techniqueIDRe, names: techniqueNames(v)}
+}
+
+func mitigationFinder(v *vocab.Vocab) finder {
+	return finder{phrases: mitigationPhrases, ids: mitigationIDRe, names: mitigationNames(v)}
+}
+
+// find returns the IDs line names, each with the words that named it: the
+// phrase table's first, then IDs, then names. IDs may repeat.
+func (f finder) find(line string) []match {
+	hits := suggest(f.phrases, line)
+	for _, id := range f.ids.FindAllString(line, -1) {
+		hits = append(hits, match{ID: id, Phrase: id})
+	}
+	return append(hits, f.names.find(line)...)
+}
