@@ -14,12 +14,19 @@
 //
 // Import is a pure function: from the report text, the vocabularies and
 // profiles (through a resolve.Resolver) and Options it returns the brief's
-// file (YAML front matter and the Analysis Summary as Markdown body) and a
-// list of Notes saying what it mapped, from which words, and what it could
-// not map. Every suggested term carries a YAML comment naming the phrase it
-// came from, so a reviewer sees it in the file. The front matter loads with
-// goldmark-meta (YAML 1.1) and, given a date, passes validation. Import
-// never panics and runs in time linear in the input for any input.
+// file and a list of Notes saying what it mapped, from which words, what it
+// could not map, and what the analyst must look at (warnings: a brief of
+// Options.Library that may report the same story, a source without a URL).
+// Every suggested term carries a YAML comment naming the phrase it came
+// from, so a reviewer sees it in the file. Terms are names of at most
+// MaxTermWords words; techniques and mitigations come from the phrase
+// tables (phrases.go) and from ATT&CK names and IDs written in the report.
+// The summary is written from the mapped values (who did what to whom and
+// when); the body holds the report's text under the house headings (What
+// happened, How they got in, Attribution, Why it matters, What to do). The
+// front matter loads with goldmark-meta (YAML 1.1) and, given a date,
+// passes validation. Import never panics and runs in time linear in the
+// input for any input.
 //
 // Import runs in stages, each a function of what the one before returned,
 // so their order is fixed by their types: parseReport (text → report: the
