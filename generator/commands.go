@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/bench"
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/changes"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
@@ -78,6 +79,7 @@ func boundMemory(o *pipeline.Options) {
 func buildCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f siteFlags
 	var timings, templateMetrics bool
+	var timingsFile string
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Validate, render, minify and publish the site to public/",
@@ -113,12 +115,23 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 					fmt.Fprintf(stdout, "  %-13s %s\n", t.Stage, t.Duration.Round(time.Microsecond))
 				}
 			}
+			if timingsFile != "" {
+				stages := make([]bench.StageTime, len(res.Timings))
+				for i, t := range res.Timings {
+					stages[i] = bench.StageTime{Stage: t.Stage, Duration: t.Duration}
+				}
+				if err := bench.WriteTimings(timingsFile, stages); err != nil {
+					return fmt.Errorf("--timings-file: %w", err)
+				}
+			}
 			return nil
 		},
 	}
 	f.register(cmd, true)
 	cmd.Flags().BoolVar(&timings, "timings", false, "print how long each stage took")
 	cmd.Flags().BoolVar(&templateMetrics, "template-metrics", false, "print Hugo's time per template (to tune layouts)")
+	cmd.Flags().StringVar(&timingsFile, "timings-file", "", "write each stage's time to this file as JSON (for bench)")
+	cmd.Flags().MarkHidden("timings-file")
 	return cmd
 }
 

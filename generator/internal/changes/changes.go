@@ -49,6 +49,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/story"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -94,11 +95,9 @@ type Item struct {
 	Fields []FieldChange
 }
 
-// Same is an existing brief that may report the same story as an added one.
-type Same struct {
-	File, Title string
-	Why         string // what they have in common
-}
+// Same is an existing brief that may report the same story as an added
+// one (package story says when).
+type Same = story.Same
 
 // NewTerm is a term that no brief or profile at the base named.
 type NewTerm struct {
@@ -244,64 +243,6 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 	return r
 }
 
-// sameStory lists the briefs at the base that an added brief may repeat:
-// one citing the same document, or one dated within a week that names an
-// actor and a source the added brief names too. Two briefs on one story
-// split its readers and its links; the reviewer decides.
-func sameStory(b *brief.Brief, head, base *pipeline.Checked) []Same {
-	urls := map[string]bool{}
-	for _, s := range b.Sources {
-		if s.URL != "" {
-			urls[strings.TrimSuffix(s.URL, "/")] = true
-		}
-	}
-	actors, sources := termKeys(head, "actors", b), termKeys(head, "sources", b)
-	var out []Same
-	for i := range base.Briefs {
-		e := &base.Briefs[i]
-		why := ""
-		for _, s := range e.Sources {
-			if s.URL != "" && urls[strings.TrimSuffix(s.URL, "/")] {
-				why = "cites the same document"
-			}
-		}
-		days := int(b.Date.Sub(e.Date).Abs().Hours() / 24)
-		if why == "" && !b.Date.IsZero() && !e.Date.IsZero() && days <= 7 &&
-			overlaps(actors, termKeys(base, "actors", e)) && overlaps(sources, termKeys(base, "sources", e)) {
-			why = "names the same actor and source, "
-			if days == 0 {
-				why += "on the same date"
-			} else {
-				why += fmt.Sprintf("%d day(s) apart", days)
-			}
-		}
-		if why != "" {
-			out = append(out, Same{File: e.File, Title: e.Title, Why: why})
-		}
-	}
-	return out
-}
-
-// termKeys resolves the names a brief gives for one kind.
-func termKeys(c *pipeline.Checked, kind string, b *brief.Brief) map[string]bool {
-	k, _ := taxonomy.Lookup(kind)
-	out := map[string]bool{}
-	for _, ref := range k.Refs(b) {
-		t, _ := c.Resolver.Resolve(k, ref.Value)
-		out[t.Key] = true
-	}
-	return out
-}
-
-func overlaps(a, b map[string]bool) bool {
-	for k := range a {
-		if b[k] {
-			return true
-		}
-	}
-	return false
-}
-
 // lostProfiles reports each name in a brief that resolved to a profile at the
 // base and resolves to none now.
 func lostProfiles(base, head *pipeline.Checked) *diag.List {
@@ -349,7 +290,7 @@ func items(files []File, base, head *pipeline.Checked, reported []diag.Diagnosti
 			if b != nil {
 				it.Title, it.Date, it.TLP = b.Title, b.Date, b.TLP
 				if f.Status == Added {
-					it.Same = sameStory(b, head, base)
+					it.Same = story.Find(b, head.Resolver, base.Briefs, base.Resolver)
 				}
 			}
 			briefs = append(briefs, it)

@@ -31,6 +31,12 @@
 // x_mitre_domains excludes enterprise-attack are dropped, as are IDs of the
 // wrong shape and sub-technique flags that contradict the ID. Each drop that
 // is not plain revocation or deprecation is reported in Catalog.Warnings.
+//
+// Update is what `generator attack-update` does: it takes a bundle's path
+// or http(s) URL and a table directory, checks that the new tables load
+// with package vocab (and the directory's sector list), lists what changed
+// from the tables there (vocab.Diff: IDs added, removed and renamed) and
+// replaces them, each file atomically.
 package attackstix
 
 import (
