@@ -31,12 +31,12 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/navigator"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/tables"
-	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 

@@ -5,8 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
-	"github.com/threatbriefs/threatbriefs/generator/internal/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
