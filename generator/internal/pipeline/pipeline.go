@@ -29,7 +29,6 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
-	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
@@ -155,7 +154,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	baseURL := res.BaseURL
 
 	if err := tm.run("post-process", func() error {
-		return postprocess.Run(tmp, c.Index, c.Vocab, baseURL, st.Title, st.Language)
+		return exportAll(tmp, c, st, baseURL)
 	}); err != nil {
 		return res, err
 	}
