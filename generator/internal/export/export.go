@@ -11,7 +11,7 @@
 // nothing else. Each lives in a subpackage with one job (stix, navigator,
 // tables, feeds, search); package exporters lists the ones a build runs,
 // and package postprocess runs them, concurrently, through a sink that
-// writes every file minified.
+// writes every file in its final, minified form.
 package export
 
 import (

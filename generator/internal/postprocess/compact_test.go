@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"testing"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporters"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
@@ -17,7 +16,7 @@ import (
 // is (postprocess.Compact: JSON).
 func TestCompactOutputIsMinimal(t *testing.T) {
 	t.Parallel()
-	for name, s := range map[string]*export.Site{"fixture": exporttest.Fixture(t, ""), "example": exporttest.Example(t)} {
+	for name, s := range exporttest.Libraries(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			dir := t.TempDir()

@@ -15,7 +15,7 @@ import (
 // and no two exporters write the same file (exporttest.Export fails then).
 func TestEveryLinkedExportIsWritten(t *testing.T) {
 	t.Parallel()
-	for name, s := range map[string]*export.Site{"fixture": exporttest.Fixture(t, ""), "example": exporttest.Example(t)} {
+	for name, s := range exporttest.Libraries(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			files := exporttest.Export(t, s, exporters.All()...)

@@ -73,6 +73,14 @@ func Example(t testing.TB) *export.Site {
 	return site(t, os.DirFS(sitetest.RepoRoot(t)), "")
 }
 
+// Libraries checks the fixture library (public edition) and the example
+// content: the two libraries every exporter's output is checked over, by
+// name.
+func Libraries(t testing.TB) map[string]*export.Site {
+	t.Helper()
+	return map[string]*export.Site{"fixture": Fixture(t, ""), "example": Example(t)}
+}
+
 func site(t testing.TB, fsys fs.FS, maxTLP brief.TLP) *export.Site {
 	t.Helper()
 	c, err := check.Run(check.Options{FS: fsys, MaxTLP: maxTLP})

@@ -46,7 +46,7 @@ func checkTermFeeds(t *testing.T, s *export.Site, files map[string][]byte) map[s
 
 func TestTermFeeds(t *testing.T) {
 	t.Parallel()
-	for name, s := range map[string]*export.Site{"fixture": exporttest.Fixture(t, ""), "example": exporttest.Example(t)} {
+	for name, s := range exporttest.Libraries(t) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			if got := checkTermFeeds(t, s, exporttest.Export(t, s, feeds.Exporter{})); len(got) < 20 {
