@@ -18,10 +18,10 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
-	"github.com/threatbriefs/threatbriefs/generator/internal/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"

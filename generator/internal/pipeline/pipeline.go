@@ -3,12 +3,13 @@
 //	load → validate → index → stage → render → post-process → verify → publish
 //
 // It accepts a project directory (content/, layouts/, assets/, config.toml)
-// and Options. Check runs the first three stages and returns every
-// diagnostic. Build runs them all: it stops before rendering when validation
-// found an error, renders into a working directory beside the destination,
-// and swaps that into place only when every later stage succeeded, so a
-// failed or interrupted build leaves the previous output as it was. Errors
-// are wrapped with the name of the stage that failed.
+// and Options. Check runs the first three stages (package check, which
+// imports no Hugo) and returns every diagnostic. Build runs them all: it
+// stops before rendering when validation found an error, renders into a
+// working directory beside the destination, and swaps that into place only
+// when every later stage succeeded, so a failed or interrupted build leaves
+// the previous output as it was. Errors are wrapped with the name of the
+// stage that failed.
 //
 // A brief is published when its TLP label is within Options.MaxTLP and it
 // is dated today or earlier, "today" being the date of Options.Now in the
@@ -36,20 +37,13 @@ import (
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
-	"github.com/threatbriefs/threatbriefs/generator/internal/load"
-	"github.com/threatbriefs/threatbriefs/generator/internal/par"
-	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
-	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
-	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
-	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // Options configures a check or a build.
@@ -85,38 +79,10 @@ type Options struct {
 }
 
 // Timing is how long one stage took.
-type Timing struct {
-	Stage    string
-	Duration time.Duration
-}
+type Timing = check.Timing
 
-// Checked is the outcome of load, validate and index.
-type Checked struct {
-	Diagnostics *diag.List
-	Briefs      []brief.Brief // every brief that loaded
-	BriefFiles  int           // brief files checked, those that did not load included
-	Published   []brief.Brief // the ones within MaxTLP, dated up to Today (unless BuildFuture)
-	Excluded    []brief.Brief // the ones above MaxTLP
-	Index       *index.Index  // of Published
-	Vocab       *vocab.Vocab
-	Timings     []Timing
-
-	// HeldBack are the briefs within MaxTLP dated after Today: not
-	// published (unless BuildFuture), each with a warning naming the day it
-	// goes live.
-	HeldBack []brief.Brief
-	// Today is the day the check ran, in the site's time zone, as a date at
-	// midnight UTC (as brief dates are).
-	Today time.Time
-	// TimeZone is the site's time zone (config.toml's timeZone).
-	TimeZone *time.Location
-
-	// Profiles and Resolver are what names were resolved with. Unlike Index
-	// they are set even when there are errors, for callers that compare two
-	// checks (check --changed).
-	Profiles []brief.Profile
-	Resolver *resolve.Resolver
-}
+// Checked is the outcome of load, validate and index (package check).
+type Checked = check.Checked
 
 // Result is the outcome of a build.
 type Result struct {
@@ -157,17 +123,9 @@ func (o *Options) normalize() error {
 
 type timer struct{ timings *[]Timing }
 
-func (t timer) run(name string, fn func() error) error {
-	start := time.Now()
-	err := fn()
-	*t.timings = append(*t.timings, Timing{Stage: name, Duration: time.Since(start)})
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
+func (t timer) run(name string, fn func() error) error { return check.Time(t.timings, name, fn) }
 
-// Check loads, validates and indexes the project.
+// Check loads, validates and indexes the project (package check).
 func Check(o Options) (*Checked, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
@@ -176,104 +134,7 @@ func Check(o Options) (*Checked, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c := &Checked{Diagnostics: &diag.List{}, Today: Today(o.Now(), loc), TimeZone: loc}
-	tm := timer{&c.Timings}
-	var set *load.Set
-	if err := tm.run("load", func() error {
-		v, err := vocab.Default()
-		if err != nil {
-			return err
-		}
-		c.Vocab = v
-		var diags *diag.List
-		set, diags = load.Load(o.FS, taxonomy.Names())
-		c.Diagnostics.Merge(diags)
-		c.BriefFiles = set.BriefFiles
-		return nil
-	}); err != nil {
-		return nil, err
-	}
-	var r *resolve.Resolver
-	_ = tm.run("validate", func() error {
-		profiles, diags := validate.Profiles(set.Profiles, c.Vocab)
-		c.Diagnostics.Merge(diags)
-		var rdiags *diag.List
-		r, rdiags = resolve.New(c.Vocab, profiles)
-		c.Profiles, c.Resolver = profiles, r
-		c.Diagnostics.Merge(rdiags)
-		c.Briefs, diags = validate.Briefs(set.Briefs, r)
-		c.Diagnostics.Merge(diags)
-		for _, b := range c.Briefs {
-			switch {
-			case b.TLP.Rank() > o.MaxTLP.Rank() || b.TLP == "":
-				c.Excluded = append(c.Excluded, b)
-			case b.Date.After(c.Today) && !o.BuildFuture:
-				c.HeldBack = append(c.HeldBack, b)
-				c.Diagnostics.Warnf(b.File, b.Line("date"), "date", "%s", c.HeldBackNote(b))
-			default:
-				c.Published = append(c.Published, b)
-			}
-		}
-		return nil
-	})
-	// The index is built even when there are errors, so that checks which
-	// need it (links in bodies) still report in the same run.
-	_ = tm.run("index", func() error {
-		c.Index = index.Build(shown(c.Published), r)
-		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c)))
-		return nil
-	})
-	return c, nil
-}
-
-// shown is what is published of briefs: copies whose prose shows every
-// indicator defanged (indicator.Prose), so that pages, feeds, exports and
-// the search index all say them the same way and none is ever a link.
-// Check's diagnostics are about what authors wrote: they read the briefs.
-func shown(briefs []brief.Brief) []brief.Brief {
-	out := make([]brief.Brief, len(briefs))
-	par.For(len(briefs), func(i int) { out[i] = indicator.Prose(briefs[i]) })
-	return out
-}
-
-// HeldBackNote says why a brief in HeldBack is not published, and when it
-// will be: check's warning on its date line.
-func (c *Checked) HeldBackNote(b brief.Brief) string {
-	day := b.Date.Format(time.DateOnly)
-	return fmt.Sprintf("dated %s, after today (%s, %s): held back until a build on or after %s; --buildFuture publishes it now",
-		day, c.Today.Format(time.DateOnly), c.TimeZone, day)
-}
-
-// pageSet answers which brief and term pages a build publishes.
-type pageSet struct {
-	ix         *index.Index
-	restricted map[string]brief.TLP
-}
-
-func newPageSet(c *Checked) pageSet {
-	p := pageSet{ix: c.Index, restricted: map[string]brief.TLP{}}
-	for _, b := range c.Excluded {
-		p.restricted["/briefs/"+b.Slug+"/"] = b.TLP
-	}
-	return p
-}
-
-func (p pageSet) Published(path string) bool {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) != 2 {
-		return false
-	}
-	if parts[0] == "briefs" {
-		_, ok := p.ix.Entry(parts[1])
-		return ok
-	}
-	_, ok := p.ix.Term(parts[0], parts[1])
-	return ok
-}
-
-func (p pageSet) Restricted(path string) (brief.TLP, bool) {
-	t, ok := p.restricted[path]
-	return t, ok
+	return check.Run(check.Options{FS: o.FS, MaxTLP: o.MaxTLP, Today: Today(o.Now(), loc), TimeZone: loc, BuildFuture: o.BuildFuture})
 }
 
 // ErrInvalid is returned (wrapped) by Build when validation found errors.
@@ -327,7 +188,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	baseURL := res.BaseURL
 
 	if err := tm.run("post-process", func() error {
-		return postprocess.Run(tmp, c.Index, c.Vocab, baseURL, st.Title, st.Language)
+		return exportAll(tmp, c, st, baseURL)
 	}); err != nil {
 		return res, err
 	}
@@ -369,7 +230,6 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// stageSite stages the checked project for rendering.
 // prepare checks and stages the project: what a build and a preview
 // rebuild both do before rendering. The Result it returns carries the
 // diagnostics and timings so far, also on error.
