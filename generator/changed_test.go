@@ -10,8 +10,8 @@ import (
 )
 
 // proposed is the brief a pull request adds: its actor is a misspelling of
-// a profiled one, one malware name nearly repeats an existing one, and one
-// key is misspelled.
+// a profiled one (an error), one malware name nearly repeats an existing
+// one (a new page the summary flags), and one key is misspelled.
 const proposed = `---
 title: "Edge intrusions at two water utilities"
 date: 2025-03-04
@@ -64,7 +64,7 @@ func TestCheckChangedAnnotatesAndSummarizesAPullRequest(t *testing.T) {
 		t.Fatalf("no summary after the annotations:\n%s", out)
 	}
 	want := strings.Join([]string{
-		`::warning file=content/briefs/2025/water-utility-edge-intrusions.md,line=10,title=attribution[0].actor::attribution[0].actor: "Volt Typhon" is not a known actor; did you mean "Volt Typhoon"?`,
+		`::error file=content/briefs/2025/water-utility-edge-intrusions.md,line=10,title=attribution[0].actor::attribution[0].actor: "Volt Typhon" is not a known actor; did you mean "Volt Typhoon"? (if it is a different actor, add "Volt Typhon" to distinct:)`,
 		`::error file=content/briefs/2025/water-utility-edge-intrusions.md,line=13,title=sector::sector: unknown key "sector"; did you mean "sectors"?`,
 	}, "\n")
 	if annotations != want {
@@ -72,13 +72,14 @@ func TestCheckChangedAnnotatesAndSummarizesAPullRequest(t *testing.T) {
 	}
 	for _, line := range []string{
 		"## Brief changes against `main`\n",
-		"| added | **Edge intrusions at two water utilities**<br>`content/briefs/2025/water-utility-edge-intrusions.md` | 2025-03-04 | TLP:GREEN | 1 error, 1 warning |\n",
-		"- **Actors:** Volt Typhon (possible duplicate of **Volt Typhoon**)\n",
-		"- **Malware:** KV-botnets (possible duplicate of **KV-botnet**)\n",
+		"| added | **Edge intrusions at two water utilities**<br>`content/briefs/2025/water-utility-edge-intrusions.md` | 2025-03-04 | TLP:GREEN | 2 errors |\n",
+		"**New actor and malware pages**\n\n",
+		"- actor **Volt Typhon**: no public page (only briefs above TLP:CLEAR name it), possible duplicate of **Volt Typhoon**\n",
+		"- malware family **KV-botnets**: no public page (only briefs above TLP:CLEAR name it), possible duplicate of **KV-botnet**\n",
 		"- **Sources:** Example Water ISAC\n",
 		"**New ATT&CK techniques**\n\n- T1021.006 Remote Services: Windows Remote Management\n",
 		"**TLP:** 1 green. Only TLP:CLEAR briefs are published on the public site.\n",
-		"**Check:** 1 error, 1 warning.\n",
+		"**Check:** 2 errors.\n",
 	} {
 		if !strings.Contains(summary, line) {
 			t.Errorf("summary lacks\n%s\nin\n%s", line, summary)
@@ -91,7 +92,7 @@ func TestCheckChangedAnnotatesAndSummarizesAPullRequest(t *testing.T) {
 			t.Errorf("summary mentions %q:\n%s", not, summary)
 		}
 	}
-	if !strings.Contains(errOut, "(1 changed since main): 1 error(s), 1 warning(s)") {
+	if !strings.Contains(errOut, "(1 changed since main): 2 error(s), 0 warning(s)") {
 		t.Errorf("stderr: %s", errOut)
 	}
 }

@@ -51,7 +51,7 @@ the search form, and export says so.`,
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
-			o, err := f.options(stderr)
+			o, err := f.options(cmd, stderr)
 			if err != nil {
 				return err
 			}

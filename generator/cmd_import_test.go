@@ -7,12 +7,14 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab/attackstix"
 )
 
 // sharedReport is the report the issue ships, in the format teams receive.
@@ -137,13 +139,13 @@ func TestAttackUpdateFromFixture(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v\n%s", err, stderr)
 	}
-	if !strings.Contains(stdout, "ATT&CK Enterprise v99.2: 4 tactics, 6 techniques (2 sub-techniques), 2 mitigations; 1 revoked and 3 deprecated objects left out") {
+	if !strings.Contains(stdout, "ATT&CK Enterprise v99.2 (STIX 2.1): 4 tactics, 8 techniques (3 sub-techniques), 2 mitigations, 3 groups, 3 software; 5 revoked and 4 deprecated objects, 8 of them kept as retired IDs") {
 		t.Errorf("summary:\n%s", stdout)
 	}
 	if !strings.Contains(stderr, "not in the enterprise-attack domain") {
 		t.Errorf("the dropped objects are not reported:\n%s", stderr)
 	}
-	for _, name := range []string{"attack-tactics.tsv", "attack-techniques.tsv", "attack-mitigations.tsv"} {
+	for _, name := range attackstix.FileNames() {
 		got, err := os.ReadFile(filepath.Join(out, name))
 		if err != nil {
 			t.Fatal(err)
@@ -176,31 +178,7 @@ func TestImportAndAttackUpdateHaveHelp(t *testing.T) {
 // hand-written brief about the same events), builds and cross-links with
 // the existing briefs both ways.
 func TestImportedBriefCrossLinks(t *testing.T) {
-	root := sitetest.RepoRoot(t)
-	var archive strings.Builder
-	err := filepath.WalkDir(filepath.Join(root, "content"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(root, p)
-		if strings.HasSuffix(rel, "cncert-alleges-us-intrusions-chinese-tech-firms.md") {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		archive.WriteString("-- " + filepath.ToSlash(rel) + " --\n")
-		archive.Write(data)
-		if !bytes.HasSuffix(data, []byte("\n")) {
-			archive.WriteString("\n")
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := sitetest.Project(t, archive.String())
+	dir := sitetest.Project(t, repoContent(t, cncertBrief))
 	if out, errOut, err := run(t, "import", "-s", dir, "--date", "2024-12-18", sharedReport(t)); err != nil {
 		t.Fatalf("import: %v\n%s%s", err, out, errOut)
 	}
@@ -232,6 +210,75 @@ func TestImportedBriefCrossLinks(t *testing.T) {
 	// The actor's profile (written for the hand-made brief) is reused, not split.
 	if _, err := os.Stat(filepath.Join(dir, "public", "actors", "suspected-u-s-intelligence-agency", "index.html")); err != nil {
 		t.Error(err)
+	}
+}
+
+// cncertBrief is the library's brief on the shared report's story.
+const cncertBrief = "content/briefs/2024/cncert-alleges-us-intrusions-chinese-tech-firms.md"
+
+// repoContent is the repository's content/ as a txtar archive for
+// sitetest.Project, without the file skip (a slash path; "" for none).
+func repoContent(t *testing.T, skip string) string {
+	t.Helper()
+	root := sitetest.RepoRoot(t)
+	var archive strings.Builder
+	err := filepath.WalkDir(filepath.Join(root, "content"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(root, p)
+		if filepath.ToSlash(rel) == skip {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		archive.WriteString("-- " + filepath.ToSlash(rel) + " --\n")
+		archive.Write(data)
+		if !bytes.HasSuffix(data, []byte("\n")) {
+			archive.WriteString("\n")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return archive.String()
+}
+
+// The shared report imported into a copy of the library (which has a
+// brief on the same story): the import names that brief, and the new brief
+// (names for terms, several techniques, each with its phrase) passes check.
+func TestImportSharedReportIntoTheLibrary(t *testing.T) {
+	dir := sitetest.Project(t, repoContent(t, ""))
+	out, errOut, err := run(t, "import", "-s", dir, "--date", "2024-12-18", sharedReport(t))
+	if err != nil {
+		t.Fatalf("import: %v\n%s%s", err, out, errOut)
+	}
+	for _, want := range []string{
+		"  warnings:\n    brief            the library may already have this story: " + cncertBrief,
+		"    sources          CyberScoop has no URL",
+		"  check: no problems\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("import output lacks %q:\n%s", want, out)
+		}
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "content", "briefs", "2024", sharedSlug+".md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte("# WARNING: the library may already have this story:\n# "+cncertBrief)) {
+		t.Error("the brief does not carry the warning")
+	}
+	techniques := regexp.MustCompile(`(?m)^  - (T\d{4}(?:\.\d{3})?)  # [^"]+: "`).FindAllSubmatch(data, -1)
+	if len(techniques) < 2 {
+		t.Errorf("%d techniques with their phrases, want more than one:\n%s", len(techniques), data)
+	}
+	out, errOut, err = run(t, "check", "-s", dir)
+	if err != nil || !regexp.MustCompile(`\d+ briefs checked: 0 error\(s\), 0 warning\(s\)`).MatchString(errOut) {
+		t.Errorf("check: %v\n%s%s", err, out, errOut)
 	}
 }
 

@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/bench"
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/changes"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
@@ -22,26 +24,33 @@ import (
 // siteFlags are the flags shared with Hugo's commands.
 type siteFlags struct {
 	source, destination, baseURL, environment, includeTLP string
+	buildFuture                                           bool
 }
 
 func (f *siteFlags) register(cmd *cobra.Command, withDest bool) {
-	cmd.Flags().StringVarP(&f.source, "source", "s", ".", "project directory (holds config.toml and content/)")
+	addSourceFlag(cmd, &f.source, "project directory (holds config.toml and content/)")
 	if withDest {
 		cmd.Flags().StringVarP(&f.destination, "destination", "d", "", "output directory (default <source>/public)")
 	}
 	cmd.Flags().StringVarP(&f.baseURL, "baseURL", "b", "", "base URL of the site, e.g. https://briefs.example.org/ (default: config.toml)")
 	cmd.Flags().StringVarP(&f.environment, "environment", "e", "", "build environment: production or development")
 	cmd.Flags().StringVar(&f.includeTLP, "include-tlp", "clear", "publish briefs up to this TLP label (clear, green, amber, amber+strict, red); anything above clear builds an internal, noindex edition")
+	cmd.Flags().BoolVarP(&f.buildFuture, "buildFuture", "F", false, "publish briefs dated after today (in config.toml's timeZone); without it they are held back until their date")
 }
 
-func (f *siteFlags) options(log io.Writer) (pipeline.Options, error) {
+func (f *siteFlags) options(cmd *cobra.Command, log io.Writer) (pipeline.Options, error) {
 	t, ok := brief.ParseTLP(f.includeTLP)
 	if !ok {
 		return pipeline.Options{}, fmt.Errorf("--include-tlp: %q is not a TLP label", f.includeTLP)
 	}
+	dir, err := projectDir(cmd, f.source)
+	if err != nil {
+		return pipeline.Options{}, err
+	}
 	return pipeline.Options{
-		ProjectDir: f.source, Destination: f.destination, BaseURL: f.baseURL,
+		ProjectDir: dir, Destination: f.destination, BaseURL: f.baseURL,
 		Environment: f.environment, MaxTLP: t, Log: log,
+		BuildFuture: f.buildFuture, Now: clock(cmd.Context()),
 	}, nil
 }
 
@@ -71,6 +80,7 @@ func boundMemory(o *pipeline.Options) {
 func buildCmd(stdout, stderr io.Writer) *cobra.Command {
 	var f siteFlags
 	var timings, templateMetrics bool
+	var timingsFile string
 	cmd := &cobra.Command{
 		Use:   "build",
 		Short: "Validate, render, minify and publish the site to public/",
@@ -79,7 +89,7 @@ it, checks its internal links and swaps it into the destination atomically:
 a failed or interrupted build leaves the previous output exactly as it was.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, err := f.options(stderr)
+			o, err := f.options(cmd, stderr)
 			if err != nil {
 				return err
 			}
@@ -95,11 +105,24 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(stdout, "Built %d briefs (%d excluded by TLP), %d pages into %s in %s\n",
-				len(res.Published), len(res.Excluded), res.Pages, res.Destination, time.Since(start).Round(time.Millisecond))
+			held := ""
+			if n := len(res.HeldBack); n > 0 {
+				held = fmt.Sprintf(", %d held back until their date", n)
+			}
+			fmt.Fprintf(stdout, "Built %d briefs (%d excluded by TLP%s), %d pages into %s in %s\n",
+				len(res.Published), len(res.Excluded), held, res.Pages, res.Destination, time.Since(start).Round(time.Millisecond))
 			if timings {
 				for _, t := range res.Timings {
 					fmt.Fprintf(stdout, "  %-13s %s\n", t.Stage, t.Duration.Round(time.Microsecond))
+				}
+			}
+			if timingsFile != "" {
+				stages := make([]bench.StageTime, len(res.Timings))
+				for i, t := range res.Timings {
+					stages[i] = bench.StageTime{Stage: t.Stage, Duration: t.Duration}
+				}
+				if err := bench.WriteTimings(timingsFile, stages); err != nil {
+					return fmt.Errorf("--timings-file: %w", err)
 				}
 			}
 			return nil
@@ -108,6 +131,8 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 	f.register(cmd, true)
 	cmd.Flags().BoolVar(&timings, "timings", false, "print how long each stage took")
 	cmd.Flags().BoolVar(&templateMetrics, "template-metrics", false, "print Hugo's time per template (to tune layouts)")
+	cmd.Flags().StringVar(&timingsFile, "timings-file", "", "write each stage's time to this file as JSON (for bench)")
+	cmd.Flags().MarkHidden("timings-file")
 	return cmd
 }
 
@@ -134,7 +159,7 @@ no published brief names any more, and dropped indicators.
 --summary "$GITHUB_STEP_SUMMARY"). git must be on the PATH.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, err := f.options(stderr)
+			o, err := f.options(cmd, stderr)
 			if err != nil {
 				return err
 			}
@@ -218,7 +243,7 @@ func serveCmd(stdout, stderr io.Writer) *cobra.Command {
 		Short: "Preview the site on 127.0.0.1, rebuilding and reloading on every change",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			o, err := f.options(stderr)
+			o, err := f.options(cmd, stderr)
 			if err != nil {
 				return err
 			}
@@ -236,21 +261,34 @@ func newCmd(stdout io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   `new "Title of the brief"`,
 		Short: "Scaffold content/briefs/YYYY/<slug>.md with today's date and every field documented",
-		Args:  titleArg,
+		Long: `New writes content/briefs/YYYY/<slug>.md with every field present and
+documented. The brief is dated today in the site's time zone (config.toml's
+timeZone, default UTC), not the machine's: a brief dated after the site's
+today would be held back by build.`,
+		Args: titleArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			title := strings.TrimSpace(args[0])
 			if title == "" {
 				return fmt.Errorf("new: the title is empty")
 			}
-			p, err := scaffold.Write(source, taxonomy.Kinds(), title, time.Now())
+			dir, err := projectDir(cmd, source)
 			if err != nil {
 				return err
 			}
+			loc, err := pipeline.TimeZone(dir)
+			if err != nil {
+				return fmt.Errorf("new: %w", err)
+			}
+			p, err := scaffold.Write(dir, taxonomy.Kinds(), title, pipeline.Today(clock(cmd.Context())(), loc))
+			if err != nil {
+				return err
+			}
+			p = fromHere(filepath.Join(dir, p))
 			fmt.Fprintf(stdout, "Created %s\nFill in the summary and the fields you know, then run: go run ./generator check\n", p)
 			return nil
 		},
 	}
-	cmd.Flags().StringVarP(&source, "source", "s", ".", "project directory")
+	addSourceFlag(cmd, &source, "project directory")
 	return cmd
 }
 

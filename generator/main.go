@@ -22,8 +22,20 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// The first Ctrl+C (or SIGTERM) cancels the command, which then stops
+	// cleanly: a build waits for Hugo to finish the pages in hand and
+	// publishes nothing. The notice says so at once; a second one quits.
+	interrupts := make(chan os.Signal, 1)
+	signal.Notify(interrupts, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-interrupts
+		cancel()
+		fmt.Fprintln(os.Stderr, "\nInterrupted: stopping; interrupt again to quit at once")
+		<-interrupts
+		os.Exit(130)
+	}()
 	err := newRoot(os.Stdout, os.Stderr).ExecuteContext(ctx)
 	if err != nil {
 		var ee exitError

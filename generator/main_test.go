@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -23,13 +24,24 @@ func run(t *testing.T, args ...string) (string, string, error) {
 	return execute(args...)
 }
 
+// runAt is run with the clock stopped at now.
+func runAt(t *testing.T, now time.Time, args ...string) (string, string, error) {
+	t.Helper()
+	defer saveCollector()()
+	return executeContext(withClock(context.Background(), func() time.Time { return now }), args...)
+}
+
 // execute executes the CLI with args, leaving the runtime's settings as the
 // command left them.
 func execute(args ...string) (string, string, error) {
+	return executeContext(context.Background(), args...)
+}
+
+func executeContext(ctx context.Context, args ...string) (string, string, error) {
 	var out, errOut bytes.Buffer
 	root := newRoot(&out, &errOut)
 	root.SetArgs(args)
-	err := root.Execute()
+	err := root.ExecuteContext(ctx)
 	return out.String(), errOut.String(), err
 }
 
@@ -109,12 +121,12 @@ func TestCheckPassesOnTheExampleContent(t *testing.T) {
 
 func TestNewScaffoldsEveryFieldAndRefusesOverwrite(t *testing.T) {
 	dir := t.TempDir()
-	out, _, err := run(t, "new", "-s", dir, "Volt Typhoon returns: KV-botnet rebuilt")
+	now := time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
+	out, _, err := runAt(t, now, "new", "-s", dir, "Volt Typhoon returns: KV-botnet rebuilt")
 	if err != nil {
 		t.Fatal(err)
 	}
-	year := time.Now().Format("2006")
-	rel := filepath.Join("content", "briefs", year, "volt-typhoon-returns-kv-botnet-rebuilt.md")
+	rel := filepath.Join("content", "briefs", "2025", "volt-typhoon-returns-kv-botnet-rebuilt.md")
 	if !strings.Contains(out, rel) {
 		t.Errorf("output %q does not name %s", out, rel)
 	}
@@ -134,7 +146,7 @@ func TestNewScaffoldsEveryFieldAndRefusesOverwrite(t *testing.T) {
 			t.Errorf("field %q is missing or undocumented", f.Key)
 		}
 	}
-	if !strings.Contains(text, "date: "+time.Now().Format("2006-01-02")+"\n") {
+	if !strings.Contains(text, "date: 2025-06-30\n") {
 		t.Error("the scaffold is not dated today")
 	}
 	if !strings.Contains(text, `title: "Volt Typhoon returns: KV-botnet rebuilt"`) {
@@ -143,7 +155,7 @@ func TestNewScaffoldsEveryFieldAndRefusesOverwrite(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, rel), []byte("mine"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := run(t, "new", "-s", dir, "Volt Typhoon returns: KV-botnet rebuilt"); err == nil {
+	if _, _, err := runAt(t, now, "new", "-s", dir, "Volt Typhoon returns: KV-botnet rebuilt"); err == nil {
 		t.Fatal("new overwrote an existing brief")
 	}
 	if data, _ := os.ReadFile(filepath.Join(dir, rel)); string(data) != "mine" {
@@ -155,20 +167,21 @@ func TestNewScaffoldsEveryFieldAndRefusesOverwrite(t *testing.T) {
 // source's name and address.
 func TestNewScaffoldChecksOnceFilledIn(t *testing.T) {
 	dir := sitetest.Project(t, "")
-	if _, _, err := run(t, "new", "-s", dir, "Fresh brief"); err != nil {
+	now := time.Date(2025, 6, 30, 12, 0, 0, 0, time.UTC)
+	if _, _, err := runAt(t, now, "new", "-s", dir, "Fresh brief"); err != nil {
 		t.Fatal(err)
 	}
-	out, _, err := run(t, "check", "-s", dir)
+	out, _, err := runAt(t, now, "check", "-s", dir)
 	if exitCode(err) != 1 || !strings.Contains(out, "summary: is required") || !strings.Contains(out, "sources[0]: every field is empty; fill in or remove this entry") {
 		t.Errorf("check on an unfilled scaffold: %v\n%s", err, out)
 	}
-	p := filepath.Join(dir, "content", "briefs", time.Now().Format("2006"), "fresh-brief.md")
+	p := filepath.Join(dir, "content", "briefs", "2025", "fresh-brief.md")
 	data, _ := os.ReadFile(p)
 	filled := strings.Replace(string(data), `summary: ""`, `summary: "Filled in."`, 1)
 	filled = strings.Replace(filled, "  - name: \"\"\n    title: \"\"\n    url: \"\"", "  - name: CISA\n    url: https://www.cisa.gov/", 1)
 	os.WriteFile(p, []byte(filled), 0o644)
-	if out, _, err := run(t, "check", "-s", dir); err != nil {
-		t.Errorf("check on a filled-in scaffold failed: %v\n%s", err, out)
+	if out, _, err := runAt(t, now, "check", "-s", dir); err != nil || strings.Contains(out, "warning") {
+		t.Errorf("check on a filled-in scaffold: %v\n%s", err, out)
 	}
 }
 
@@ -184,5 +197,49 @@ func TestEveryCommandHasHelp(t *testing.T) {
 		if !strings.Contains(out, flag) {
 			t.Errorf("build -h lacks %s", flag)
 		}
+	}
+}
+
+// new dates a brief today in the site's time zone (config.toml timeZone),
+// not the machine's: an analyst on Kiritimati (UTC+14) writing at 09:00 on
+// 4 December gets a brief dated 3 December on a UTC site, the day the site
+// is on, so it is not held back as a future brief; a site set to their
+// zone dates it the 4th.
+func TestNewDatesTheBriefInTheSiteTimeZone(t *testing.T) {
+	kiritimati, err := time.LoadLocation("Pacific/Kiritimati")
+	if err != nil {
+		t.Skip("no time zone database:", err)
+	}
+	now := time.Date(2026, 12, 4, 9, 0, 0, 0, kiritimati)
+	for _, tc := range []struct{ zone, date string }{
+		{"UTC", "2026-12-03"},
+		{"Pacific/Kiritimati", "2026-12-04"},
+		{"America/Los_Angeles", "2026-12-03"},
+	} {
+		t.Run(tc.zone, func(t *testing.T) {
+			dir := sitetest.Project(t, "")
+			cfg := filepath.Join(dir, "config.toml")
+			data, _ := os.ReadFile(cfg)
+			os.WriteFile(cfg, []byte(strings.Replace(string(data), `timeZone = "UTC"`, `timeZone = "`+tc.zone+`"`, 1)), 0o644)
+			out, _, err := runAt(t, now, "new", "-s", dir, "Morning brief")
+			if err != nil {
+				t.Fatal(err)
+			}
+			rel := filepath.Join("content", "briefs", "2026", "morning-brief.md")
+			if !strings.Contains(out, rel) {
+				t.Errorf("output %q does not name %s", out, rel)
+			}
+			text, err := os.ReadFile(filepath.Join(dir, rel))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(text), "\ndate: "+tc.date+"\n") {
+				t.Errorf("the brief is not dated %s:\n%.300s", tc.date, text)
+			}
+			// And check, at the same moment, does not hold it back.
+			if out, _, _ := runAt(t, now, "check", "-s", dir); strings.Contains(out, "held back") {
+				t.Errorf("check holds back the brief new just wrote:\n%s", out)
+			}
+		})
 	}
 }

@@ -1,13 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"syscall"
 	"testing"
-	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
@@ -53,59 +55,115 @@ func TestBuildsAreReproducibleAcrossTimeZones(t *testing.T) {
 	}
 }
 
-// Ctrl+C while Hugo is writing pages: the process exits 130 and the
-// previous public/ is untouched.
+// Ctrl+C while Hugo is rendering: the build says it is stopping, exits
+// 130, leaves the previous public/ untouched and removes its working
+// directory. The home page template reads a named pipe, so Hugo is held
+// mid-render until the test has interrupted the build and seen it say so:
+// no race with how fast the machine renders.
 func TestInterruptMidRenderLeavesPublicUnchanged(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds a 1,500-brief library")
-	}
 	dir := sitetest.Project(t, "-- public/index.html --\nthe previous site\n-- public/briefs/old/index.html --\nan old brief\n")
-	if err := synth.Generate(dir, 1500, 7); err != nil {
+	if err := synth.Generate(dir, 30, 7); err != nil {
+		t.Fatal(err)
+	}
+	gate := filepath.Join(dir, "render-gate.fifo")
+	if err := syscall.Mkfifo(gate, 0o600); err != nil {
+		t.Skipf("no named pipes here: %v", err)
+	}
+	home := filepath.Join(dir, "layouts", "home.html")
+	tmpl, err := os.ReadFile(home)
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := strings.Replace(string(tmpl), `{{ define "main" }}`, `{{ define "main" }}{{ $gate := os.ReadFile "render-gate.fifo" }}`, 1)
+	if held == string(tmpl) {
+		t.Fatal(`layouts/home.html has no {{ define "main" }} to hold the render in`)
+	}
+	if err := os.WriteFile(home, []byte(held), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	before := sitetest.Tree(t, filepath.Join(dir, "public"))
 
 	cmd := cli(nil, "build", "-s", dir)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	// Wait until the build has written pages into its working directory.
-	deadline := time.Now().Add(2 * time.Minute)
-	rendering := false
-	for !rendering && time.Now().Before(deadline) {
-		select {
-		case err := <-exited:
-			t.Fatalf("the build finished before it could be interrupted (%v); make the corpus larger", err)
-		default:
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stderr)
+		for sc.Scan() {
+			lines <- sc.Text()
 		}
-		matches, _ := filepath.Glob(filepath.Join(dir, ".public.tmp-*", "briefs", "*", "index.html"))
-		rendering = len(matches) > 0
-		time.Sleep(5 * time.Millisecond)
-	}
-	if !rendering {
-		t.Fatal("the build never started writing pages")
+	}()
+	var output []string
+	// Opening the pipe for writing waits for Hugo to open it for reading,
+	// in the home page's template.
+	opened := make(chan *os.File, 1)
+	go func() {
+		if f, err := os.OpenFile(gate, os.O_WRONLY, 0); err == nil {
+			opened <- f
+		}
+	}()
+	var writer *os.File
+	for writer == nil {
+		select {
+		case writer = <-opened:
+		case l, ok := <-lines:
+			if !ok {
+				t.Fatalf("the build ended before rendering the home page: %v\n%s", cmd.Wait(), strings.Join(output, "\n"))
+			}
+			output = append(output, l)
+		}
 	}
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {
 		t.Fatal(err)
 	}
-	err := <-exited
+	for noticed := false; !noticed; {
+		l, ok := <-lines
+		if !ok {
+			t.Fatalf("the build ended without saying it was interrupted:\n%s", strings.Join(output, "\n"))
+		}
+		output = append(output, l)
+		noticed = strings.HasPrefix(l, "Interrupted: stopping")
+	}
+	writer.Close() // Hugo reads to the end of the pipe and goes on
+	for l := range lines {
+		output = append(output, l)
+	}
+	err = cmd.Wait()
 	var ee *exec.ExitError
 	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
-		t.Errorf("exit: %v, want status 130", err)
+		t.Errorf("exit: %v, want status 130\n%s", err, strings.Join(output, "\n"))
 	}
 	if diff := sitetest.SameTree(before, sitetest.Tree(t, filepath.Join(dir, "public"))); diff != "" {
 		t.Errorf("public/ changed: %s", diff)
 	}
-	// The next build sweeps away what the interrupted one left.
+	if left, _ := filepath.Glob(filepath.Join(dir, ".public.*")); len(left) > 0 {
+		t.Errorf("working directories left behind: %v", left)
+	}
+}
+
+// A build killed outright cannot clean up: the next build sweeps away the
+// working directory it left.
+func TestNextBuildSweepsAKilledBuildsWorkingDirectory(t *testing.T) {
+	dir := sitetest.Project(t, "-- public/index.html --\nthe previous site\n")
+	// The name publish.Prepare gives a working directory, with a PID above
+	// any the kernel hands out (pid_max is at most 2^22).
+	left := filepath.Join(dir, fmt.Sprintf(".public.tmp-%d-123", 1<<30))
+	if err := os.MkdirAll(filepath.Join(left, "briefs", "x"), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	tmp, err := publish.Prepare(filepath.Join(dir, "public"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer publish.Discard(tmp)
-	left, _ := filepath.Glob(filepath.Join(dir, ".public.*"))
-	if len(left) != 1 || left[0] != tmp {
-		t.Errorf("after the next Prepare, working directories are %v; want only %s", left, tmp)
+	all, _ := filepath.Glob(filepath.Join(dir, ".public.*"))
+	if len(all) != 1 || all[0] != tmp {
+		t.Errorf("after the next Prepare, working directories are %v; want only %s", all, tmp)
 	}
 }

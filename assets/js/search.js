@@ -1,7 +1,7 @@
 /* Threat Briefs search page.
  *
  * Runs after search/index.js (a classic script assigning TBSearchData, see
- * generator/internal/search) and MiniSearch (vendor/minisearch.js, MIT,
+ * generator/internal/export/search) and MiniSearch (vendor/minisearch.js, MIT,
  * concatenated before this file by Hugo Pipes). Both are plain <script src>
  * loads, so search works the same on the web site and from file:// in the
  * offline edition: no fetch(), no WebAssembly, no eval, no inline script.

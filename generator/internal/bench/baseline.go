@@ -1,5 +1,13 @@
 // Package bench measures builds of synthetic libraries.
 //
+// Measure takes Options (the generator's executable, a project to copy
+// templates from, a directory, corpus sizes, runs, a seed) and returns a
+// Report: for each size, the median wall time, peak memory and output size
+// of `generator build` run as a child process, the median time of each of
+// its stages, and optionally the same for plain Hugo. The child reports its
+// stage times as JSON in a file (`build --timings-file`, WriteTimings), which
+// Measure decodes; nothing parses text printed for people.
+//
 // It accepts a corpus directory written by package synth. Baseline turns a
 // copy of it into a site built "the obvious way" with plain Hugo, as in
 // shared/notes/hugo-scaling.md: six Hugo taxonomies (sectors, countries,

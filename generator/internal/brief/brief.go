@@ -127,7 +127,10 @@ type Brief struct {
 	// "techniques"...): the fields the taxonomies add (see Fields), each a
 	// list of names as written.
 	Lists map[string][]string
-	IOCs  []IOC
+	// Distinct lists actor and malware names the brief gives that are not
+	// the known ones they are spelled almost like (see package resolve).
+	Distinct []string
+	IOCs     []IOC
 
 	Body     string
 	BodyLine int

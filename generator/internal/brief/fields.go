@@ -63,6 +63,7 @@ func Fields() []Field {
 				{Key: "first_seen", Kind: KindMonth, Doc: "YYYY-MM"},
 				{Key: "last_seen", Kind: KindMonth, Doc: "YYYY-MM"},
 			}},
+		{Key: "distinct", Kind: KindStringList, Doc: "names above that are new actors or malware, not misspellings of the known name check suggests", Example: "[]"},
 		{Key: "iocs", Kind: KindObjectList, Doc: "indicators {type, value, note}, stored refanged, always shown defanged", Example: "[]",
 			Sub: []Field{
 				{Key: "type", Kind: KindEnum, Required: true, Enum: IOCTypes(), Doc: "ipv4 | ipv6 | domain | url | md5 | sha1 | sha256 | email | filename"},

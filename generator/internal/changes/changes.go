@@ -23,9 +23,11 @@
 // Report.Markdown summarizes the change for a reviewer: the briefs added,
 // changed, moved and removed, with title, date and TLP label, and the
 // existing briefs an added one may repeat (same document cited, or same
-// actor and source within a week); the profiles; the terms no brief or
-// profile had named before, each flagged when it is spelled almost like an
-// existing term; new ATT&CK techniques; what changed in the front matter of
+// actor and source within a week); the profiles; every actor and malware
+// page the change creates (with its ATT&CK ID when ATT&CK knows it), so a
+// reviewer sees each new actor; the other terms no brief or profile had
+// named before (these and those flagged when spelled almost like an
+// existing term); new ATT&CK techniques; what changed in the front matter of
 // each changed brief (keys added, removed or changed, the names a list
 // gained and lost); what the change removes (the pages of terms no
 // published brief names any more, the indicators a changed or removed brief
@@ -47,6 +49,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/story"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -94,11 +97,9 @@ type Item struct {
 	Fields []FieldChange
 }
 
-// Same is an existing brief that may report the same story as an added one.
-type Same struct {
-	File, Title string
-	Why         string // what they have in common
-}
+// Same is an existing brief that may report the same story as an added
+// one (package story says when).
+type Same = story.Same
 
 // NewTerm is a term that no brief or profile at the base named.
 type NewTerm struct {
@@ -108,6 +109,12 @@ type NewTerm struct {
 	Briefs int    // changed briefs naming it
 	// Near is an existing term spelled almost the same: a likely duplicate.
 	Near string
+	// Page is the term's page on the public site ("" when only briefs
+	// above TLP:CLEAR name it).
+	Page string
+	// Attack is the ATT&CK ID of an actor or malware term that ATT&CK
+	// knows (G0034, S0368).
+	Attack string
 }
 
 // ErrorCount is the number of reported errors.
@@ -239,67 +246,6 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 	return r
 }
 
-// sameStory lists the briefs at the base that an added brief may repeat:
-// one citing the same document, or one dated within a week that names an
-// actor and a source the added brief names too. Two briefs on one story
-// split its readers and its links; the reviewer decides.
-func sameStory(b *brief.Brief, head, base *pipeline.Checked) []Same {
-	urls := map[string]bool{}
-	for _, s := range b.Sources {
-		if s.URL != "" {
-			urls[strings.TrimSuffix(s.URL, "/")] = true
-		}
-	}
-	actors, sources := termKeys(head, taxonomy.Attributed, b), termKeys(head, taxonomy.Cited, b)
-	var out []Same
-	for i := range base.Briefs {
-		e := &base.Briefs[i]
-		why := ""
-		for _, s := range e.Sources {
-			if s.URL != "" && urls[strings.TrimSuffix(s.URL, "/")] {
-				why = "cites the same document"
-			}
-		}
-		days := int(b.Date.Sub(e.Date).Abs().Hours() / 24)
-		if why == "" && !b.Date.IsZero() && !e.Date.IsZero() && days <= 7 &&
-			overlaps(actors, termKeys(base, taxonomy.Attributed, e)) && overlaps(sources, termKeys(base, taxonomy.Cited, e)) {
-			why = "names the same actor and source, "
-			if days == 0 {
-				why += "on the same date"
-			} else {
-				why += fmt.Sprintf("%d day(s) apart", days)
-			}
-		}
-		if why != "" {
-			out = append(out, Same{File: e.File, Title: e.Title, Why: why})
-		}
-	}
-	return out
-}
-
-// termKeys resolves the names a brief gives for the kind of one role.
-func termKeys(c *pipeline.Checked, role taxonomy.Role, b *brief.Brief) map[string]bool {
-	out := map[string]bool{}
-	k, ok := c.Kinds.WithRole(role)
-	if !ok {
-		return out
-	}
-	for _, ref := range k.Refs(b) {
-		t, _ := c.Resolver.Resolve(k, ref.Value)
-		out[t.Key] = true
-	}
-	return out
-}
-
-func overlaps(a, b map[string]bool) bool {
-	for k := range a {
-		if b[k] {
-			return true
-		}
-	}
-	return false
-}
-
 // lostProfiles reports each name in a brief that resolved to a profile at the
 // base and resolves to none now.
 func lostProfiles(base, head *pipeline.Checked) *diag.List {
@@ -347,7 +293,7 @@ func items(files []File, base, head *pipeline.Checked, reported []diag.Diagnosti
 			if b != nil {
 				it.Title, it.Date, it.TLP = b.Title, b.Date, b.TLP
 				if f.Status == Added {
-					it.Same = sameStory(b, head, base)
+					it.Same = story.Find(b, head.Resolver, base.Briefs, base.Resolver)
 				}
 			}
 			briefs = append(briefs, it)
@@ -439,6 +385,14 @@ func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
 			nt = &NewTerm{Kind: k, Name: t.Name, ID: t.ID}
 			if near, ok := resolve.SuggestClose(t.Name, cands[k.Name]); ok && t.ID == "" {
 				nt.Near = near
+			}
+			if t.Attack != nil {
+				nt.Attack = t.Attack.ID
+			}
+			if head.Index != nil {
+				if it, ok := head.Index.TermByKey(k.Name, t.Key); ok {
+					nt.Page = it.URL
+				}
 			}
 			found[id] = nt
 			order = append(order, id)

@@ -90,10 +90,13 @@ func write(t *testing.T, dir, name, text string) {
 }
 
 // A profile renamed without keeping its old name breaks the briefs that
-// still use it, though they are not part of the change.
+// still use it, though they are not part of the change. (The new title is
+// no ATT&CK name: renamed to one of Volt Typhoon's ATT&CK aliases, such as
+// Bronze Silhouette, the profile would describe that group and keep its
+// name.)
 func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
 	dir := project(t)
-	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Bronze Silhouette\nsynonyms:\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
+	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Quiet Lantern\nsynonyms:\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
 	sitetest.Commit(t, dir, "rename the actor")
 
 	r := run(t, dir, "main")
@@ -103,7 +106,7 @@ func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
 	}
 	md := markdown(t, r)
 	for _, line := range []string{
-		"- changed actor profile **Bronze Silhouette** (was **Volt Typhoon**) `content/actors/volt-typhoon/_index.md`\n",
+		"- changed actor profile **Quiet Lantern** (was **Volt Typhoon**) `content/actors/volt-typhoon/_index.md`\n",
 		"**Check:** 1 error. Files this change does not edit are affected too: `content/briefs/2024/edge-devices.md`.\n",
 	} {
 		if !strings.Contains(md, line) {
@@ -112,7 +115,7 @@ func TestRenamedProfileBreaksUnchangedBriefs(t *testing.T) {
 	}
 
 	// Keeping the old name as a synonym mends it.
-	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Bronze Silhouette\nsynonyms:\n  - {name: Volt Typhoon, by: Microsoft}\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
+	write(t, dir, "content/actors/volt-typhoon/_index.md", "---\ntitle: Quiet Lantern\nsynonyms:\n  - {name: Volt Typhoon, by: Microsoft}\n  - {name: Vanguard Panda, by: CrowdStrike}\n---\n")
 	if r := run(t, dir, "main"); len(r.Diagnostics) != 0 {
 		t.Errorf("with the old name kept as a synonym: %v", strs(r.Diagnostics))
 	}
@@ -179,7 +182,7 @@ func TestWorkingTreeMovesAndMergeBase(t *testing.T) {
 		"| added | **A draft \\| with \\*markup\\***<br>`content/briefs/2024/draft.md` | 2024-04-01 | TLP:AMBER | ok |\n",
 		"| moved | **An older brief**<br>`content/briefs/2023/old-warning.md` → `content/briefs/2023/older-brief.md` | 2023-05-24 | TLP:CLEAR | 1 warning |\n",
 		"- **Countries:** Taiwan (TW)\n",
-		"- **Malware:** KV-botnets (possible duplicate of **KV-botnet**)\n",
+		"- malware family **KV-botnets**: no public page (only briefs above TLP:CLEAR name it), possible duplicate of **KV-botnet**\n",
 		"- **Sources:** Example Labs\n",
 		"**New ATT&CK techniques**\n\n- T1133 External Remote Services\n",
 		"**TLP:** 2 clear, 1 amber. Only TLP:CLEAR briefs are published on the public site.\n",
@@ -190,6 +193,32 @@ func TestWorkingTreeMovesAndMergeBase(t *testing.T) {
 	}
 	if strings.Contains(md, "Merged later") || strings.Contains(md, "removed") {
 		t.Errorf("the summary blames the change for main's later commit:\n%s", md)
+	}
+}
+
+// Every actor and malware page a change creates is listed for the reviewer,
+// with its ATT&CK ID when ATT&CK knows it; one the base already had is not.
+func TestNewActorAndMalwarePages(t *testing.T) {
+	dir := project(t)
+	write(t, dir, "content/briefs/2024/grid.md", "---\ntitle: Grid\ndate: 2024-03-01\nsummary: s\ntlp: clear\n"+
+		"actors: [APT44, Vanguard Panda, Quiet Lantern]\nmalware: [Nyetya, Mimikats, KV-botnet]\ndistinct: [Mimikats]\n---\n")
+	sitetest.Commit(t, dir, "add a brief")
+
+	r := run(t, dir, "main")
+	if d := strs(r.Diagnostics); len(d) != 0 {
+		t.Errorf("diagnostics: %v", d)
+	}
+	md := markdown(t, r)
+	want := "**New actor and malware pages**\n\n" +
+		"- actor **Quiet Lantern**: `/actors/quiet-lantern/`\n" +
+		"- actor **Sandworm Team** (ATT&CK G0034): `/actors/sandworm-team/`\n" +
+		"- malware family **Mimikats**: `/malware/mimikats/`\n" +
+		"- malware family **NotPetya** (ATT&CK S0368): `/malware/notpetya/`\n\n"
+	if !strings.Contains(md, want) {
+		t.Errorf("summary lacks\n%s\nin\n%s", want, md)
+	}
+	if strings.Contains(md, "Volt Typhoon") || strings.Contains(md, "KV-botnet") || strings.Contains(md, "**Actors:**") {
+		t.Errorf("the summary lists a term the base had, or an actor twice:\n%s", md)
 	}
 }
 

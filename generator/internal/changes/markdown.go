@@ -80,9 +80,13 @@ func (r *Report) Markdown(w io.Writer) error {
 		b.WriteString("\n")
 	}
 
-	var terms, techniques []string
+	var terms, techniques, pages []string
 	var kind string
 	for _, t := range r.Terms {
+		if t.Kind.Resolution == taxonomy.ByKnown {
+			pages = append(pages, newPage(t))
+			continue
+		}
 		s := termLabel(t.Kind, t.Name, t.ID)
 		if t.Near != "" {
 			s += " (possible duplicate of **" + escape(t.Near) + "**)"
@@ -98,13 +102,16 @@ func (r *Report) Markdown(w io.Writer) error {
 			terms[len(terms)-1] += ", " + s
 		}
 	}
+	if len(pages) > 0 {
+		b.WriteString("**New actor and malware pages**\n\n" + strings.Join(pages, "\n") + "\n\n")
+	}
 	if len(terms) > 0 {
 		b.WriteString("**New terms**\n\n" + strings.Join(terms, "\n") + "\n\n")
 	}
 	if len(techniques) > 0 {
 		b.WriteString("**New ATT&CK techniques**\n\n" + strings.Join(techniques, "\n") + "\n\n")
 	}
-	if len(terms)+len(techniques) == 0 && len(r.Briefs)+len(r.Profiles) > 0 {
+	if len(terms)+len(techniques)+len(pages) == 0 && len(r.Briefs)+len(r.Profiles) > 0 {
 		b.WriteString("No new terms.\n\n")
 	}
 	b.WriteString(r.removedSection())
@@ -129,6 +136,24 @@ func termLabel(k taxonomy.Kind, name, id string) string {
 		return escape(name) + " (" + id + ")"
 	}
 	return escape(name)
+}
+
+// newPage is the line of the summary for a new actor or malware term: the
+// page it gets, whether ATT&CK knows it, and a likely duplicate.
+func newPage(t NewTerm) string {
+	s := "- " + t.Kind.Singular + " **" + escape(t.Name) + "**"
+	if t.Attack != "" {
+		s += " (ATT&CK " + t.Attack + ")"
+	}
+	if t.Page != "" {
+		s += ": " + code(t.Page)
+	} else {
+		s += ": no public page (only briefs above TLP:CLEAR name it)"
+	}
+	if t.Near != "" {
+		s += ", possible duplicate of **" + escape(t.Near) + "**"
+	}
+	return s
 }
 
 // tlpLine counts the labels of the briefs the change leaves in place.

@@ -18,10 +18,10 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/copytree"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
-	"github.com/threatbriefs/threatbriefs/generator/internal/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -29,68 +29,124 @@ import (
 )
 
 // The search budgets (issue 5): for 10,000 briefs the index stays under
-// 3 MB gzipped and a query answers in under 50 ms in headless Chromium.
+// 3 MB gzipped (a size, the same on every machine: TestSearchIndexBudget
+// holds it) and a query answers in under 50 ms in headless Chromium (a
+// speed, which depends on the machine and how busy it is: BenchmarkSearch
+// measures it, and BENCHMARKS.md records the numbers).
 const (
 	budgetBriefs  = 10000
 	budgetGzipped = 3 << 20
-	budgetQuery   = 50 * time.Millisecond
 )
 
-// TestSearchBudget measures the search index (as published: minified; raw
-// and gzipped) and the query time in headless Chromium, for the example
-// site and for a synthetic corpus of 10,000 briefs, and holds the latter to
-// the budgets. Run it with -v to see the numbers.
-func TestSearchBudget(t *testing.T) {
-	chromiumPath(t)
-	s := exampleSites(t)
-	ix, err := syntheticIndex(t, budgetBriefs, 1)
+// searchCase is a search index and what a reader would type into it.
+type searchCase struct {
+	name    string
+	ix      *index.Index
+	queries []string
+}
+
+// searchCases are the example site's index and a synthetic one of
+// budgetBriefs briefs.
+func searchCases(tb testing.TB, s *sites) []searchCase {
+	tb.Helper()
+	ix, err := syntheticIndex(tb, budgetBriefs, 1)
 	if err != nil {
-		t.Fatal(err)
+		tb.Fatal(err)
 	}
 	if len(ix.Entries) != budgetBriefs {
-		t.Fatalf("synthetic corpus has %d briefs", len(ix.Entries))
+		tb.Fatalf("synthetic corpus has %d briefs", len(ix.Entries))
 	}
-	cases := []struct {
-		name    string
-		ix      *index.Index
-		queries []string
-	}{
+	return []searchCase{
 		{"example site", s.Result.Index, []string{"Vanguard Panda", "T1190", "CVE-2023-46805", "exchange", "exploit public", "healthcare", "ransom", "ivanti zero", "vol", "exchnage"}},
 		{fmt.Sprintf("synthetic %d briefs", budgetBriefs), ix, syntheticQueries(ix)},
 	}
-	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			script, err := search.Script(c.ix)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var min bytes.Buffer
-			if err := postprocess.NewMinifier().Minify("application/javascript", &min, bytes.NewReader(script)); err != nil {
-				t.Fatal(err)
-			}
-			gz := gzipSize(t, min.Bytes())
-			t.Logf("search index: %d briefs, %d terms: %.2f MB raw, %.2f MB gzipped (%s)",
-				len(c.ix.Entries), termCount(c.ix), mb(min.Len()), mb(gz), search.Path)
+}
 
-			// The offline edition of the example site, with this index:
-			// the real search page and script, from file://.
-			dir := filepath.Join(t.TempDir(), "site")
-			if err := copytree.Copy(s.Offline, dir); err != nil {
-				t.Fatal(err)
+// searchPage writes the offline edition of the example site with c's index
+// (as published: minified), opens its search page from file:// in a new
+// tab, and waits until every document is indexed. It returns the tab and
+// the index's minified size.
+func searchPage(tb testing.TB, s *sites, c searchCase) (*tab, []byte) {
+	tb.Helper()
+	script, err := search.Script(c.ix)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var min bytes.Buffer
+	if err := postprocess.NewMinifier().Minify("application/javascript", &min, bytes.NewReader(script)); err != nil {
+		tb.Fatal(err)
+	}
+	dir := filepath.Join(tb.TempDir(), "site")
+	if err := copytree.Copy(s.Offline, dir); err != nil {
+		tb.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(search.Path)), min.Bytes(), 0o644); err != nil {
+		tb.Fatal(err)
+	}
+	t := newTab(tb)
+	t.do(chromedp.Navigate("file://" + filepath.ToSlash(dir) + "/search/index.html"))
+	return t, min.Bytes()
+}
+
+// indexStats are the search page's own timings of loading the index.
+type indexStats struct {
+	Documents int     `json:"documents"`
+	IndexMs   float64 `json:"indexMs"`
+	ReadyAt   float64 `json:"readyAt"`
+	Complete  float64 `json:"completeAt"`
+}
+
+func loadStats(t *tab) indexStats {
+	return eval[indexStats](t, `threatBriefsSearch.complete.then(() => threatBriefsSearch.stats)`)
+}
+
+// TestSearchIndexBudget holds the synthetic 10,000-brief index to its size
+// budget, and checks that every query of both indexes finds something in
+// the real search page, from file://, with no console error. Query times
+// are BenchmarkSearch's.
+func TestSearchIndexBudget(t *testing.T) {
+	chromiumPath(t)
+	s := exampleSites(t)
+	for _, c := range searchCases(t, s) {
+		t.Run(c.name, func(t *testing.T) {
+			tb, min := searchPage(t, s, c)
+			gz := gzipSize(t, min)
+			t.Logf("search index: %d briefs, %d terms: %.2f MB raw, %.2f MB gzipped (%s)",
+				len(c.ix.Entries), termCount(c.ix), mb(len(min)), mb(gz), search.Path)
+			if len(c.ix.Entries) >= budgetBriefs && gz > budgetGzipped {
+				t.Errorf("the index is %.2f MB gzipped; the budget is %.2f MB", mb(gz), mb(budgetGzipped))
 			}
-			if err := os.WriteFile(filepath.Join(dir, filepath.FromSlash(search.Path)), min.Bytes(), 0o644); err != nil {
-				t.Fatal(err)
+			if st := loadStats(tb); st.Documents < len(c.ix.Entries) {
+				t.Errorf("the page indexed %d documents for %d briefs", st.Documents, len(c.ix.Entries))
 			}
-			tb := newTab(t)
-			tb.do(chromedp.Navigate("file://" + filepath.ToSlash(dir) + "/search/index.html"))
-			stats := eval[struct {
-				Documents int     `json:"documents"`
-				IndexMs   float64 `json:"indexMs"`
-				ReadyAt   float64 `json:"readyAt"`
-				Complete  float64 `json:"completeAt"`
-			}](tb, `threatBriefsSearch.complete.then(() => threatBriefsSearch.stats)`)
-			t.Logf("in Chromium: names and titles searchable %.0f ms after navigation; all %d documents (summaries too) indexed at %.0f ms (%.0f ms of indexing)",
-				stats.ReadyAt, stats.Documents, stats.Complete, stats.IndexMs)
+			found := eval[[]int](tb, `(qs => qs.map(q => threatBriefsSearch.search(q).length))(`+jsStrings(c.queries)+`)`)
+			for i, n := range found {
+				if n == 0 {
+					t.Errorf("query %q found nothing", c.queries[i])
+				}
+			}
+			tb.checkClean("file://")
+		})
+	}
+}
+
+// BenchmarkSearch measures, in headless Chromium, how long the search page
+// takes to index the example site and the synthetic 10,000-brief corpus,
+// and how long each query takes: search() (median of 15 runs after a
+// warm-up) and typing the query until the first page of results is laid
+// out (median of 5). It reports the slowest query's medians; -v logs every
+// query. The budget (issue 5) is 50 ms per query at 10,000 briefs:
+//
+//	go test ./generator/internal/e2e -run '^$' -bench Search -benchtime 1x -v
+func BenchmarkSearch(b *testing.B) {
+	chromiumPath(b)
+	s := exampleSites(b)
+	for _, c := range searchCases(b, s) {
+		b.Run(strings.ReplaceAll(c.name, " ", "-"), func(b *testing.B) {
+			tb, _ := searchPage(b, s, c)
+			st := loadStats(tb)
+			b.Logf("names and titles searchable %.0f ms after navigation; all %d documents indexed at %.0f ms (%.0f ms of indexing)",
+				st.ReadyAt, st.Documents, st.Complete, st.IndexMs)
 			type timing struct {
 				Q       string  `json:"q"`
 				Results int     `json:"results"`
@@ -98,10 +154,9 @@ func TestSearchBudget(t *testing.T) {
 				Max     float64 `json:"max"`
 				UI      float64 `json:"ui"`
 			}
-			// search(): 15 timed runs after a warm-up. ui: typing the
-			// query into the box until the first page of results is laid
-			// out (median of 5).
-			timings := eval[[]timing](tb, `(async qs => {
+			var timings []timing
+			for b.Loop() {
+				timings = eval[[]timing](tb, `(async qs => {
   const s = threatBriefsSearch, input = document.getElementById('search-q'), out = [];
   const median = a => a.sort((x, y) => x - y)[a.length >> 1];
   for (const q of qs) {
@@ -124,31 +179,22 @@ func TestSearchBudget(t *testing.T) {
   }
   return out;
 })(`+jsStrings(c.queries)+`)`)
-			var worst float64
+			}
+			var worst, worstUI float64
 			for _, tm := range timings {
-				t.Logf("  query %-24q %5d results: search median %6.2f ms (max %6.2f); typed to laid out %6.2f ms", tm.Q, tm.Results, tm.Median, tm.Max, tm.UI)
-				worst = max(worst, tm.Median)
-				if tm.Results == 0 {
-					t.Errorf("query %q found nothing; the measurement would be meaningless", tm.Q)
-				}
+				b.Logf("  query %-24q %5d results: search median %6.2f ms (max %6.2f); typed to laid out %6.2f ms", tm.Q, tm.Results, tm.Median, tm.Max, tm.UI)
+				worst, worstUI = max(worst, tm.Median), max(worstUI, tm.UI)
 			}
-			t.Logf("slowest query (median of search()): %.2f ms", worst)
-			if len(c.ix.Entries) >= budgetBriefs {
-				if gz > budgetGzipped {
-					t.Errorf("the index is %.2f MB gzipped; the budget is %.2f MB", mb(gz), mb(budgetGzipped))
-				}
-				if time.Duration(worst*float64(time.Millisecond)) > budgetQuery {
-					t.Errorf("the slowest query takes %.2f ms (median); the budget is %s", worst, budgetQuery)
-				}
-			}
-			tb.checkClean("file://")
+			b.ReportMetric(worst, "ms/slowest-query")
+			b.ReportMetric(worstUI, "ms/slowest-typed")
+			b.ReportMetric(st.Complete, "ms/indexed")
 		})
 	}
 }
 
 func mb(n int) float64 { return float64(n) / (1 << 20) }
 
-func gzipSize(t *testing.T, data []byte) int {
+func gzipSize(t testing.TB, data []byte) int {
 	var buf bytes.Buffer
 	w := gzip.NewWriter(&buf)
 	w.Write(data)

@@ -195,10 +195,16 @@ func (tb *tab) listen(ev any) {
 	}
 }
 
-// do runs actions with a time limit.
+// hangGuard bounds each browser action, so that a browser that stopped
+// answering fails the test with what it was doing rather than at go test's
+// -timeout. It is not a speed budget: actions take milliseconds to seconds,
+// and the guard allows for a machine that is very busy.
+const hangGuard = 5 * time.Minute
+
+// do runs actions, failing the test if the browser hangs.
 func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 30*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, hangGuard)
 	defer cancel()
 	if err := chromedp.Do(ctx, actions...); err != nil {
 		tb.t.Fatalf("browser: %v", err)
@@ -208,7 +214,7 @@ func (tb *tab) do(actions ...chromedp.Action[chromedp.Void]) {
 // eval evaluates a JavaScript expression (awaiting a promise) into T.
 func eval[T any](tb *tab, expr string) T {
 	tb.t.Helper()
-	ctx, cancel := context.WithTimeout(tb.ctx, 60*time.Second)
+	ctx, cancel := context.WithTimeout(tb.ctx, hangGuard)
 	defer cancel()
 	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -221,10 +227,10 @@ func eval[T any](tb *tab, expr string) T {
 // navigations: while a new page loads, evaluating fails, and it tries again.
 func (tb *tab) waitFor(cond string) {
 	tb.t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
+	deadline := time.Now().Add(hangGuard)
 	var lastErr error
 	for time.Now().Before(deadline) {
-		ctx, cancel := context.WithTimeout(tb.ctx, 5*time.Second)
+		ctx, cancel := context.WithTimeout(tb.ctx, hangGuard)
 		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
 		cancel()
 		if err == nil && ok {

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
@@ -145,7 +144,7 @@ func TestHTMLIsValid(t *testing.T) {
 	}
 	files = append(files, sf)
 
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), hangGuard)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, java, append([]string{"-jar", vnu, "--errors-only", "--format", "json"}, files...)...)
 	var stderr bytes.Buffer

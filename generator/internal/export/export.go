@@ -1,10 +1,17 @@
-// Package export names the machine-readable files a build writes beside
-// the pages (STIX 2.1 bundles, ATT&CK Navigator layers, per-term JSON) and
-// decides which brief and term gets which, so the pages that link an export
-// and the post-process jobs that write it agree by construction.
+// Package export is the contract between a build and its exporters: the
+// programs that write the machine-readable files beside the pages (STIX 2.1
+// bundles, ATT&CK Navigator layers, briefs.json and CSV, per-term JSON,
+// term feeds, the search data). It names those files and decides which
+// brief and term gets which (ForBrief, ForTerm, TermFeeds), so the pages
+// that link an export and the exporter that writes it agree by
+// construction.
 //
-// It accepts index entries and terms; it writes nothing itself. The
-// subpackages stix, navigator and tables produce the files' contents.
+// An exporter accepts a Site (the index of what the build publishes and the
+// facts of the build) and writes its files through a Sink; it writes
+// nothing else. Each lives in a subpackage with one job (stix, navigator,
+// tables, feeds, search); package exporters lists the ones a build runs,
+// and package postprocess runs them, concurrently, through a sink that
+// writes every file in its final, minified form.
 package export
 
 import (
@@ -12,18 +19,42 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
+	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
-// Sink receives the files the exports write, by site path without a
-// leading slash. Everything an export hands it is compact by construction
-// (encoding/json output, HTML escaping off), so a sink writes it as it is:
-// minifying would only parse it again. A sink is safe for concurrent use,
-// and is done with the data it is given when Write returns (an export may
-// use its buffer again).
+// Site is what an exporter is given: what the build publishes and the facts
+// of the build. An exporter only reads it.
+type Site struct {
+	// Index is the relationship index of the published briefs: a brief
+	// above the build's TLP is not in it, so no export can carry it.
+	Index    *index.Index
+	Vocab    *vocab.Vocab
+	BaseURL  string // absolute, with a trailing slash
+	Title    string // the site's title
+	Language string // the site's language code ("en")
+}
+
+// Exporter writes one kind of export of a whole site.
+type Exporter interface {
+	// Name names the exporter in errors and benchmarks.
+	Name() string
+	// Export writes the exporter's files through out. Exporters run
+	// concurrently, each writing files no other writes.
+	Export(s *Site, out Sink) error
+}
+
+// Sink receives the files exporters write, by site path without a leading
+// slash, and puts each in its final form: postprocess's minifies a file by
+// the media type its name implies, except JSON, which every exporter writes
+// compact (encoding/json output, HTML escaping off) and which the sink
+// writes as it is, since minifying would only parse it again
+// (postprocess.TestCompactOutputIsMinimal holds every exporter to that). A
+// sink is safe for concurrent use, and is done with the data it is given
+// when Write returns (an exporter may use its buffer again).
 type Sink interface {
-	Write(rel string, data []byte) error
+	Write(path string, data []byte) error
 	// Stream writes the file fn produces, for one too big to hold whole.
-	Stream(rel string, fn func(w io.Writer) error) error
+	Stream(path string, fn func(w io.Writer) error) error
 }
 
 // File is one export of a page: what a link to it says and where it is.
@@ -43,8 +74,9 @@ const (
 
 // Site-wide exports.
 const (
-	SiteSTIX  = "stix/bundle.json"
-	BriefsCSV = "briefs.csv"
+	SiteSTIX   = "stix/bundle.json"
+	BriefsJSON = "briefs.json"
+	BriefsCSV  = "briefs.csv"
 )
 
 // BriefSTIX is the path of a brief's STIX bundle.
@@ -101,7 +133,8 @@ func ForTerm(t *index.Term) []File {
 }
 
 // Feeds: Hugo renders the site's (the rss and jsonfeed output formats
-// config.toml defines, on the home page); package feeds writes every term's.
+// config.toml defines, on the home page); package export/feeds writes every
+// term's.
 const (
 	RSSType      = "application/rss+xml"
 	JSONFeedType = "application/feed+json"

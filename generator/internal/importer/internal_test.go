@@ -54,9 +54,26 @@ func TestPhraseSuggestions(t *testing.T) {
 		"Supply-chain compromise of a software vendor":          "T1195",
 		"Compromise of the software supply chain":               "T1195.002",
 		"Phishing emails with malicious links":                  "T1566.002",
-		"Gaining control over mail servers":                     "",
+		"Gaining control over mail servers":                     "T1114.002",
 		"Objective: stealing trade secrets":                     "",
 		"Installed a backdoor":                                  "",
+		// The behaviours of the shared report, as issue 14 names them.
+		"Exploiting Microsoft Exchange vulnerabilities to implant backdoors": "T1190,T1505",
+		"implant backdoors on the mail server":                               "T1505",
+		"pushed trojans through the software upgrade server":                 "T1072",
+		"gain control of the company's mail server":                          "T1114.002",
+		"Installation of Trojans onto numerous hosts (over 270)":             "T1570",
+		"installing Trojans across more than 270 hosts":                      "T1570",
+		// Supply chain is the vendor's update; the victim's own deployment
+		// server is Software Deployment Tools.
+		"The vendor's update server shipped a trojanized installer":        "T1195.002",
+		"Pushed the backdoor through the customer's own deployment server": "T1072",
+		// Windows event logs, or logs of anything else.
+		"Cleared the Windows event logs":       "T1070.001",
+		"Cleared the appliance's logs":         "T1070",
+		"Registered a new authenticator app":   "T1098.005",
+		"Created inbox rules to hide replies":  "T1114.003",
+		"A web shell on the SharePoint server": "T1505.003",
 	} {
 		var ids []string
 		for _, m := range suggest(techniquePhrases, line) {
@@ -71,7 +88,9 @@ func TestPhraseSuggestions(t *testing.T) {
 		"Enforce MFA for all remote access":             "M1032",
 		"Network segmentation between IT and OT":        "M1030",
 		"Maintain offline backups":                      "M1053",
-		"Enhanced detection capabilities for backdoors": "",
+		"Enhanced detection capabilities for backdoors": "M1049",
+		"Securing software upgrade management servers":  "M1026",
+		"Keep hot-wallet signing keys offline":          "",
 	} {
 		var ids []string
 		for _, m := range suggest(mitigationPhrases, line) {

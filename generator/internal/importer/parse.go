@@ -17,6 +17,7 @@ const (
 	secImplications = "implications"
 	secMitigations  = "mitigations"
 	secOther        = "other"
+	secActor        = "actor" // the "# Threat Actor" heading's part
 )
 
 // report is a report split into its parts. Line numbers are 1-based lines
@@ -28,6 +29,18 @@ type report struct {
 	actor    string            // text after "# Threat Actor(s):", "" if absent
 	hasActor bool              // a "# Threat Actor" heading was present
 	sections map[string][]string
+	// parts are the analysis's sections in order, as written, each with
+	// its heading: what the brief's body is assembled from.
+	parts []part
+}
+
+// part is one section of the analysis: its kind (a sec* constant, "" for
+// lines before the first heading), its heading and level, and its lines
+// (without the heading).
+type part struct {
+	kind, title string
+	level       int
+	lines       []string
 }
 
 var (
@@ -118,28 +131,39 @@ func parseReport(text string) *report {
 	r.body = lines[start:]
 
 	kind := ""
+	fence := false
+	cur := &part{}
 	for _, l := range r.body {
-		if m := headingRe.FindStringSubmatch(l); m != nil {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "```") || strings.HasPrefix(t, "~~~") {
+			fence = !fence
+		}
+		if m := headingRe.FindStringSubmatch(l); m != nil && !fence {
 			title := plain(m[2])
+			r.parts = append(r.parts, *cur)
+			cur = &part{title: title, level: len(m[1])}
 			if len(m[1]) == 1 {
 				if am := actorHeadRe.FindStringSubmatch(title); am != nil {
 					if !r.hasActor {
 						r.actor, r.hasActor = strings.TrimSpace(am[1]), true
 					}
 					kind = ""
+					cur.kind = secActor
 					continue
 				}
 			}
 			kind = sectionKind(title)
+			cur.kind = kind
 			if _, seen := r.sections[kind]; !seen {
 				r.sections[kind] = []string{}
 			}
 			continue
 		}
+		cur.lines = append(cur.lines, l)
 		if kind != "" {
 			r.sections[kind] = append(r.sections[kind], l)
 		}
 	}
+	r.parts = append(r.parts, *cur)
 	return r
 }
 

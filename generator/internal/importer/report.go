@@ -6,10 +6,17 @@ import (
 	"strings"
 )
 
-// WriteReport prints the notes as a reviewer reads them: what went into
-// the brief and from which words, then what could not be mapped and why.
+// WriteReport prints the notes as a reviewer reads them: the warnings,
+// what went into the brief and from which words, then what could not be
+// mapped and why.
 func (r *Result) WriteReport(w io.Writer) error {
 	var b strings.Builder
+	if m := r.Warnings(); len(m) > 0 {
+		b.WriteString("  warnings:\n")
+		for _, n := range m {
+			fmt.Fprintf(&b, "    %-16s %s\n", n.Field, n.Reason)
+		}
+	}
 	if m := r.Mapped(); len(m) > 0 {
 		b.WriteString("  mapped:\n")
 		for _, n := range m {

@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -259,7 +260,7 @@ func allCaps(s string) bool {
 // ---- malware ----
 
 var (
-	genericMalwareRe = regexp.MustCompile(`(?i)^(?:(?:powershell|python|bash|batch|shell|vba|vbs|vbscript|javascript|jscript|cmd|wmi|golang|go|rust|\.net|lolbins?|living[- ]off[- ]the[- ]land|custom|bespoke|unnamed|unknown|unidentified|various|several|multiple|generic|commodity|publicly\s+available|open-source|off-the-shelf|legitimate|modified|new|novel|additional|other|own|proprietary|malicious|remote\s+access|information|credential|custom-built|in-house)\s+)*(?:malware|malicious\s+software|trojans?|backdoors?|rats?|remote\s+access\s+trojans?|ransomware|wipers?|loaders?|droppers?|downloaders?|implants?|info-?stealers?|stealers?|web\s?shells?|rootkits?|bootkits?|keyloggers?|spyware|botnets?|worms?|viruses|payloads?|tools?|tooling|toolkits?|utilities|scripts?|binaries|executables|exploits?|families|variants?|frameworks?|software|samples|components|modules|plugins|lures?)(?:\s+(?:families|family|variants?|samples|tools|and\s+tools))?$`)
+	genericMalwareRe = regexp.MustCompile(`(?i)^(?:(?:powershell|python|bash|batch|shell|vba|vbs|vbscript|javascript|jscript|cmd|wmi|golang|go|rust|\.net|lolbins?|living[- ]off[- ]the[- ]land|custom|bespoke|unnamed|unknown|unidentified|various|several|multiple|generic|commodity|publicly\s+available|open-source|off-the-shelf|legitimate|modified|new|novel|additional|other|own|proprietary|malicious|remote\s+access|information|credential|custom-built|in-house|php|asp|aspx|jsp|java|linux|windows|esxi|macos|android|ios)\s+)*(?:malware|malicious\s+software|trojans?|backdoors?|rats?|remote\s+access\s+trojans?|ransomware|wipers?|loaders?|droppers?|downloaders?|implants?|info-?stealers?|stealers?|web\s?shells?|rootkits?|bootkits?|keyloggers?|spyware|botnets?|worms?|viruses|payloads?|tools?|tooling|toolkits?|utilities|scripts?|binaries|executables|exploits?|families|variants?|frameworks?|software|samples|components|modules|plugins|lures?)(?:\s+(?:families|family|variants?|samples|tools|and\s+tools))?$`)
 	leadMalwareRe    = regexp.MustCompile(`(?i)^(?:the|a|an|custom|modified|a\s+custom|a\s+modified|variants?\s+of|versions?\s+of|new\s+versions?\s+of)\s+`)
 	trailMalwareRe   = regexp.MustCompile(`(?i)\s+(?:ransomware|malware|backdoor|trojan|rat|loader|implant|dropper|downloader|stealer|infostealer|info-stealer|wiper|web\s?shell|variant|variants|family|payload|payloads|toolkit|framework|strain|encryptor)$`)
 )
@@ -307,7 +308,7 @@ func hasCapital(s string) bool {
 
 var (
 	numberedRe     = regexp.MustCompile(`^\s*\d{1,3}[.)]\s+(.*)$`)
-	genericLabelRe = regexp.MustCompile(`(?i)^(?:(attack|intrusion|incident|campaign|operation|activity|event|breach|compromise|case|wave|phase|attempt|targeting|cyberattack)s?\s*(?:#|no\.?\s*)?\d*|)$`)
+	genericLabelRe = regexp.MustCompile(`(?i)^(?:(?:(?:first|second|third|fourth|fifth|sixth|another|next|\d+(?:st|nd|rd|th))\s+)?(attack|intrusion|incident|campaign|operation|activity|event|breach|compromise|case|wave|phase|attempt|targeting|cyberattack|victim)s?\s*(?:#|no\.?\s*)?\d*|)$`)
 	targetRe       = regexp.MustCompile(`(?i)\b(?:targeted|targeting|targets|against|compromised|breached|attacked|infiltrated)\s+(.+?)(?:\.\s+[A-Z]|\.$|;|:|,\s+(?:which|where|using|via|and|leading|resulting|including)\b|\s+(?:using|via|through|by\s+exploiting|with)\s|$)`)
 )
 
@@ -325,4 +326,175 @@ func campaignTarget(text string) string {
 	// The date is the campaign's first_seen, not part of its name.
 	target := trailingDateRe.ReplaceAllString(strings.TrimSuffix(m[1], "."), "")
 	return strings.TrimSpace(target)
+}
+
+// properName reports whether a campaign label reads as a name ("Operation
+// Dream Lure", "Cloud Hopper", "SolarWinds") rather than a description
+// ("Data access").
+func properName(s string) bool {
+	ws := strings.Fields(s)
+	if len(ws) == 0 {
+		return false
+	}
+	if len(ws) > 1 && slices.Contains([]string{"operation", "op.", "campaign", "project"}, strings.ToLower(ws[0])) {
+		return true
+	}
+	inner := func(w string) bool { // a capital or digit after the first letter: "SolarWinds", "APT41"
+		for i, r := range w {
+			if i > 0 && (unicode.IsUpper(r) || unicode.IsDigit(r)) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(ws) == 1 {
+		return inner(ws[0])
+	}
+	for _, w := range ws {
+		r, _ := utf8.DecodeRuneInString(w)
+		if utf8.RuneCountInString(w) > 3 && !unicode.IsUpper(r) && !unicode.IsDigit(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// campaignNoun is the noun a campaign named after its target ends with:
+// "intrusion" for an attack, breach or compromise, "campaign" for a
+// campaign, operation or wave.
+func campaignNoun(label string) string {
+	switch strings.ToLower(label) {
+	case "campaign", "campaigns", "operation", "operations", "wave", "waves", "activity", "targeting", "phase", "attempt", "attempts":
+		return "campaign"
+	}
+	return "intrusion"
+}
+
+// labelTargetRe reads a label that names its target: "Intrusion at a
+// regional logistics company", "Breach of a water utility".
+var labelTargetRe = regexp.MustCompile(`(?i)^(attack|cyberattack|intrusion|breach|compromise|incident|campaign|operation|activity|targeting|hack)s?\s+(?:at|on|of|into|against|targeting|in|at)\s+(.+)$`)
+
+func labelTarget(label string) (noun, target string, ok bool) {
+	m := labelTargetRe.FindStringSubmatch(label)
+	if m == nil {
+		return "", "", false
+	}
+	return m[1], m[2], true
+}
+
+// Words shortTarget drops from the start of a target: articles, vague and
+// size words that do not tell one victim from another.
+var vagueWords = map[string]bool{"a": true, "an": true, "the": true, "certain": true, "one": true, "some": true, "another": true,
+	"unnamed": true, "unidentified": true, "unspecified": true, "undisclosed": true, "several": true, "multiple": true, "various": true,
+	"large": true, "large-scale": true, "major": true, "small": true, "mid-sized": true, "medium-sized": true, "leading": true,
+	"prominent": true, "well-known": true, "its": true, "their": true, "at": true, "least": true, "two": true, "three": true}
+
+// cutWords end the head of a target: what follows places or qualifies it.
+var cutWords = map[string]bool{"in": true, "at": true, "within": true, "across": true, "located": true, "based": true, "that": true,
+	"which": true, "who": true, "whose": true, "where": true, "with": true, "through": true, "via": true, "using": true,
+	"during": true, "for": true, "from": true, "by": true, "after": true, "since": true, "when": true, "while": true}
+
+var industryRe = regexp.MustCompile(`(?i)(?:’s|'s|\bthe)?\s*((?:[a-z-]+\s+){0,2}?[a-z-]+)\s+(?:and\s+[a-z\s-]+?\s+)?(?:industry|industries|sector|sectors)\b`)
+
+// shortTarget reduces a description of a victim to a name of at most five
+// words: "a certain advanced material design and research unit" becomes
+// "advanced material research unit"; "a large-scale high-tech enterprise
+// in China's smart energy and digital information industry" becomes "smart
+// energy high-tech enterprise". Written by hand: it is a few rules about
+// how reports describe unnamed victims, not language understanding.
+func shortTarget(s string) string {
+	s = strings.Trim(strings.NewReplacer(`"`, "", "“", "", "”", "", "‘", "", "'", "'").Replace(s), " .,;:")
+	ws := strings.Fields(s)
+	for len(ws) > 0 && vagueWords[strings.ToLower(ws[0])] {
+		ws = ws[1:]
+	}
+	head, rest := ws, []string(nil)
+	for i, w := range ws {
+		if i > 0 && (cutWords[strings.ToLower(strings.Trim(w, ",;:"))] || strings.EqualFold(w, "the")) || strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
+			if strings.HasSuffix(w, ",") || strings.HasSuffix(w, ";") {
+				head, rest = ws[:i+1], ws[i+1:]
+				head[i] = strings.TrimRight(head[i], ",;")
+			} else {
+				head, rest = ws[:i], ws[i:]
+			}
+			break
+		}
+	}
+	// "a municipal government's appliance": the owner is the victim.
+	for i, w := range head[:max(len(head)-1, 0)] {
+		if p, ok := possessive(w); ok {
+			head = append(slices.Clone(head[:i]), p)
+			break
+		}
+	}
+	// "design and research unit": of two coordinated words, keep the second.
+	for len(head) > 4 {
+		i := slices.IndexFunc(head, func(w string) bool { return w == "and" || w == "&" || w == "or" })
+		if i < 1 || i >= len(head)-1 {
+			break
+		}
+		head = slices.Delete(slices.Clone(head), i-1, i+1)
+	}
+	if len(head) <= 2 && len(rest) > 0 {
+		if m := industryRe.FindStringSubmatch(strings.Join(rest, " ")); m != nil {
+			head = append(strings.Fields(m[1]), head...)
+		}
+	}
+	if len(head) > 5 {
+		head = head[len(head)-5:]
+	}
+	return strings.Join(head, " ")
+}
+
+// possessive strips "'s" or "’s" from a word that ends with one.
+func possessive(w string) (string, bool) {
+	for _, suf := range []string{"'s", "’s"} {
+		if p, ok := strings.CutSuffix(w, suf); ok && p != "" {
+			return p, true
+		}
+	}
+	return w, false
+}
+
+// capitalize upper-cases the first letter of s.
+func capitalize(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func orLabel(l string) string {
+	if l == "" {
+		return "an unlabelled item"
+	}
+	return l
+}
+
+func dateOnly(s string) bool {
+	if strings.TrimSpace(s) == "" {
+		return false
+	}
+	rest := periodRe.ReplaceAllString(s, "")
+	return strings.Trim(rest, " –—-,/to") == "" || strings.EqualFold(strings.TrimSpace(rest), "to") || strings.EqualFold(strings.TrimSpace(rest), "since")
+}
+
+func monthName(p string) string {
+	if len(p) == 7 {
+		if t, err := time.Parse("2006-01", p); err == nil {
+			return t.Format("January 2006")
+		}
+	}
+	return p
+}
+
+func periodText(first, last string) string {
+	switch {
+	case first == "":
+		return "undated"
+	case last == "":
+		return "first seen " + first
+	}
+	return "seen " + first + " to " + last
 }

@@ -98,3 +98,17 @@ func (y *yamlWriter) notes(indent int, lines []string) {
 		y.line(indent, "", l)
 	}
 }
+
+// list writes a list field, its values each with their comment, then the
+// comments on what was not mapped.
+func (y *yamlWriter) list(field string, es list, missed []string) {
+	if len(es) == 0 {
+		y.line(0, field+": []", "")
+	} else {
+		y.line(0, field+":", "")
+		for _, e := range es {
+			y.line(2, "- "+scalar(e.value), e.note)
+		}
+	}
+	y.notes(2, missed)
+}

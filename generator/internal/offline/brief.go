@@ -49,6 +49,11 @@ func Brief(ctx context.Context, o pipeline.Options, slug string) ([]byte, *pipel
 				return nil, res, fmt.Errorf("offline: brief %q is TLP:%s, above what this build publishes (see --include-tlp)", slug, strings.ToUpper(string(b.TLP)))
 			}
 		}
+		for _, b := range res.HeldBack {
+			if b.Slug == slug {
+				return nil, res, fmt.Errorf("offline: brief %q is dated %s, after today: it is held back until then (--buildFuture exports it now)", slug, b.Date.Format("2006-01-02"))
+			}
+		}
 		return nil, res, fmt.Errorf("offline: there is no brief %q", slug)
 	}
 	data, err := Standalone(res.Destination, "briefs/"+slug+"/index.html", res.BaseURL)

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
@@ -54,7 +55,10 @@ func TestFailedBuildLeavesPublicUnchanged(t *testing.T) {
 	}
 }
 
-// A build cancelled mid-render (Ctrl+C) leaves public/ as it was.
+// A build cancelled mid-render (Ctrl+C once Hugo has written its first
+// page) returns only after Hugo has stopped writing, leaves public/ exactly
+// as it was, publishes nothing of the new content and removes its working
+// directory.
 func TestCancelledBuildLeavesPublicUnchanged(t *testing.T) {
 	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
 	build(t, dir)
@@ -62,15 +66,45 @@ func TestCancelledBuildLeavesPublicUnchanged(t *testing.T) {
 	sitetest.WriteArchive(t, dir, "-- content/briefs/2024/delta.md --\n---\ntitle: Delta\ndate: 2024-08-01\nsummary: s\ntlp: clear\n---\nNew.\n")
 
 	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	_, err := pipeline.Build(ctx, pipeline.Options{ProjectDir: dir})
+	defer cancel()
+	var mu sync.Mutex
+	first, returned := "", false
+	var late []string // files Hugo wrote after Build returned
+	_, err := pipeline.Build(ctx, pipeline.Options{ProjectDir: dir, OnRenderWrite: func(rel string) {
+		mu.Lock()
+		defer mu.Unlock()
+		if returned {
+			late = append(late, rel)
+		}
+		if first == "" && strings.HasSuffix(rel, ".html") {
+			first = rel
+			cancel()
+		}
+	}})
+	mu.Lock()
+	returned = true
+	mu.Unlock()
+	if first == "" {
+		t.Fatal("the build wrote no page, so it was never cancelled mid-render")
+	}
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("err = %v, want context.Canceled", err)
+	}
+	if !strings.HasPrefix(err.Error(), "render:") {
+		t.Errorf("error %q does not name the render stage", err)
 	}
 	if diff := sitetest.SameTree(before, sitetest.Tree(t, filepath.Join(dir, "public"))); diff != "" {
 		t.Errorf("public/ changed: %s", diff)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "public", "briefs", "delta")); !errors.Is(err, os.ErrNotExist) {
 		t.Error("the cancelled build's brief was published")
+	}
+	if leftovers, _ := filepath.Glob(filepath.Join(dir, ".public.*")); len(leftovers) > 0 {
+		t.Errorf("working directories left behind after Build returned: %v", leftovers)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(late) > 0 {
+		t.Errorf("Hugo was still writing after Build returned: %v", late)
 	}
 }

@@ -3,12 +3,22 @@
 //	load → validate → index → stage → render → post-process → verify → publish
 //
 // It accepts a project directory (content/, layouts/, assets/, config.toml)
-// and Options. Check runs the first three stages and returns every
-// diagnostic. Build runs them all: it stops before rendering when validation
-// found an error, renders into a working directory beside the destination,
-// and swaps that into place only when every later stage succeeded, so a
-// failed or interrupted build leaves the previous output as it was. Errors
-// are wrapped with the name of the stage that failed.
+// and Options. Check runs the first three stages (package check, which
+// imports no Hugo) and returns every diagnostic. Build runs them all: it
+// stops before rendering when validation found an error, renders into a
+// working directory beside the destination, and swaps that into place only
+// when every later stage succeeded, so a failed or interrupted build leaves
+// the previous output as it was. Errors are wrapped with the name of the
+// stage that failed.
+//
+// A brief is published when its TLP label is within Options.MaxTLP and it
+// is dated today or earlier, "today" being the date of Options.Now in the
+// site's time zone (config.toml's timeZone, default UTC). A brief dated
+// later is held back, with a warning on its date line, exactly as a brief
+// above the TLP ceiling is left out: no page, nothing that names it, and
+// its strings are forbidden in the output. Options.BuildFuture publishes
+// it (Hugo's --buildFuture). Hugo itself renders every staged page, future
+// or not, so the generator's rule is the only one.
 package pipeline
 
 import (
@@ -20,26 +30,21 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/pelletier/go-toml/v2"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
-	"github.com/threatbriefs/threatbriefs/generator/internal/load"
-	"github.com/threatbriefs/threatbriefs/generator/internal/par"
-	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
-	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
-	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // Options configures a check or a build.
@@ -63,32 +68,24 @@ type Options struct {
 	// staged content in bytes: what the build command sizes its memory
 	// limit by.
 	OnStaged func(stagedBytes int64)
+	// BuildFuture publishes briefs dated after today (Hugo's --buildFuture).
+	// Without it such a brief is held back: no page, and no term page, list,
+	// feed, export or search entry names it, as if it were excluded by TLP.
+	BuildFuture bool
+	// Now is the clock "today" is read from, in the site's time zone
+	// (config.toml's timeZone, default UTC); nil means time.Now.
+	Now func() time.Time
+	// OnRenderWrite, when set, is called by Build each time Hugo has
+	// written a file into the working directory, with its path relative to
+	// that directory, from Hugo's goroutines. Tests use it to act mid-render.
+	OnRenderWrite func(rel string)
 }
 
 // Timing is how long one stage took.
-type Timing struct {
-	Stage    string
-	Duration time.Duration
-}
+type Timing = check.Timing
 
-// Checked is the outcome of load, validate and index.
-type Checked struct {
-	Diagnostics *diag.List
-	Briefs      []brief.Brief // every brief that loaded
-	BriefFiles  int           // brief files checked, those that did not load included
-	Published   []brief.Brief // the ones within MaxTLP
-	Excluded    []brief.Brief // the ones above it
-	Index       *index.Index  // of Published
-	Vocab       *vocab.Vocab
-	Kinds       taxonomy.Table // the taxonomies the briefs were checked against
-	Timings     []Timing
-
-	// Profiles and Resolver are what names were resolved with. Unlike Index
-	// they are set even when there are errors, for callers that compare two
-	// checks (check --changed).
-	Profiles []brief.Profile
-	Resolver *resolve.Resolver
-}
+// Checked is the outcome of load, validate and index (package check).
+type Checked = check.Checked
 
 // Result is the outcome of a build.
 type Result struct {
@@ -121,6 +118,9 @@ func (o *Options) normalize() error {
 	if o.FS == nil {
 		o.FS = os.DirFS(abs)
 	}
+	if o.Now == nil {
+		o.Now = time.Now
+	}
 	if o.Kinds == nil {
 		o.Kinds = taxonomy.Kinds()
 	}
@@ -129,107 +129,18 @@ func (o *Options) normalize() error {
 
 type timer struct{ timings *[]Timing }
 
-func (t timer) run(name string, fn func() error) error {
-	start := time.Now()
-	err := fn()
-	*t.timings = append(*t.timings, Timing{Stage: name, Duration: time.Since(start)})
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	return nil
-}
+func (t timer) run(name string, fn func() error) error { return check.Time(t.timings, name, fn) }
 
-// Check loads, validates and indexes the project.
+// Check loads, validates and indexes the project (package check).
 func Check(o Options) (*Checked, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	c := &Checked{Diagnostics: &diag.List{}, Kinds: o.Kinds}
-	tm := timer{&c.Timings}
-	var set *load.Set
-	if err := tm.run("load", func() error {
-		v, err := vocab.Default()
-		if err != nil {
-			return err
-		}
-		c.Vocab = v
-		var diags *diag.List
-		set, diags = load.Load(o.FS, o.Kinds.Names())
-		c.Diagnostics.Merge(diags)
-		c.BriefFiles = set.BriefFiles
-		return nil
-	}); err != nil {
-		return nil, err
+	loc, err := TimeZone(o.ProjectDir)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
 	}
-	var r *resolve.Resolver
-	_ = tm.run("validate", func() error {
-		profiles, diags := validate.Profiles(set.Profiles, c.Vocab)
-		c.Diagnostics.Merge(diags)
-		var rdiags *diag.List
-		r, rdiags = resolve.New(c.Vocab, profiles)
-		c.Profiles, c.Resolver = profiles, r
-		c.Diagnostics.Merge(rdiags)
-		c.Briefs, diags = validate.Briefs(set.Briefs, r, o.Kinds)
-		c.Diagnostics.Merge(diags)
-		for _, b := range c.Briefs {
-			if b.TLP.Rank() <= o.MaxTLP.Rank() && b.TLP != "" {
-				c.Published = append(c.Published, b)
-			} else {
-				c.Excluded = append(c.Excluded, b)
-			}
-		}
-		return nil
-	})
-	// The index is built even when there are errors, so that checks which
-	// need it (links in bodies) still report in the same run.
-	_ = tm.run("index", func() error {
-		c.Index = index.Build(shown(c.Published), r, o.Kinds)
-		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c), o.Kinds))
-		return nil
-	})
-	return c, nil
-}
-
-// shown is what is published of briefs: copies whose prose shows every
-// indicator defanged (indicator.Prose), so that pages, feeds, exports and
-// the search index all say them the same way and none is ever a link.
-// Check's diagnostics are about what authors wrote: they read the briefs.
-func shown(briefs []brief.Brief) []brief.Brief {
-	out := make([]brief.Brief, len(briefs))
-	par.For(len(briefs), func(i int) { out[i] = indicator.Prose(briefs[i]) })
-	return out
-}
-
-// pageSet answers which brief and term pages a build publishes.
-type pageSet struct {
-	ix         *index.Index
-	restricted map[string]brief.TLP
-}
-
-func newPageSet(c *Checked) pageSet {
-	p := pageSet{ix: c.Index, restricted: map[string]brief.TLP{}}
-	for _, b := range c.Excluded {
-		p.restricted["/briefs/"+b.Slug+"/"] = b.TLP
-	}
-	return p
-}
-
-func (p pageSet) Published(path string) bool {
-	parts := strings.Split(strings.Trim(path, "/"), "/")
-	if len(parts) != 2 {
-		return false
-	}
-	if parts[0] == "briefs" {
-		_, ok := p.ix.Entry(parts[1])
-		return ok
-	}
-	_, ok := p.ix.Term(parts[0], parts[1])
-	return ok
-}
-
-func (p pageSet) Restricted(path string) (brief.TLP, bool) {
-	t, ok := p.restricted[path]
-	return t, ok
+	return check.Run(check.Options{FS: o.FS, MaxTLP: o.MaxTLP, Today: Today(o.Now(), loc), TimeZone: loc, BuildFuture: o.BuildFuture, Kinds: o.Kinds})
 }
 
 // ErrInvalid is returned (wrapped) by Build when validation found errors.
@@ -259,18 +170,23 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	var st render.Stats
 	if err := tm.run("render", func() error {
-		done := make(chan error, 1)
-		go func() {
-			var err error
-			st, err = render.Render(renderOptions(o, staged, tmp))
-			done <- err
-		}()
-		select {
-		case err := <-done:
-			return err
-		case <-ctx.Done():
+		ro := renderOptions(o, staged, tmp)
+		if o.OnRenderWrite != nil {
+			ro.OnWrite = func(path string) {
+				if rel, err := filepath.Rel(tmp, path); err == nil {
+					o.OnRenderWrite(filepath.ToSlash(rel))
+				}
+			}
+		}
+		// Render returns only once Hugo has stopped writing into tmp
+		// (sooner when ctx is cancelled): only then may the deferred
+		// Discard remove it.
+		var err error
+		st, err = render.Render(ctx, ro)
+		if ctx.Err() != nil {
 			return ctx.Err()
 		}
+		return err
 	}); err != nil {
 		return res, err
 	}
@@ -278,7 +194,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	baseURL := res.BaseURL
 
 	if err := tm.run("post-process", func() error {
-		return postprocess.Run(tmp, c.Index, c.Vocab, baseURL, st.Title, st.Language)
+		return exportAll(tmp, c, st, baseURL)
 	}); err != nil {
 		return res, err
 	}
@@ -320,7 +236,6 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	return res, nil
 }
 
-// stageSite stages the checked project for rendering.
 // prepare checks and stages the project: what a build and a preview
 // rebuild both do before rendering. The Result it returns carries the
 // diagnostics and timings so far, also on error.
@@ -403,10 +318,11 @@ func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 	}
 }
 
-// forbidden lists strings that identify an excluded brief and appear in no
-// published one: its URL path, its title and its indicators.
+// forbidden lists strings that identify a brief left out (excluded by TLP
+// or held back until its date) and appear in no published one: its URL
+// path, its title and its indicators.
 func forbidden(c *Checked) []string {
-	if len(c.Excluded) == 0 {
+	if len(c.Excluded)+len(c.HeldBack) == 0 {
 		return nil
 	}
 	public := map[string]bool{}
@@ -417,7 +333,7 @@ func forbidden(c *Checked) []string {
 		}
 	}
 	var out []string
-	for _, b := range c.Excluded {
+	for _, b := range slices.Concat(c.Excluded, c.HeldBack) {
 		if b.Slug != "" {
 			out = append(out, "/briefs/"+b.Slug+"/")
 		}

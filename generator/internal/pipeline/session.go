@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"os"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 )
 
@@ -100,8 +99,7 @@ func (s *Session) Exports() error {
 	if s.last == nil {
 		return nil
 	}
-	err := postprocess.Run(s.o.Destination, s.last.Index, s.last.Vocab, cmp.Or(s.site.BaseURL, s.o.BaseURL), s.site.Title, s.site.Language)
-	if err != nil {
+	if err := exportAll(s.o.Destination, s.last, s.site, cmp.Or(s.site.BaseURL, s.o.BaseURL)); err != nil {
 		return fmt.Errorf("post-process: %w", err)
 	}
 	return nil

@@ -5,17 +5,16 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
-	"strings"
+	"slices"
 	"sync"
 	"syscall"
 	"testing"
 	"time"
 
-	"golang.org/x/sync/errgroup"
-
-	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporters"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
-	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/synth"
 )
 
@@ -31,12 +30,12 @@ import (
 func BenchmarkRun(b *testing.B) {
 	dir := os.Getenv("THREATBRIEFS_BENCH_CORPUS")
 	if dir == "" {
-		dir = sitetest.Project(b, "")
+		dir = b.TempDir()
 		if err := synth.Generate(dir, 1000, 1); err != nil {
 			b.Fatal(err)
 		}
 	}
-	c, err := pipeline.Check(pipeline.Options{ProjectDir: dir})
+	c, err := check.Run(check.Options{FS: os.DirFS(dir)})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -47,31 +46,21 @@ func BenchmarkRun(b *testing.B) {
 	if dest == "" {
 		dest = filepath.Join(b.TempDir(), "public")
 	}
-	const baseURL, title, lang = "https://briefs.test/", "Threat Briefs", "en"
+	s := &export.Site{Index: c.Index, Vocab: c.Vocab, BaseURL: "https://briefs.test/", Title: "Threat Briefs", Language: "en"}
+	all := exporters.All()
 	b.Run("all", func(b *testing.B) {
-		measure(b, dest, func() error { return postprocess.Run(dest, c.Index, c.Vocab, baseURL, title, lang) })
+		measure(b, dest, func() error { return postprocess.Run(dest, s, all) })
 	})
-	// The exports of issue 4 together: every job but the term feeds, which
-	// Hugo rendered until they moved here.
+	// The exports of issue 4 together: every exporter but the term feeds,
+	// which Hugo rendered until they moved here.
 	b.Run("exports", func(b *testing.B) {
-		measure(b, dest, func() error {
-			s := &postprocess.Site{Index: c.Index, Vocab: c.Vocab, BaseURL: baseURL, Title: title, Language: lang, Out: postprocess.NewWriter(dest)}
-			var eg errgroup.Group
-			for _, j := range postprocess.Jobs() {
-				if j.Name != "feeds" {
-					eg.Go(func() error { return j.Run(s) })
-				}
-			}
-			return eg.Wait()
-		})
+		exports := slices.DeleteFunc(slices.Clone(all), func(e export.Exporter) bool { return e.Name() == "feeds" })
+		measure(b, dest, func() error { return postprocess.Run(dest, s, exports) })
 	})
-	// Each job alone, into a fresh directory.
-	for _, j := range postprocess.Jobs() {
-		b.Run(strings.ReplaceAll(j.Name, "/", "_"), func(b *testing.B) {
-			measure(b, dest, func() error {
-				s := &postprocess.Site{Index: c.Index, Vocab: c.Vocab, BaseURL: baseURL, Title: title, Language: lang, Out: postprocess.NewWriter(dest)}
-				return j.Run(s)
-			})
+	// Each exporter alone, into a fresh directory.
+	for _, e := range all {
+		b.Run(e.Name(), func(b *testing.B) {
+			measure(b, dest, func() error { return postprocess.Run(dest, s, []export.Exporter{e}) })
 		})
 	}
 	runtime.KeepAlive(c)

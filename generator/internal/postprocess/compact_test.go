@@ -2,48 +2,36 @@ package postprocess_test
 
 import (
 	"bytes"
-	"path/filepath"
-	"slices"
 	"testing"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporters"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
-// compactJobs are the jobs that write through WriteCompact, unminified.
-var compactJobs = []string{"briefs.json", "stix", "navigator", "tables"}
-
-// TestCompactOutputIsMinimal runs the jobs that skip the minifier over the
-// export fixture and the example content, and checks that the minifier
-// would not change a byte of any file they write.
+// TestCompactOutputIsMinimal runs every exporter through the post-process
+// stage over the export fixture and the example content, and checks that
+// the minifier would not change a byte of any file the Writer wrote as it
+// is (postprocess.Compact: JSON).
 func TestCompactOutputIsMinimal(t *testing.T) {
-	for name, site := range map[string]*exporttest.Site{"fixture": exporttest.Fixture(t, ""), "example": exporttest.Example(t)} {
+	t.Parallel()
+	for name, s := range exporttest.Libraries(t) {
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			dir := t.TempDir()
-			s := &postprocess.Site{Index: site.Result.Index, Vocab: site.Result.Vocab, BaseURL: exporttest.BaseURL, Out: postprocess.NewWriter(dir)}
-			ran := 0
-			for _, j := range postprocess.Jobs() {
-				if slices.Contains(compactJobs, j.Name) {
-					ran++
-					if err := j.Run(s); err != nil {
-						t.Fatalf("%s: %v", j.Name, err)
-					}
-				}
-			}
-			if ran != len(compactJobs) {
-				t.Fatalf("ran %d of the jobs %v", ran, compactJobs)
+			if err := postprocess.Run(dir, s, exporters.All()); err != nil {
+				t.Fatal(err)
 			}
 			m := postprocess.NewMinifier()
 			n := 0
 			for rel, data := range sitetest.Tree(t, dir) {
-				mt := postprocess.MediaType(rel)
-				if mt == "" {
+				if postprocess.MediaType(rel) != postprocess.Compact {
 					continue
 				}
 				n++
 				var buf bytes.Buffer
-				if err := m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+				if err := m.Minify(postprocess.Compact, &buf, bytes.NewReader(data)); err != nil {
 					t.Fatalf("%s: %v", rel, err)
 				}
 				if !bytes.Equal(buf.Bytes(), data) {
@@ -51,7 +39,7 @@ func TestCompactOutputIsMinimal(t *testing.T) {
 				}
 			}
 			if n < 20 {
-				t.Errorf("only %d files checked in %s", n, filepath.Base(dir))
+				t.Errorf("only %d files checked", n)
 			}
 		})
 	}

@@ -27,7 +27,7 @@ func TestHugoNewContentUsesTheBriefArchetype(t *testing.T) {
 	sitetest.WriteArchive(t, dir, "-- "+scaffold.ArchetypeFile+" --\n"+string(data))
 
 	before := time.Now()
-	st, err := newSite(Options{ProjectDir: dir, PublishDir: filepath.Join(t.TempDir(), "public")}, false)
+	st, err := newSite(Options{ProjectDir: dir, PublishDir: filepath.Join(t.TempDir(), "public")}, false, afero.NewOsFs())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,6 +1,7 @@
 package render_test
 
 import (
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -57,7 +58,7 @@ func FuzzSanitize(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body string) {
 		out := t.TempDir()
 		staged := stage.EscapeShortcodes(indicator.NewSet([]brief.IOC{{Type: "domain", Value: "evil.example"}}).Text(body))
-		_, err := render.Render(render.Options{
+		_, err := render.Render(context.Background(), render.Options{
 			ProjectDir: project,
 			Content:    map[string][]byte{"briefs/fuzz.md": append(append(fm, '\n'), staged...)},
 			PublishDir: out,

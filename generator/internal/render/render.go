@@ -19,6 +19,7 @@
 package render
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -61,6 +62,10 @@ type Options struct {
 	// from (slash path relative to ProjectDir), so that errors and warnings
 	// name that file rather than the staging directory.
 	Sources map[string]string
+	// OnWrite, when set, is called each time Hugo has written a file under
+	// PublishDir (once the file is closed), with its absolute path, from
+	// Hugo's goroutines.
+	OnWrite func(path string)
 }
 
 // Stats says what Hugo produced.
@@ -71,17 +76,26 @@ type Stats struct {
 	Language string // the site's locale
 }
 
-// Render builds the site once.
-func Render(o Options) (Stats, error) {
-	st, err := newSite(o, false)
+// Render builds the site once. Once ctx is done, Hugo renders no further
+// page (see destFs) and Render returns ctx's error. Render returns only
+// after Hugo has stopped writing, so a caller may remove PublishDir as
+// soon as it returns.
+func Render(ctx context.Context, o Options) (Stats, error) {
+	dest := &destFs{Fs: afero.NewOsFs(), ctx: ctx, onWrite: o.OnWrite}
+	st, err := newSite(o, false, dest)
 	if err != nil {
 		return Stats{}, err
 	}
+	dest.stop = st.sites.FatalError
 	// Closing stops the goroutine of Hugo's memory cache, which otherwise
 	// keeps the whole rendered site reachable (and in memory) for the rest
 	// of the process: through post-processing and verification.
 	defer st.sites.Close()
-	return st.build()
+	stats, err := st.build()
+	if ctx.Err() != nil {
+		return Stats{}, fmt.Errorf("render: %w", context.Cause(ctx))
+	}
+	return stats, err
 }
 
 // site is a Hugo site over its in-memory layer.
@@ -127,9 +141,10 @@ func (s *site) write(dir string, files map[string][]byte) error {
 	return nil
 }
 
-// newSite stages the files in memory and sets Hugo up over them. A watching
-// site keeps what Hugo needs to rebuild only what a change touches.
-func newSite(o Options, watching bool) (*site, error) {
+// newSite stages the files in memory and sets Hugo up over them, writing
+// the site through dest. A watching site keeps what Hugo needs to rebuild
+// only what a change touches.
+func newSite(o Options, watching bool, dest afero.Fs) (*site, error) {
 	if !filepath.IsAbs(o.ProjectDir) || !filepath.IsAbs(o.PublishDir) {
 		return nil, errors.New("project and publish directories must be absolute")
 	}
@@ -175,6 +190,13 @@ func newSite(o Options, watching bool) (*site, error) {
 	// Raw HTML in a body is dropped; check reports it, with its line in the
 	// author's file (validate.RawHTML), so Hugo need not.
 	flags.Set("ignoreLogs", []string{constants.WarnGoldmarkRawHTML})
+	// Every brief the generator stages is meant to be published: it holds
+	// back briefs dated after today itself (in the site's time zone, from
+	// its own clock), unless told to publish them. Were Hugo to apply its
+	// own rule too, with its own clock, the two could disagree about a
+	// brief dated today or tomorrow, and term pages would link a page Hugo
+	// dropped.
+	flags.Set("buildFuture", true)
 	if o.TemplateMetrics != nil {
 		flags.Set("templateMetrics", true)
 		flags.Set("templateMetricsHints", true)
@@ -211,7 +233,7 @@ func newSite(o Options, watching bool) (*site, error) {
 	if err := os.MkdirAll(o.PublishDir, 0o755); err != nil {
 		return nil, err
 	}
-	fs := hugofs.NewFromSourceAndDestination(source, afero.NewOsFs(), flags)
+	fs := hugofs.NewFromSourceAndDestination(source, dest, flags)
 	// Hugo prints progress statements ("Source changed ...") to StdOut;
 	// only its warnings and errors (StdErr) are of use here.
 	sites, err := hugolib.NewHugoSites(deps.DepsCfg{Configs: configs, Fs: fs, LogLevel: logger.Level(), StdOut: io.Discard, StdErr: logger.StdErr()})

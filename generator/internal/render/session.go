@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/fsnotify/fsnotify"
+	"github.com/spf13/afero"
 )
 
 // Session keeps one Hugo site in memory between builds, for the preview
@@ -26,7 +27,7 @@ func Open(o Options) (*Session, Stats, error) {
 	ss := &Session{seen: map[string][sha256.Size]byte{}}
 	ss.remember("content", o.Content)
 	ss.remember("data", o.Data)
-	s, err := newSite(o, true)
+	s, err := newSite(o, true, afero.NewOsFs())
 	if err != nil {
 		return nil, Stats{}, err
 	}

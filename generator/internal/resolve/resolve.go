@@ -3,8 +3,49 @@
 //
 // It accepts a *vocab.Vocab and the validated profiles. Resolve never fails:
 // a name it cannot place becomes its own term, and the Issue it returns says
-// whether that is an error (an unknown ATT&CK or CVE ID, an unknown country),
-// a warning (a sector off the list, a near-miss of a profiled name) or fine.
+// whether that is an error (an unknown ATT&CK or CVE ID, a revoked or
+// deprecated ATT&CK ID, an unknown country, a near miss of a known actor or
+// malware name), a warning (a sector off the list, a near miss of a
+// profiled campaign or source) or fine.
+//
+// # Actors and malware
+//
+// Kinds that resolve ByKnown (actors: ATT&CK groups; malware: ATT&CK
+// software) know names before any brief uses them. A name resolves, in this
+// order, to:
+//
+//  1. the profile (content/<kind>/<slug>/_index.md) whose title or synonym
+//     it is: a profile wins over ATT&CK for its own names;
+//  2. the ATT&CK object whose name it is, else the one object whose alias
+//     it is (an alias two objects share, like UAC-0056, is an error naming
+//     both), where names of revoked objects are aliases of their
+//     replacement. A profile describes the ATT&CK object its external_ids
+//     give (mitre: G0034), else the one whose name or unshared alias its
+//     title is, else the one whose name one of its synonyms is (each object
+//     at most one profile), and then all of that object's names and
+//     aliases reach the profile's page;
+//  3. silently, the one known term whose name differs from it only in case,
+//     spacing, punctuation and the kind's filler words (taxonomy.Kind.Filler:
+//     "Team", "Group", "the" for actors; "ransomware", "RAT"... for malware):
+//     "Sandworm", "sandworm team" and "SANDWORM-TEAM" are Sandworm Team,
+//     "APT 29" is APT29;
+//  4. the name itself, as a new term, unless it is a near miss of a known
+//     name, which is an error (it would put one actor on two pages): a name
+//     that reads as several known terms once filler words are dropped; a
+//     known name of five letters or more with one word added ("Volt
+//     Typhoon cluster"), or one of two words or more with one word dropped,
+//     leaving five letters or more ("Scattered"); or a name of five
+//     letters or more within one edit of a known one (two edits from
+//     sixteen letters), with the same digits (APT41 and APT42 are different
+//     groups). Known names are
+//     profile titles and synonyms and ATT&CK names and aliases. A brief
+//     that means a different actor lists the name under distinct: (see
+//     Excused and Distinct), and the name becomes its own term.
+//
+// Near misses are found through indexes (loose keys, one-word-dropped keys,
+// and keys by length, screened by their character sets before a banded edit
+// distance), so a new name costs a few microseconds (BenchmarkResolveNewName)
+// rather than a full edit distance to each of a kind's ~1,000-2,500 names.
 package resolve
 
 import (
@@ -33,6 +74,37 @@ type Term struct {
 	AttackURL string   // techniques, ATT&CK mitigations: the page on attack.mitre.org
 	CVEURL    string   // CVEs: the CVE record
 	Profile   *brief.Profile
+	// Attack is the ATT&CK group or software an actor or malware term is
+	// (shared with the vocabulary: do not modify), or nil.
+	Attack *vocab.Named
+}
+
+// AttackBy is who Term.Aliases says coined the aliases ATT&CK lists.
+const AttackBy = "ATT&CK"
+
+// Aliases are the term's other names: its profile's synonyms, with who
+// coined each, then those ATT&CK lists that the profile does not (by
+// AttackBy), without the term's own name.
+func (t Term) Aliases() []brief.Synonym {
+	var out []brief.Synonym
+	seen := map[string]bool{vocab.Norm(t.Name): true}
+	if t.Profile != nil {
+		for _, s := range t.Profile.Synonyms {
+			if k := vocab.Norm(s.Name); !seen[k] {
+				seen[k] = true
+				out = append(out, s)
+			}
+		}
+	}
+	if t.Attack != nil {
+		for _, a := range append([]string{t.Attack.Name}, t.Attack.Aliases...) {
+			if k := vocab.Norm(a); !seen[k] {
+				seen[k] = true
+				out = append(out, brief.Synonym{Name: a, By: AttackBy})
+			}
+		}
+	}
+	return out
 }
 
 // Issue is what Resolve has to say about a name.
@@ -40,6 +112,10 @@ type Issue struct {
 	OK       bool
 	Severity diag.Severity
 	Message  string
+	// NearMiss is set on the error for a name spelled almost like a known
+	// actor or malware name: a brief that lists the name under distinct:
+	// is excused it.
+	NearMiss bool
 }
 
 var fine = Issue{OK: true}
@@ -53,6 +129,7 @@ type Resolver struct {
 	v        *vocab.Vocab
 	byName   map[string]map[string]*brief.Profile // kind → Norm(title or synonym) → profile
 	profiles map[string][]*brief.Profile
+	known    map[string]*known // ByKnown kinds' names
 	// memo holds every answer given: a library names the same few thousand
 	// terms hundreds of thousands of times, and validation and the index
 	// both ask. Answers never change, so this is a cache, not state.
@@ -70,7 +147,7 @@ type resolved struct {
 // profiles of one kind is reported, as it would merge two terms.
 func New(v *vocab.Vocab, profiles []brief.Profile) (*Resolver, *diag.List) {
 	var diags diag.List
-	r := &Resolver{v: v, byName: map[string]map[string]*brief.Profile{}, profiles: map[string][]*brief.Profile{}}
+	r := &Resolver{v: v, byName: map[string]map[string]*brief.Profile{}, profiles: map[string][]*brief.Profile{}, known: map[string]*known{}}
 	for i := range profiles {
 		p := &profiles[i]
 		if r.byName[p.Kind] == nil {
@@ -93,6 +170,11 @@ func New(v *vocab.Vocab, profiles []brief.Profile) (*Resolver, *diag.List) {
 				continue
 			}
 			r.byName[p.Kind][k] = p
+		}
+	}
+	for _, k := range taxonomy.Kinds() {
+		if k.Resolution == taxonomy.ByKnown {
+			r.known[k.Name] = newKnown(k, v, r.profiles[k.Name], &diags)
 		}
 	}
 	return r, &diags
@@ -127,7 +209,7 @@ func (r *Resolver) resolveUncached(k taxonomy.Kind, value string) (Term, Issue) 
 	value = strings.TrimSpace(value)
 	t, is := r.resolve(k, value)
 	t.Kind = k.Name
-	if t.Profile == nil {
+	if t.Profile == nil && k.Resolution != taxonomy.ByKnown {
 		if p, ok := r.byName[k.Name][vocab.Norm(t.Name)]; ok {
 			t.Profile = p
 		} else if t.ID != "" {
@@ -163,6 +245,9 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 			return Term{Key: t.ID, Name: r.v.TechniqueName(t), ID: t.ID, Tactics: t.Tactics, AttackURL: vocab.TechniqueURL(t.ID)}, fine
 		}
 		up := strings.ToUpper(value)
+		if ret, ok := r.v.Retirement(value); ok && vocab.TechniqueIDRe.MatchString(ret.ID) {
+			return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: retiredMessage(r.v, ret, value)}
+		}
 		if vocab.TechniqueIDRe.MatchString(up) {
 			is := Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK Enterprise technique (ATT&CK v%s)", up, r.v.AttackVersion)}
 			if id, sub, ok := strings.Cut(up, "."); ok {
@@ -182,6 +267,9 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 			return Term{Key: m.ID, Name: m.Name, ID: m.ID, AttackURL: vocab.MitigationURL(m.ID)}, fine
 		}
 		up := strings.ToUpper(value)
+		if ret, ok := r.v.Retirement(value); ok && vocab.MitigationIDRe.MatchString(ret.ID) {
+			return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: retiredMessage(r.v, ret, value)}
+		}
 		if vocab.MitigationIDRe.MatchString(up) {
 			return Term{Key: up, Name: up, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%s is not an ATT&CK mitigation (ATT&CK v%s)", up, r.v.AttackVersion)}
 		}
@@ -200,6 +288,8 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 			return Term{Key: up, Name: up, ID: up, CVEURL: vocab.CVEURL(up)}, fine
 		}
 		return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not a CVE ID (CVE-YYYY-NNNN)", value)}
+	case taxonomy.ByKnown:
+		return r.byKnown(k, value)
 	default:
 		return r.byProfile(k, value)
 	}

@@ -7,13 +7,18 @@
 // after each change rebuilds and tells open pages to reload through a
 // Server-Sent Events stream at /__livereload (the site's livereload.js, only
 // included in preview builds, listens to it). A failed rebuild keeps the last
-// good site on screen and shows the error in the page and the terminal.
+// good site on screen and shows the error in the page and the terminal. A
+// page the last good build no longer has (a brief deleted, or held back
+// until its date) is removed, never served stale; the URL of a held-back
+// brief says why it is missing, as the terminal does.
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"html"
 	"io"
 	"io/fs"
 	"maps"
@@ -36,7 +41,9 @@ type Options struct {
 	Pipeline pipeline.Options
 	Addr     string    // listen address, e.g. 127.0.0.1:1313
 	Out      io.Writer // progress and errors
-	// Ready, when set, receives the base URL once the first build is served.
+	// Ready, when set, receives the base URL once the first build is
+	// served and the sources are watched: a change made after that is
+	// rebuilt.
 	Ready chan<- string
 }
 
@@ -71,16 +78,9 @@ func Run(ctx context.Context, o Options) error {
 
 	s := &server{out: o.Out, dir: po.Destination, clients: map[chan string]bool{}}
 	defer func() { s.session.Close() }()
-	s.rebuild(ctx, po, nil)
 
-	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
-	go srv.Serve(ln)
-	defer srv.Close()
-	fmt.Fprintf(o.Out, "Serving on %s (Ctrl+C to stop)\n", base)
-	if o.Ready != nil {
-		o.Ready <- base
-	}
-
+	// Watch before the first build, so no change made while it runs is
+	// missed, and before saying the server is ready.
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
 		return fmt.Errorf("serve: %w", err)
@@ -92,6 +92,16 @@ func Run(ctx context.Context, o Options) error {
 	// The config file is watched through its directory: editors replace it
 	// by rename, which drops a watch on the file itself.
 	w.Add(po.ProjectDir)
+
+	s.rebuild(ctx, po, nil)
+
+	srv := &http.Server{Handler: s.handler(), ReadHeaderTimeout: 10 * time.Second}
+	go srv.Serve(ln)
+	defer srv.Close()
+	fmt.Fprintf(o.Out, "Serving on %s (Ctrl+C to stop)\n", base)
+	if o.Ready != nil {
+		o.Ready <- base
+	}
 
 	var timer *time.Timer
 	fire := make(chan struct{}, 1)
@@ -160,9 +170,17 @@ type server struct {
 	out     io.Writer
 	dir     string
 	session *pipeline.Session // nil until a first build succeeds
+	// pages are the brief and term pages (site paths) of the last good
+	// build, so the next one can delete the pages it no longer has (Hugo
+	// leaves files it no longer renders where they are).
+	pages map[string]bool
+
 	mu      sync.Mutex
 	clients map[chan string]bool
 	lastErr string
+	// heldBack maps the site path of each brief held back until its date
+	// to check's warning about it, shown in place of its page.
+	heldBack map[string]string
 }
 
 // rebuild builds the site: in full the first time, then only what changed
@@ -188,6 +206,9 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []str
 			s.session = nil
 		}
 	}
+	if err == nil {
+		s.prune(res)
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {
@@ -197,6 +218,17 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []str
 		return
 	}
 	s.lastErr = ""
+	// Say once, when it starts, that a brief is held back: its page is
+	// gone from the preview.
+	held := map[string]string{}
+	for _, b := range res.HeldBack {
+		p := "/briefs/" + b.Slug + "/"
+		held[p] = b.File + ": " + res.HeldBackNote(b)
+		if _, before := s.heldBack[p]; !before {
+			fmt.Fprintln(s.out, held[p])
+		}
+	}
+	s.heldBack = held
 	fmt.Fprintf(s.out, "built %d briefs, %d pages in %s\n", len(res.Published), res.Pages, time.Since(start).Round(time.Millisecond))
 	s.broadcast("reload")
 	if rebuilt {
@@ -206,6 +238,32 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []str
 			fmt.Fprintf(s.out, "exports failed: %v\n", err)
 		}
 	}
+}
+
+// prune deletes the pages of the previous build that this one no longer
+// has (a brief deleted, held back or above the TLP ceiling now, a term no
+// brief names any more), with the files beside them (feeds, exports), so
+// the preview never serves a stale copy.
+func (s *server) prune(res *pipeline.Result) {
+	pages := map[string]bool{}
+	if res.Index != nil {
+		for _, e := range res.Index.Entries {
+			pages[e.URL] = true
+		}
+		for _, terms := range res.Index.Terms {
+			for _, t := range terms {
+				pages[t.URL] = true
+			}
+		}
+	}
+	for p := range s.pages {
+		if !pages[p] {
+			if err := os.RemoveAll(filepath.Join(s.dir, filepath.FromSlash(p))); err != nil {
+				fmt.Fprintf(s.out, "removing %s: %v\n", p, err)
+			}
+		}
+	}
+	s.pages = pages
 }
 
 // broadcast sends an event to every connected page; s.mu is held.
@@ -225,16 +283,47 @@ func (s *server) handler() http.Handler {
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
 		p := filepath.Join(s.dir, filepath.FromSlash(r.URL.Path))
-		if _, err := os.Stat(p); errors.Is(err, fs.ErrNotExist) {
-			w.WriteHeader(http.StatusNotFound)
-			if data, err := os.ReadFile(filepath.Join(s.dir, "404.html")); err == nil {
-				w.Write(data)
-			}
+		st, err := os.Stat(p)
+		if err == nil && st.IsDir() {
+			// A directory is a page only with its index.html; never list one.
+			_, err = os.Stat(filepath.Join(p, "index.html"))
+		}
+		if errors.Is(err, fs.ErrNotExist) {
+			s.notFound(w, r.URL.Path)
 			return
 		}
 		files.ServeHTTP(w, r)
 	})
 	return mux
+}
+
+// notFound answers for a page the preview does not have: the site's 404
+// page, saying why when serve knows: the brief at path is held back until
+// its date, or no build has succeeded yet (then there is no site at all,
+// only the error, on a page that reloads once a build succeeds).
+func (s *server) notFound(w http.ResponseWriter, path string) {
+	s.mu.Lock()
+	notice := s.heldBack[path]
+	if s.pages == nil && s.lastErr != "" {
+		notice = "Build failed; nothing to show yet.\n\n" + s.lastErr
+	}
+	s.mu.Unlock()
+	page, err := os.ReadFile(filepath.Join(s.dir, "404.html"))
+	if err != nil {
+		page = []byte("<!doctype html><html lang=en><meta charset=utf-8><title>Threat Briefs preview</title>" +
+			`<script>new EventSource("/__livereload").onmessage = e => { if (e.data === "reload") location.reload() }</script><body></body></html>`)
+	}
+	if notice != "" {
+		banner := `<pre class="build-error" role="alert">` + html.EscapeString(notice) + "</pre>"
+		if i := bytes.Index(page, []byte("<body")); i >= 0 {
+			if j := bytes.IndexByte(page[i:], '>'); j >= 0 {
+				page = slices.Concat(page[:i+j+1], []byte(banner), page[i+j+1:])
+			}
+		}
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(http.StatusNotFound)
+	w.Write(page)
 }
 
 func (s *server) events(w http.ResponseWriter, r *http.Request) {

@@ -2,12 +2,14 @@ package serve_test
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"io"
 	"net/http"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,7 +20,7 @@ import (
 
 const brief = "---\ntitle: \"%s\"\ndate: 2024-05-02\nsummary: s\ntlp: clear\nsectors: [Energy]\n---\nBody.\n"
 
-func get(t *testing.T, u string) string {
+func get(t *testing.T, u string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(u)
 	if err != nil {
@@ -26,94 +28,139 @@ func get(t *testing.T, u string) string {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return string(b)
+	return resp.StatusCode, string(b)
+}
+
+func page(t *testing.T, u string) string {
+	t.Helper()
+	_, body := get(t, u)
+	return body
+}
+
+// replace writes a file the way editors save one: to a temporary file
+// beside it, renamed into place. The watcher then sees one event, not a
+// truncation and a write it could take for two edits.
+func replace(t *testing.T, path string, data []byte) {
+	t.Helper()
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
+	if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// syncBuffer is what serve prints, safe to read while it writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// preview is a running preview server with a page listening to its
+// live-reload events.
+type preview struct {
+	base   string
+	out    *syncBuffer
+	events chan string
+}
+
+// start serves the project in po until the test ends. It returns once the
+// server says it is ready (the first build served, the sources watched) and
+// a page is connected to its live-reload stream.
+func start(t *testing.T, po pipeline.Options) *preview {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	p := &preview{out: &syncBuffer{}, events: make(chan string, 8)}
+	go func() {
+		done <- serve.Run(ctx, serve.Options{Pipeline: po, Addr: "127.0.0.1:0", Out: p.out, Ready: ready})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	})
+	select {
+	case p.base = <-ready:
+	case err := <-done:
+		t.Fatalf("serve stopped: %v", err)
+	}
+	// The server registers the page before it sends the headers, so once
+	// Get returns no event can be missed.
+	resp, err := http.Get(p.base + "__livereload")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { resp.Body.Close() })
+	go func() {
+		sc := bufio.NewScanner(resp.Body)
+		for sc.Scan() {
+			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
+				p.events <- data
+			}
+		}
+	}()
+	return p
+}
+
+// expectReload waits for the reload event that follows a change.
+func (p *preview) expectReload(t *testing.T, after string) {
+	t.Helper()
+	if ev := <-p.events; ev != "reload" {
+		t.Fatalf("event %q after %s, want reload", ev, after)
+	}
 }
 
 // Editing a brief while serving rebuilds the site and tells the open page
 // to reload; the live-reload script is only in preview builds.
 func TestServeRebuildsAndReloads(t *testing.T) {
 	dir := sitetest.Project(t, "-- content/briefs/2024/a.md --\n"+strings.Replace(brief, "%s", "First title", 1))
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- serve.Run(ctx, serve.Options{Pipeline: pipeline.Options{ProjectDir: dir}, Addr: "127.0.0.1:0", Out: io.Discard, Ready: ready})
-	}()
-	var base string
-	select {
-	case base = <-ready:
-	case err := <-done:
-		t.Fatalf("serve stopped: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start")
+	pv := start(t, pipeline.Options{ProjectDir: dir})
+	base := pv.base
+	first := page(t, base+"briefs/a/")
+	if !strings.Contains(first, "First title") || !strings.Contains(first, "/js/livereload") {
+		t.Fatalf("first build not served with live reload:\n%.400s", first)
 	}
-	page := get(t, base+"briefs/a/")
-	if !strings.Contains(page, "First title") || !strings.Contains(page, "/js/livereload") {
-		t.Fatalf("first build not served with live reload:\n%.400s", page)
-	}
-	if !strings.Contains(page, `<meta name=robots content="noindex">`) {
+	if !strings.Contains(first, `<meta name=robots content="noindex">`) {
 		t.Error("preview pages are not noindex")
 	}
 
-	resp, err := http.Get(base + "__livereload")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	events := make(chan string, 8)
-	go func() {
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			if strings.HasPrefix(sc.Text(), "data: ") {
-				events <- strings.TrimPrefix(sc.Text(), "data: ")
-			}
-		}
-	}()
-	time.Sleep(100 * time.Millisecond) // let the watcher settle
 	p := filepath.Join(dir, "content", "briefs", "2024", "a.md")
-	if err := os.WriteFile(p, []byte(strings.Replace(brief, "%s", "Second title", 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case ev := <-events:
-		if ev != "reload" {
-			t.Fatalf("event %q, want reload", ev)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no reload event after editing a brief")
-	}
-	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Second title") {
+	replace(t, p, []byte(strings.Replace(brief, "%s", "Second title", 1)))
+	pv.expectReload(t, "editing a brief")
+	if !strings.Contains(page(t, base+"briefs/a/"), "Second title") {
 		t.Error("the edit is not served after the reload event")
 	}
 	// Pages that list the brief were re-rendered too, though only their
 	// pre-rendered rows changed.
-	if page := get(t, base+"sectors/energy/"); !strings.Contains(page, "Second title") || strings.Contains(page, "First title") {
+	if sector := page(t, base+"sectors/energy/"); !strings.Contains(sector, "Second title") || strings.Contains(sector, "First title") {
 		t.Error("the sector page still lists the old title")
 	}
 
 	// A template edit re-renders the pages that use it.
-	expectReload := func(what string) {
-		t.Helper()
-		select {
-		case ev := <-events:
-			if ev != "reload" {
-				t.Fatalf("event %q after %s, want reload", ev, what)
-			}
-		case <-time.After(20 * time.Second):
-			t.Fatalf("no reload event after %s", what)
-		}
-	}
 	footer := filepath.Join(dir, "layouts", "_partials", "footer.html")
 	tmpl, err := os.ReadFile(footer)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(footer, append(tmpl, "<p>Footer edited while serving</p>\n"...), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	expectReload("editing a template")
-	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Footer edited while serving") {
+	replace(t, footer, append(tmpl, "<p>Footer edited while serving</p>\n"...))
+	pv.expectReload(t, "editing a template")
+	if !strings.Contains(page(t, base+"briefs/a/"), "Footer edited while serving") {
 		t.Error("the template edit is not served after the reload event")
 	}
 	// A config.toml edit too (Hugo reads it when a session opens).
@@ -122,29 +169,90 @@ func TestServeRebuildsAndReloads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := os.WriteFile(cfgFile, []byte(strings.Replace(string(cfg), `title = "Threat Briefs"`, `title = "Renamed Briefs"`, 1)), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	expectReload("editing config.toml")
-	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Renamed Briefs") {
+	replace(t, cfgFile, []byte(strings.Replace(string(cfg), `title = "Threat Briefs"`, `title = "Renamed Briefs"`, 1)))
+	pv.expectReload(t, "editing config.toml")
+	if !strings.Contains(page(t, base+"briefs/a/"), "Renamed Briefs") {
 		t.Error("the config.toml edit is not served after the reload event")
 	}
 
 	// A broken edit keeps the last good site and reports the error.
-	os.WriteFile(p, []byte("---\ntitle: [\n---\n"), 0o644)
-	select {
-	case ev := <-events:
-		if !strings.HasPrefix(ev, "error:") || !strings.Contains(ev, "content/briefs/2024/a.md") {
-			t.Fatalf("event %q, want an error naming the file", ev)
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("no error event after a broken edit")
+	replace(t, p, []byte("---\ntitle: [\n---\n"))
+	if ev := <-pv.events; !strings.HasPrefix(ev, "error:") || !strings.Contains(ev, "content/briefs/2024/a.md") {
+		t.Fatalf("event %q, want an error naming the file", ev)
 	}
-	if page := get(t, base+"briefs/a/"); !strings.Contains(page, "Second title") {
+	if !strings.Contains(page(t, base+"briefs/a/"), "Second title") {
 		t.Error("the last good build is no longer served")
 	}
-	cancel()
-	if err := <-done; err != nil {
+}
+
+// Editing a brief's date to after today holds it back in the preview as in
+// build: its page and the term page only it named are gone (not served
+// stale), the brief's URL says why, and the terminal says so; dating it
+// back brings it back. Deleting a brief removes its page too.
+func TestServeHoldsBackABriefDatedAfterToday(t *testing.T) {
+	const other = "---\ntitle: Other brief\ndate: 2024-01-10\nsummary: s\ntlp: clear\n---\nBody.\n"
+	dir := sitetest.Project(t, "-- content/briefs/2024/a.md --\n"+strings.Replace(brief, "%s", "First title", 1)+
+		"-- content/briefs/2024/other.md --\n"+other)
+	now := time.Date(2026, 12, 3, 16, 0, 0, 0, time.UTC)
+	pv := start(t, pipeline.Options{ProjectDir: dir, Now: func() time.Time { return now }})
+	if code, _ := get(t, pv.base+"sectors/energy/"); code != http.StatusOK {
+		t.Fatalf("the sector page: %d", code)
+	}
+
+	p := filepath.Join(dir, "content", "briefs", "2024", "a.md")
+	replace(t, p, []byte(strings.Replace(strings.Replace(brief, "%s", "First title", 1), "2024-05-02", "2026-12-09", 1)))
+	pv.expectReload(t, "dating the brief after today")
+	const note = "content/briefs/2024/a.md: dated 2026-12-09, after today (2026-12-03, UTC): held back until a build on or after 2026-12-09; --buildFuture publishes it now"
+	code, body := get(t, pv.base+"briefs/a/")
+	if code != http.StatusNotFound || strings.Contains(body, "First title") {
+		t.Errorf("the held-back brief is still served (%d):\n%.300s", code, body)
+	}
+	if !strings.Contains(body, `<pre class="build-error" role="alert">`+note+"</pre>") {
+		t.Errorf("its URL does not say why it is missing:\n%.600s", body)
+	}
+	if code, _ := get(t, pv.base+"sectors/energy/"); code != http.StatusNotFound {
+		t.Errorf("the sector page only the held-back brief named is still served (%d)", code)
+	}
+	if strings.Contains(page(t, pv.base), "First title") {
+		t.Error("the home page still lists the held-back brief")
+	}
+	if !strings.Contains(pv.out.String(), note+"\n") {
+		t.Errorf("the terminal does not say the brief is held back:\n%s", pv.out)
+	}
+
+	replace(t, p, []byte(strings.Replace(brief, "%s", "First title", 1)))
+	pv.expectReload(t, "dating the brief back")
+	if code, body := get(t, pv.base+"briefs/a/"); code != http.StatusOK || !strings.Contains(body, "First title") {
+		t.Errorf("the brief is not back (%d)", code)
+	}
+
+	if err := os.Remove(filepath.Join(dir, "content", "briefs", "2024", "other.md")); err != nil {
 		t.Fatal(err)
+	}
+	pv.expectReload(t, "deleting a brief")
+	if code, _ := get(t, pv.base+"briefs/other/"); code != http.StatusNotFound {
+		t.Errorf("a deleted brief is still served (%d)", code)
+	}
+}
+
+// When the first build fails there is no site: every URL shows the error
+// (not a blank page) and reloads once a build succeeds.
+func TestServeShowsAFailedFirstBuild(t *testing.T) {
+	dir := sitetest.Project(t, "-- content/briefs/2024/a.md --\n---\ntitle: [\n---\n")
+	pv := start(t, pipeline.Options{ProjectDir: dir})
+	code, body := get(t, pv.base)
+	if code != http.StatusNotFound || !strings.Contains(body, "Build failed; nothing to show yet.") || !strings.Contains(body, "content/briefs/2024/a.md") {
+		t.Errorf("%d:\n%s", code, body)
+	}
+	if !strings.Contains(body, `new EventSource("/__livereload")`) {
+		t.Error("the error page does not reload when a build succeeds")
+	}
+	if ev := <-pv.events; !strings.HasPrefix(ev, "error:") {
+		t.Errorf("a page that connects is not told the error first: %q", ev)
+	}
+	replace(t, filepath.Join(dir, "content", "briefs", "2024", "a.md"), []byte(strings.Replace(brief, "%s", "Fixed title", 1)))
+	pv.expectReload(t, "fixing the brief")
+	if !strings.Contains(page(t, pv.base+"briefs/a/"), "Fixed title") {
+		t.Error("the fixed brief is not served")
 	}
 }

@@ -62,11 +62,12 @@
 //	feeds                  {RSS, JSON}: its feeds
 //	exports                [{Label, URL, Type}]: Navigator layer, STIX bundle, JSON
 //	timeline               [{Year, Items}]: its briefs by year, newest first, Items pre-rendered rows
-//	synonyms               [{Name, By}]                 from its profile
+//	synonyms               [{Name, By}]: its profile's synonyms, then ATT&CK's aliases (By "ATT&CK")
 //	origin                 {Code, Name, URL}            from its profile (URL when briefs name the country)
 //	motivation, active_since                            from its profile (its first_seen, as shown: "Aug 2024")
 //	external_ids           [{Source, ID, URL}]          from its profile
 //	tactics                a technique's tactic names
+//	attack_id              the ATT&CK group or software an actor or malware term is (G0034, S0368)
 //	attack_url, cve_url    its ATT&CK page; its CVE record
 //	iso_code, stix_sector  a country's ISO code; a sector's STIX industry sector
 //	seen                   {First, Last}: the months briefs date a campaign to, as shown (Last only when it differs)

@@ -67,8 +67,10 @@ type TermPage struct {
 	// Timeline is the briefs naming the term, newest first, by year.
 	Timeline []YearRows `json:"timeline"`
 
+	// Its other names: its profile's synonyms, with who coined each, then
+	// ATT&CK's aliases (By "ATT&CK").
+	Synonyms []Synonym `json:"synonyms,omitempty"`
 	// From the term's profile, when it has one.
-	Synonyms    []Synonym    `json:"synonyms,omitempty"`
 	Origin      *Origin      `json:"origin,omitempty"`
 	Motivation  string       `json:"motivation,omitempty"`
 	ActiveSince string       `json:"active_since,omitempty"` // its first_seen, as shown: "Aug 2024", "2019"
@@ -76,6 +78,7 @@ type TermPage struct {
 
 	// What the term's vocabulary says, where it says it.
 	Tactics    []string `json:"tactics,omitempty"`     // names of a technique's ATT&CK tactics
+	AttackID   string   `json:"attack_id,omitempty"`   // the ATT&CK group or software an actor or malware term is (G0034, S0368)
 	AttackURL  string   `json:"attack_url,omitempty"`  // its page on attack.mitre.org
 	CVEURL     string   `json:"cve_url,omitempty"`     // its CVE record
 	ISOCode    string   `json:"iso_code,omitempty"`    // a country's ISO 3166-1 code

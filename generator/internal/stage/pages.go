@@ -199,10 +199,11 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 		}
 	}
 
+	// Other names: the profile's, with who coined them, then ATT&CK's.
+	for _, a := range t.Aliases() {
+		p.Synonyms = append(p.Synonyms, Synonym{Name: a.Name, By: a.By})
+	}
 	if pr := t.Profile; pr != nil {
-		for _, s := range pr.Synonyms {
-			p.Synonyms = append(p.Synonyms, Synonym{Name: s.Name, By: s.By})
-		}
 		if pr.Origin != "" {
 			name, _ := v.Country(pr.Origin)
 			p.Origin = &Origin{Code: pr.Origin, Name: name}
@@ -215,12 +216,18 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 			p.ActiveSince = month(pr.FirstSeen)
 		}
 		for _, x := range pr.ExternalIDs {
+			if t.Attack != nil && x.ID == t.Attack.ID {
+				continue // shown as the ATT&CK link
+			}
 			p.ExternalIDs = append(p.ExternalIDs, ExternalID{Source: x.Source, ID: x.ID, URL: externalURL(x.Source, x.ID)})
 		}
 	}
 	// What the term's resolution knows of it, where it knows it.
 	p.Tactics = tactics(t, v)
 	p.AttackURL, p.CVEURL, p.ISOCode, p.STIXSector = t.AttackURL, t.CVEURL, t.ISOCode, t.STIX
+	if t.Attack != nil { // the ATT&CK group or software an actor or malware term is
+		p.AttackID, p.AttackURL = t.Attack.ID, t.Attack.URL()
+	}
 	if t.FirstSeen != "" { // the months briefs date a campaign to
 		p.Seen = &Seen{First: month(t.FirstSeen)}
 		if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
@@ -266,7 +273,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 
 func externalURL(source, id string) string {
 	if source == "mitre" {
-		return vocab.GroupURL(id)
+		return vocab.AttackURL(id)
 	}
 	return ""
 }

@@ -46,6 +46,22 @@ const (
 	ByMitigation
 	// ByCVE: CVE IDs (malformed is an error).
 	ByCVE
+	// ByKnown: profile titles and synonyms, then the names and aliases of
+	// the kind's ATT&CK catalogue (Kind.Catalog), else the name itself; a
+	// name spelled almost like a known one is an error (see package
+	// resolve).
+	ByKnown
+)
+
+// Catalog is an ATT&CK catalogue of named things a ByKnown kind resolves
+// names against.
+type Catalog int
+
+// The catalogues.
+const (
+	NoCatalog      Catalog = iota
+	AttackGroups           // ATT&CK groups (G0034) and their aliases
+	AttackSoftware         // ATT&CK malware and tools (S0368) and their aliases
 )
 
 // Closed reports whether every name must be in the vocabulary (a name
@@ -97,6 +113,11 @@ type Kind struct {
 	Description string // shown on the list page
 	Resolution  Resolution
 	Role        Role
+	// Catalog is the ATT&CK catalogue a ByKnown kind's names resolve to.
+	Catalog Catalog
+	// Filler lists words a ByKnown kind's names may add or drop and still
+	// name the same term ("Sandworm" is "Sandworm Team").
+	Filler []string
 
 	// Field is the front-matter key under which a brief lists names of
 	// this kind ("sectors: [Energy]"), or "" when briefs name the kind only
@@ -187,7 +208,8 @@ type Table []Kind
 // Kinds returns the generator's taxonomies, in the order pages list them.
 func Kinds() Table {
 	return Table{
-		{Name: "actors", Singular: "actor", Title: "Actors", Resolution: ByProfile, Role: Attributed,
+		{Name: "actors", Singular: "actor", Title: "Actors", Resolution: ByKnown, Catalog: AttackGroups, Role: Attributed,
+			Filler:      []string{"the", "team", "group", "gang"},
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
@@ -213,7 +235,8 @@ func Kinds() Table {
 			Nav: true, HomeStat: true, HomeTop: "Most seen techniques", BriefChips: true, StackedChips: true,
 			IDs: IDShown, GroupByTactic: true, SearchExample: 2,
 			RelatedWeight: 10, SearchWeight: 0.5, CSV: true},
-		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByProfile,
+		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
+			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",
 			Field:       "malware", FieldDoc: "malware families",
 			Nav: true, BriefChips: true,

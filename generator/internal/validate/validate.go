@@ -262,6 +262,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, ks taxonomy.Table, schema []
 			b.Lists[k.Field] = names
 		}
 	}
+	b.Distinct = d.names("distinct", m["distinct"])
 	if val, ok := m["iocs"]; ok {
 		f := sub("iocs")
 		typ, _ := findField(f, "type")
@@ -287,10 +288,13 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, ks taxonomy.Table, schema []
 	// Every term name must resolve; the resolver says how bad it is if not.
 	for _, k := range ks {
 		for _, ref := range k.Refs(&b) {
-			if _, is := r.Resolve(k, ref.Value); !is.OK {
+			if _, is := r.Resolve(k, ref.Value); !is.OK && !r.Excused(&b, is, ref.Value) {
 				diags.Add(diag.Diagnostic{File: b.File, Line: b.Line(ref.Path), Field: ref.Path, Message: is.Message, Severity: is.Severity})
 			}
 		}
+	}
+	for _, f := range r.Distinct(&b) {
+		diags.Add(diag.Diagnostic{File: b.File, Line: b.Line(f.Path), Field: f.Path, Message: f.Issue.Message, Severity: f.Issue.Severity})
 	}
 	return b
 }

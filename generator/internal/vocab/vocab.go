@@ -1,6 +1,7 @@
 // Package vocab holds the controlled vocabularies briefs are checked against:
-// MITRE ATT&CK Enterprise tactics, techniques and mitigations, ISO 3166-1
-// countries and the project's sector list.
+// MITRE ATT&CK Enterprise tactics, techniques, mitigations, groups and
+// software (with the revoked and deprecated IDs of each, and what replaced
+// them), ISO 3166-1 countries and the project's sector list.
 //
 // The ATT&CK and sector tables are TSV files embedded from data/ (extend them
 // by pull request; `generator attack-update` regenerates the ATT&CK ones from
@@ -69,6 +70,11 @@ type Vocab struct {
 	sectorByKey   map[string]int
 	countries     map[string]string // code → name
 	countryByKey  map[string]string // normalized name/abbreviation → code
+	groups        []*Named          // by ID
+	software      []*Named          // by ID
+	named         map[string]*Named // G and S IDs → group or software
+	retired       map[string]Retired
+	retiredByName map[string]string // Norm(name) of a retired technique or mitigation → ID
 }
 
 // Default builds the vocabularies shipped with the project.
@@ -78,14 +84,18 @@ func Default() (*Vocab, error) {
 }
 
 // New builds vocabularies from TSV tables opened by open (attack-tactics.tsv,
-// attack-techniques.tsv, attack-mitigations.tsv, sectors.tsv).
+// attack-techniques.tsv, attack-mitigations.tsv, attack-groups.tsv,
+// attack-software.tsv, attack-retired.tsv, sectors.tsv).
 func New(open func(name string) (io.ReadCloser, error)) (*Vocab, error) {
 	v := &Vocab{
-		techniques:  map[string]Technique{},
-		techByName:  map[string]string{},
-		mitigations: map[string]Mitigation{},
-		mitByName:   map[string]string{},
-		sectorByKey: map[string]int{},
+		techniques:    map[string]Technique{},
+		techByName:    map[string]string{},
+		mitigations:   map[string]Mitigation{},
+		mitByName:     map[string]string{},
+		sectorByKey:   map[string]int{},
+		named:         map[string]*Named{},
+		retired:       map[string]Retired{},
+		retiredByName: map[string]string{},
 	}
 	read := func(name string, cols int, fn func(f []string) error) error {
 		rc, err := open(name)
@@ -162,6 +172,9 @@ func New(open func(name string) (io.ReadCloser, error)) (*Vocab, error) {
 		v.mitByName[Norm(f[1])] = f[0]
 		return nil
 	}); err != nil {
+		return nil, err
+	}
+	if err := v.readNamed(read); err != nil {
 		return nil, err
 	}
 	if err := read("sectors.tsv", 2, func(f []string) error {

@@ -2,8 +2,10 @@
 // for terms: the techniques named in the briefs about an actor, a campaign
 // or a sector, each scored with the number of those briefs that name it.
 //
-// It accepts an index term, the vocabularies (for the ATT&CK version and to
-// check every technique ID) and the site's base URL. The layer's domain is
+// Exporter accepts an export.Site (it reads the index, the vocabularies, for
+// the ATT&CK version and to check every technique ID, and the base URL) and
+// writes <kind>/<slug>/navigator.json, compact JSON, for every term that gets
+// a layer (export.HasLayer); Build makes one term's. The layer's domain is
 // enterprise-attack; techniques carry no tactic, so Navigator shows them
 // under every tactic they belong to; each technique's colour is its score's
 // place on the layer's gradient, and the legend names every score used.
@@ -239,10 +241,16 @@ func plural(n int) string {
 	return "s"
 }
 
-// Write writes the layer of every term that has one (export.HasLayer)
-// through write, which must be done with the data it is given when it
-// returns (one buffer serves every layer).
-func Write(ix *index.Index, v *vocab.Vocab, baseURL string, write func(rel string, data []byte) error) error {
+// Exporter writes the layer of every term that has one (export.HasLayer).
+type Exporter struct{}
+
+// Name is "navigator".
+func (Exporter) Name() string { return "navigator" }
+
+// Export writes the layers of s through out (one buffer serves every
+// layer: a sink is done with the data when Write returns).
+func (Exporter) Export(s *export.Site, out export.Sink) error {
+	ix, v, baseURL := s.Index, s.Vocab, s.BaseURL
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -259,7 +267,7 @@ func Write(ix *index.Index, v *vocab.Vocab, baseURL string, write func(rel strin
 			if err := enc.Encode(l); err != nil {
 				return fmt.Errorf("navigator: %s: %w", t.URL, err)
 			}
-			if err := write(export.TermLayer(t), bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
+			if err := out.Write(export.TermLayer(t), bytes.TrimSuffix(buf.Bytes(), []byte("\n"))); err != nil {
 				return err
 			}
 		}

@@ -21,7 +21,6 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // Graph is every STIX object of a site, each encoded once, with what each
@@ -364,11 +363,18 @@ func (g *Graph) WriteSite(w io.Writer) error {
 	return nil
 }
 
-// Write builds the graph and writes every bundle to out: the site's
-// (streamed), then each brief's and each actor's and campaign's, on as many
-// goroutines as there are processors.
-func Write(ix *index.Index, v *vocab.Vocab, baseURL string, out export.Sink) error {
-	g, err := Build(ix, v, baseURL)
+// Exporter writes the STIX bundles: it builds the graph and writes the
+// site's bundle (streamed), then each brief's and each term's that has one
+// (export.HasSTIX), on as many goroutines as there are processors.
+type Exporter struct{}
+
+// Name is "stix".
+func (Exporter) Name() string { return "stix" }
+
+// Export writes every bundle of s through out.
+func (Exporter) Export(s *export.Site, out export.Sink) error {
+	ix := s.Index
+	g, err := Build(ix, s.Vocab, s.BaseURL)
 	if err != nil {
 		return err
 	}

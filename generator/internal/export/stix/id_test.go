@@ -10,6 +10,7 @@ import (
 // An identifier made from a key in parts is the one ID makes of the whole
 // key, which is the UUIDv5 the uuid package makes.
 func TestIDInParts(t *testing.T) {
+	t.Parallel()
 	var m idMaker
 	for _, parts := range [][]string{
 		{"uses", "|", "campaign--1", "|", "attack-pattern--2", ""},

@@ -11,7 +11,6 @@ import (
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
@@ -28,7 +27,7 @@ import (
 // matches both, so no bundle holding a location passes it as published.
 // Those objects are left out of the copy checked against bundle.json and
 // checked against their own schema (sdos/location.json) like every object.
-func checkSchemas(t *testing.T, s *exporttest.Site) {
+func checkSchemas(t *testing.T, s *exportedSite) {
 	t.Run("official schemas", func(t *testing.T) {
 		dir := filepath.Join(sitetest.SharedSchemas(t, "stix2.1"), "schemas")
 		schemas := sitetest.LoadSchemas(t, dir)
@@ -54,7 +53,7 @@ func checkSchemas(t *testing.T, s *exporttest.Site) {
 		}
 		listed := bundleTypes(t, dir)
 		kinds := map[string]int{}
-		for name, data := range bundles(t, s) {
+		for name, data := range bundles(s) {
 			kinds[strings.SplitN(name, "/", 2)[0]]++
 			var b map[string]any
 			if err := json.Unmarshal(data, &b); err != nil {

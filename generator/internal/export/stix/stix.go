@@ -1,15 +1,17 @@
 // Package stix turns the relationship index into STIX 2.1 bundles: one per
 // brief, per actor, per campaign, and one for the whole site.
 //
-// It accepts an *index.Index, the vocabularies and the site's base URL.
-// Build makes every object once, for the whole site, and encodes it once,
-// so an object is the same, byte for byte, in every bundle that holds it,
-// and a bundle is assembled from encoded objects rather than encoded again.
-// Identifiers are UUIDv5 of a fixed namespace and the object's canonical
-// key (see ID); timestamps come from brief dates only: an object is created
-// on the date of the first brief naming it and modified on the latest date
-// (or update) of one. Each object carries the TLP 2.0 marking of the least
-// restricted brief naming it.
+// Exporter accepts an export.Site (it reads the index, the vocabularies and
+// the base URL) and writes stix/bundle.json, briefs/<slug>/stix.json for
+// every brief and <kind>/<slug>/stix.json for every term that gets one
+// (export.HasSTIX), all compact JSON. Build makes every object once, for the
+// whole site, and encodes it once, so an object is the same, byte for byte,
+// in every bundle that holds it, and a bundle is assembled from encoded
+// objects rather than encoded again. Identifiers are UUIDv5 of a fixed
+// namespace and the object's canonical key (see ID); timestamps come from
+// brief dates only: an object is created on the date of the first brief
+// naming it and modified on the latest date (or update) of one. Each object
+// carries the TLP 2.0 marking of the least restricted brief naming it.
 //
 // The mapping:
 //

@@ -14,6 +14,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
@@ -340,10 +341,21 @@ func checkObservable(c comparison) string {
 	return ""
 }
 
+// exportedSite is a checked library and the files the STIX exporter wrote
+// for it.
+type exportedSite struct {
+	*export.Site
+	files map[string][]byte
+}
+
+func exported(t *testing.T, s *export.Site) *exportedSite {
+	return &exportedSite{s, exporttest.Export(t, s, stix.Exporter{})}
+}
+
 // bundles reads every STIX bundle of a site.
-func bundles(t *testing.T, s *exporttest.Site) map[string][]byte {
+func bundles(s *exportedSite) map[string][]byte {
 	out := map[string][]byte{}
-	for name, data := range s.Files(t) {
+	for name, data := range s.files {
 		if strings.HasSuffix(name, "stix.json") || name == "stix/bundle.json" {
 			out[name] = data
 		}
@@ -353,13 +365,13 @@ func bundles(t *testing.T, s *exporttest.Site) map[string][]byte {
 
 // checkAll validates every bundle and that an object is the same, byte for
 // byte, in every bundle that holds it.
-func checkAll(t *testing.T, s *exporttest.Site) map[string]*checked {
+func checkAll(t *testing.T, s *exportedSite) map[string]*checked {
 	t.Helper()
 	out := map[string]*checked{}
 	seen := map[string][]byte{}
 	byName := map[string]string{} // intrusion-set name → ID
-	for name, data := range bundles(t, s) {
-		c := checkBundle(t, name, data, s.Result.Vocab)
+	for name, data := range bundles(s) {
+		c := checkBundle(t, name, data, s.Vocab)
 		out[name] = c
 		for id, raw := range c.raw {
 			if _, ok := seen[id]; !ok {
@@ -414,7 +426,8 @@ func find(c *checked, typ, name string) object {
 }
 
 func TestFixtureBundles(t *testing.T) {
-	s := exporttest.Fixture(t, "")
+	t.Parallel()
+	s := exported(t, exporttest.Fixture(t, ""))
 	all := checkAll(t, s)
 	checkSchemas(t, s)
 
@@ -552,7 +565,7 @@ func TestFixtureBundles(t *testing.T) {
 		}
 	}
 	// The restricted brief is nowhere.
-	for name, data := range bundles(t, s) {
+	for name, data := range bundles(s) {
 		for _, secret := range []string{"amber-only", "Glass Finch", "Quiet Tide", "Restricted"} {
 			if bytes.Contains(data, []byte(secret)) {
 				t.Errorf("%s contains %q from the amber brief", name, secret)
@@ -567,7 +580,8 @@ func TestFixtureBundles(t *testing.T) {
 // campaign nor a claim has them use and target directly. An actor's bundle
 // still shows what it uses, through its campaigns.
 func TestCampaignCentric(t *testing.T) {
-	s := exporttest.Fixture(t, "")
+	t.Parallel()
+	s := exported(t, exporttest.Fixture(t, ""))
 	all := checkAll(t, s)
 	site := all["stix/bundle.json"]
 	wren, heron, moth := find(site, "intrusion-set", "Copper Wren"), find(site, "intrusion-set", "Slate Heron"), find(site, "intrusion-set", "Basalt Moth")
@@ -724,7 +738,8 @@ func hasRelationship(c *checked, typ string) bool {
 // An internal edition marks each object with the least restricted brief
 // naming it.
 func TestInternalEditionMarkings(t *testing.T) {
-	s := exporttest.Fixture(t, brief.TLPAmber)
+	t.Parallel()
+	s := exported(t, exporttest.Fixture(t, brief.TLPAmber))
 	all := checkAll(t, s)
 	site := all["stix/bundle.json"]
 	public, _ := stix.TLPMarkingID(brief.TLPClear)
@@ -768,7 +783,8 @@ func TestInternalEditionMarkings(t *testing.T) {
 }
 
 func TestExampleSiteBundles(t *testing.T) {
-	s := exporttest.Example(t)
+	t.Parallel()
+	s := exported(t, exporttest.Example(t))
 	all := checkAll(t, s)
 	checkSchemas(t, s)
 	site := all["stix/bundle.json"]
@@ -776,7 +792,7 @@ func TestExampleSiteBundles(t *testing.T) {
 		t.Fatal("no site bundle")
 	}
 	// Every published brief, actor and campaign has its bundle.
-	ix := s.Result.Index
+	ix := s.Index
 	for _, e := range ix.Entries {
 		if all["briefs/"+e.Brief.Slug+"/stix.json"] == nil {
 			t.Errorf("no bundle for brief %s", e.Brief.Slug)
@@ -810,11 +826,43 @@ func TestExampleSiteBundles(t *testing.T) {
 		lines = append(lines, fmt.Sprintf("%s=%d", k, counts[k]))
 	}
 	t.Logf("site bundle: %d objects: %s", len(site.objects), strings.Join(lines, " "))
+
+	// Actors and malware ATT&CK knows carry its reference (from the
+	// profile's ID or ATT&CK's own) and ATT&CK's other names; actors keep
+	// the IDs they had.
+	for _, tc := range []struct{ typ, name, key, attack, url, alias string }{
+		{"intrusion-set", "Sandworm Team", "sandwormteam", "G0034", "https://attack.mitre.org/groups/G0034/", "FROZENBARENTS"},
+		{"intrusion-set", "Salt Typhoon", "salttyphoon", "G1045", "https://attack.mitre.org/groups/G1045/", "GhostEmperor"},
+		{"malware", "NotPetya", "notpetya", "S0368", "https://attack.mitre.org/software/S0368/", "Nyetya"},
+	} {
+		o := find(site, tc.typ, tc.name)
+		if o == nil {
+			t.Errorf("no %s %s", tc.typ, tc.name)
+			continue
+		}
+		if str(o, "id") != stix.ID(tc.typ, tc.key) {
+			t.Errorf("%s has the ID %s, not the one it had (%s)", tc.name, str(o, "id"), stix.ID(tc.typ, tc.key))
+		}
+		var mitre []string
+		refs, _ := o["external_references"].([]any)
+		for _, r := range refs {
+			if r, _ := r.(map[string]any); str(r, "source_name") == "mitre-attack" {
+				mitre = append(mitre, str(r, "external_id")+" "+str(r, "url"))
+			}
+		}
+		if want := []string{tc.attack + " " + tc.url}; !slices.Equal(mitre, want) {
+			t.Errorf("%s mitre-attack references %q; want %q", tc.name, mitre, want)
+		}
+		if !slices.Contains(strings.Fields(strings.Trim(fmt.Sprint(o["aliases"]), "[]")), tc.alias) {
+			t.Errorf("%s aliases %v lack %s", tc.name, o["aliases"], tc.alias)
+		}
+	}
 }
 
 // IDs depend only on the fixed namespace and the canonical key: pinning one
 // catches a change that would re-identify every published object.
 func TestIDsAreStable(t *testing.T) {
+	t.Parallel()
 	ns := uuid.MustParse("17895ba9-4497-495d-b9e2-f5af72a6c66d")
 	want := "intrusion-set--" + uuid.NewSHA1(ns, []byte("intrusion-set|voltyphoon")).String()
 	if got := stix.ID("intrusion-set", "voltyphoon"); got != want {
@@ -826,6 +874,7 @@ func TestIDsAreStable(t *testing.T) {
 }
 
 func TestPatternQuoting(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ typ, value, want string }{
 		{"ipv4", "203.0.113.44", `[ipv4-addr:value = '203.0.113.44']`},
 		{"sha256", strings.Repeat("ab", 32), `[file:hashes.'SHA-256' = '` + strings.Repeat("ab", 32) + `']`},

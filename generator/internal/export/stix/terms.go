@@ -14,24 +14,45 @@ import (
 
 func (b *builder) actor(t *index.Term) (string, func() *Object) {
 	return ID("intrusion-set", t.Key), func() *Object {
-		o := &Object{Name: t.Name}
+		o := &Object{Name: t.Name, Aliases: aliases(t)}
 		if p := t.Profile; p != nil {
 			o.Description = p.Summary
-			for _, s := range p.Synonyms {
-				o.Aliases = append(o.Aliases, s.Name)
-			}
 			o.FirstSeen = monthStart(p.FirstSeen)
 			o.PrimaryMotivation = motivation(p.Motivation)
 			for _, x := range p.ExternalIDs {
 				if x.Source == "mitre" {
-					o.ExternalReferences = append(o.ExternalReferences, ExternalReference{SourceName: "mitre-attack", ExternalID: x.ID, URL: vocab.GroupURL(x.ID)})
+					o.ExternalReferences = append(o.ExternalReferences, ExternalReference{SourceName: "mitre-attack", ExternalID: x.ID, URL: vocab.AttackURL(x.ID)})
 				} else {
 					o.ExternalReferences = append(o.ExternalReferences, ExternalReference{SourceName: x.Source, ExternalID: x.ID})
 				}
 			}
 		}
+		o.ExternalReferences = withAttack(o.ExternalReferences, t)
 		return o
 	}
+}
+
+// aliases are a term's other names: its profile's synonyms, then ATT&CK's.
+func aliases(t *index.Term) []string {
+	var out []string
+	for _, s := range t.Aliases() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// withAttack adds the mitre-attack reference of an actor or malware term
+// that is an ATT&CK group or software, unless its profile already gave it.
+func withAttack(refs []ExternalReference, t *index.Term) []ExternalReference {
+	if t.Attack == nil {
+		return refs
+	}
+	for _, r := range refs {
+		if r.SourceName == "mitre-attack" && r.ExternalID == t.Attack.ID {
+			return refs
+		}
+	}
+	return append([]ExternalReference{{SourceName: "mitre-attack", ExternalID: t.Attack.ID, URL: t.Attack.URL()}}, refs...)
 }
 
 func (b *builder) campaign(t *index.Term) (string, func() *Object) {
@@ -90,13 +111,11 @@ func (b *builder) technique(t *index.Term) (string, func() *Object) {
 func (b *builder) malware(t *index.Term) (string, func() *Object) {
 	return ID("malware", t.Key), func() *Object {
 		yes := true
-		o := &Object{Name: t.Name, IsFamily: &yes}
+		o := &Object{Name: t.Name, IsFamily: &yes, Aliases: aliases(t)}
 		if p := t.Profile; p != nil {
 			o.Description = p.Summary
-			for _, s := range p.Synonyms {
-				o.Aliases = append(o.Aliases, s.Name)
-			}
 		}
+		o.ExternalReferences = withAttack(o.ExternalReferences, t)
 		return o
 	}
 }

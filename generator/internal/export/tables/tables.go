@@ -1,14 +1,19 @@
-// Package tables writes the tabular exports: /briefs.csv (one row per
-// published brief, for spreadsheets) and /<kind>/<slug>/index.json (one
-// term with its briefs, related terms and exports).
+// Package tables writes the tabular exports: the list of every published
+// brief as /briefs.json (with its resolved terms, claims, campaigns,
+// sources and indicators, for machines) and /briefs.csv (one row per brief,
+// for spreadsheets), and /<kind>/<slug>/index.json (one term with its
+// briefs, related terms and exports).
 //
-// It accepts the relationship index and the site's base URL. In the CSV a
-// multi-valued cell lists a brief's terms separated by "; ", each by its
-// catalogue ID where it has one (T1190, M1051, CVE-2024-3400, US) and by
-// name otherwise; attribution claims read "Actor (by Claimant, confidence)".
-// A cell a spreadsheet would run as a formula (one beginning with =, +, -,
-// @, a tab or a carriage return) is written with a leading apostrophe, as
-// OWASP's CSV-injection guidance recommends.
+// Its two exporters accept an export.Site (they read the index and the base
+// URL): Briefs writes briefs.json and briefs.csv, Terms every term's
+// index.json; the JSON is compact. In the CSV a multi-valued cell lists a
+// brief's terms separated by "; ", each by its catalogue ID where it has one
+// (T1190, M1051, CVE-2024-3400, US) and by name otherwise; attribution
+// claims read "Actor (by Claimant, confidence)". A cell a spreadsheet would
+// run as a formula (one beginning with =, +, -, @, a tab or a carriage
+// return) is written with a leading apostrophe, as OWASP's CSV-injection
+// guidance recommends. briefs.json carries indicators refanged: it is for
+// machines.
 package tables
 
 import (
@@ -17,6 +22,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"slices"
 	"strconv"
 	"strings"
@@ -151,6 +157,7 @@ type TermDoc struct {
 	Slug       string        `json:"slug"`
 	Name       string        `json:"name"`
 	ID         string        `json:"id,omitempty"`
+	AttackID   string        `json:"attack_id,omitempty"` // the ATT&CK group or software an actor or malware is
 	URL        string        `json:"url"`
 	Summary    string        `json:"summary,omitempty"`
 	Synonyms   []Synonym     `json:"synonyms,omitempty"`
@@ -230,9 +237,12 @@ func (w *termWriter) termJSON(dst []byte, t *index.Term) ([]byte, error) {
 	if p := t.Profile; p != nil {
 		d.Summary, d.Origin, d.Motivation = p.Summary, p.Origin, p.Motivation
 		d.FirstSeen = cmp.Or(p.FirstSeen, d.FirstSeen)
-		for _, s := range p.Synonyms {
-			d.Synonyms = append(d.Synonyms, Synonym{Name: s.Name, By: s.By})
-		}
+	}
+	if t.Attack != nil {
+		d.AttackID = t.Attack.ID
+	}
+	for _, s := range t.Aliases() { // the profile's synonyms, then ATT&CK's aliases
+		d.Synonyms = append(d.Synonyms, Synonym{Name: s.Name, By: s.By})
 	}
 	for _, c := range t.Claims {
 		d.Claims = append(d.Claims, Claim{By: c.By, Confidence: string(c.Confidence), Score: c.Confidence.Score(), Brief: base + c.Entry.URL})
@@ -279,25 +289,43 @@ func (w *termWriter) termJSON(dst []byte, t *index.Term) ([]byte, error) {
 	return append(out, "]}"...), nil
 }
 
-// Write writes briefs.csv and every term's index.json through write, which
-// must be done with the data it is given when it returns (the buffer is
-// used again).
-func Write(ix *index.Index, baseURL string, write func(rel string, data []byte) error) error {
-	data, err := BriefsCSV(ix, baseURL)
+// Briefs writes the list of every published brief: briefs.json (streamed)
+// and briefs.csv.
+type Briefs struct{}
+
+// Name is "briefs".
+func (Briefs) Name() string { return "briefs" }
+
+// Export writes /briefs.json and /briefs.csv of s through out.
+func (Briefs) Export(s *export.Site, out export.Sink) error {
+	if err := out.Stream(export.BriefsJSON, func(w io.Writer) error { return BriefsJSON(w, s.Index, s.BaseURL) }); err != nil {
+		return err
+	}
+	data, err := BriefsCSV(s.Index, s.BaseURL)
 	if err != nil {
 		return err
 	}
-	if err := write(export.BriefsCSV, data); err != nil {
-		return err
-	}
-	w := newTermWriter(ix, baseURL)
-	for _, k := range ix.Kinds {
-		for _, t := range ix.Terms[k.Name] {
-			// write is done with data when it returns: one buffer serves.
+	return out.Write(export.BriefsCSV, data)
+}
+
+// Terms writes every term's index.json.
+type Terms struct{}
+
+// Name is "terms".
+func (Terms) Name() string { return "terms" }
+
+// Export writes the index.json of every term of s through out (one buffer
+// serves every file: a sink is done with the data when Write returns).
+func (Terms) Export(s *export.Site, out export.Sink) error {
+	w := newTermWriter(s.Index, s.BaseURL)
+	var data []byte
+	var err error
+	for _, k := range s.Index.Kinds {
+		for _, t := range s.Index.Terms[k.Name] {
 			if data, err = w.termJSON(data[:0], t); err != nil {
 				return err
 			}
-			if err := write(export.TermJSON(t), data); err != nil {
+			if err := out.Write(export.TermJSON(t), data); err != nil {
 				return err
 			}
 		}

@@ -16,6 +16,7 @@ import (
 )
 
 func TestNeutralize(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"=1+1": "'=1+1", "+1": "'+1", "-2": "'-2", "@SUM(A1)": "'@SUM(A1)", "\tx": "'\tx", "\rx": "'\rx",
 		"plain": "plain", "": "", "a=b": "a=b", "'quoted": "'quoted",
@@ -27,8 +28,9 @@ func TestNeutralize(t *testing.T) {
 }
 
 func TestBriefsCSV(t *testing.T) {
-	s := exporttest.Fixture(t, "")
-	rows, err := csv.NewReader(bytes.NewReader(s.Files(t)["briefs.csv"])).ReadAll()
+	t.Parallel()
+	files := exporttest.Export(t, exporttest.Fixture(t, ""), tables.Briefs{})
+	rows, err := csv.NewReader(bytes.NewReader(files["briefs.csv"])).ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -75,24 +77,35 @@ func TestBriefsCSV(t *testing.T) {
 }
 
 func TestTermJSON(t *testing.T) {
+	t.Parallel()
 	s := exporttest.Fixture(t, "")
-	files := s.Files(t)
-	ix := s.Result.Index
+	files := exporttest.Export(t, s, tables.Terms{})
+	ix := s.Index
+	n := 0
 	for _, k := range ix.Kinds {
 		for _, term := range ix.Terms[k.Name] {
 			var d tables.TermDoc
 			if err := json.Unmarshal(files[export.TermJSON(term)], &d); err != nil {
 				t.Fatalf("%s: %v", export.TermJSON(term), err)
 			}
+			n++
 			if d.Kind != k.Name || d.Slug != term.Slug || d.Count != len(term.Entries) || len(d.Briefs) != len(term.Entries) {
 				t.Errorf("%s: %+v", export.TermJSON(term), d)
 			}
-			for _, f := range d.Exports {
-				if _, ok := files[f.Path[len(exporttest.BaseURL):]]; !ok {
-					t.Errorf("%s lists %s, which was not written", export.TermJSON(term), f.Path)
-				}
+			// The exports it lists are the term page's (and exporters_test
+			// checks that each was written).
+			var want []export.File
+			for _, f := range slices.Concat(export.ForTerm(term), export.TermFeeds(term)) {
+				f.Path = exporttest.BaseURL + f.Path
+				want = append(want, f)
+			}
+			if !slices.Equal(d.Exports, want) {
+				t.Errorf("%s lists the exports %v, want %v", export.TermJSON(term), d.Exports, want)
 			}
 		}
+	}
+	if n != len(files) {
+		t.Errorf("%d terms, %d files written", n, len(files))
 	}
 	// A term's index.json names its briefs compactly; the full records are
 	// in briefs.json.
@@ -142,6 +155,7 @@ func TestTermJSON(t *testing.T) {
 // A term lists the RelatedLimit terms of each kind named most often with
 // it and counts the rest.
 func TestRelatedIsCapped(t *testing.T) {
+	t.Parallel()
 	ix := &index.Index{Kinds: taxonomy.Kinds()}
 	sectors, _ := ix.Kinds.Lookup("sectors")
 	actorKind, _ := ix.Kinds.Lookup("actors")
@@ -172,5 +186,49 @@ func TestRelatedIsCapped(t *testing.T) {
 	}
 	if len(countries.Terms) != 3 || countries.More != 0 || bytes.Contains(data, []byte(`"more":0`)) {
 		t.Errorf("a short list: %+v", countries)
+	}
+}
+
+// briefs.json lists every brief with its claims, campaigns, sources, IOCs
+// (machine-usable, refanged) and its STIX bundle.
+func TestBriefsJSON(t *testing.T) {
+	t.Parallel()
+	files := exporttest.Export(t, exporttest.Fixture(t, ""), tables.Briefs{})
+	var doc struct {
+		Briefs []struct {
+			Slug    string `json:"slug"`
+			Updated string `json:"updated"`
+			STIX    string `json:"stix"`
+			Claims  []struct {
+				Actor, By, Confidence string
+				Score                 int
+			} `json:"claims"`
+			Seen []struct {
+				Name      string
+				FirstSeen string `json:"first_seen"`
+				LastSeen  string `json:"last_seen"`
+			} `json:"campaigns_seen"`
+			Sources []struct{ Publisher, Title, URL string } `json:"sources"`
+			IOCs    []struct{ Type, Value string }           `json:"iocs"`
+		} `json:"briefs"`
+	}
+	if err := json.Unmarshal(files["briefs.json"], &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Briefs) != 3 {
+		t.Fatalf("%d briefs", len(doc.Briefs))
+	}
+	h := doc.Briefs[1]
+	got := fmt.Sprintf("%s %s %+v %+v %+v %d", h.Slug, h.STIX, h.Claims, h.Seen, h.Sources, len(h.IOCs))
+	want := "harbor-lure https://briefs.test/briefs/harbor-lure/stix.json [{Actor:Copper Wren By:Example CERT Confidence:high Score:85}] " +
+		"[{Name:Harbor Lure FirstSeen:2024-01 LastSeen:2024-02}] [{Publisher:Example CERT Title:Advisory EX-2024-01 URL:https://cert.example/advisories/ex-2024-01}] 9"
+	if got != want {
+		t.Errorf("briefs.json harbor-lure:\n%s\nwant\n%s", got, want)
+	}
+	if doc.Briefs[0].Updated != "2024-06-20" {
+		t.Errorf("updated %q", doc.Briefs[0].Updated)
+	}
+	if !slices.ContainsFunc(h.IOCs, func(i struct{ Type, Value string }) bool { return i.Value == "198.51.100.7" }) {
+		t.Error("briefs.json does not carry the refanged IOC value")
 	}
 }

@@ -1,14 +1,15 @@
 // Package feeds writes the RSS 2.0 and JSON Feed 1.1 feed of every term: the
 // briefs naming it, newest first, with summaries rather than full pages.
 //
-// It accepts the relationship index and the site's title, base URL and
-// language. Term feeds are written here rather than as Hugo output formats:
-// a library has thousands of terms, Hugo would render each feed's items
-// again for every term naming the brief (its partial cache holds only 1,000
-// entries), and the generator already holds every item in its index. The
-// site's own feeds (index.xml, feed.json at the root) stay Hugo templates;
-// both kinds give a brief the same item: its permalink as id and GUID, its
-// title, date and summary.
+// Exporter accepts an export.Site (it reads the index and the site's title,
+// base URL and language) and writes <kind>/<slug>/index.xml and
+// <kind>/<slug>/feed.json for every term (export.TermFeeds). Term feeds are
+// written here rather than as Hugo output formats: a library has thousands of
+// terms, Hugo would render each feed's items again for every term naming the
+// brief (its partial cache holds only 1,000 entries), and the generator
+// already holds every item in its index. The site's own feeds (index.xml,
+// feed.json at the root) stay Hugo templates; both kinds give a brief the
+// same item: its permalink as id and GUID, its title, date and summary.
 //
 // Feed readers read an RSS title and description as HTML, so the RSS feeds
 // carry text HTML-escaped (then XML-escaped by encoding/xml): a summary
@@ -32,20 +33,42 @@ import (
 // Limit is how many briefs a feed lists.
 const Limit = 50
 
-// Site is what a feed says about the site.
-type Site struct {
-	Title    string
-	BaseURL  string // absolute, with a trailing slash
-	Language string
+// Exporter writes every term's feeds.
+type Exporter struct{}
+
+// Name is "feeds".
+func (Exporter) Name() string { return "feeds" }
+
+// Export writes the RSS feed and the JSON Feed of every term of s through
+// out.
+func (Exporter) Export(s *export.Site, out export.Sink) error {
+	for _, k := range s.Index.Kinds {
+		for _, t := range s.Index.Terms[k.Name] {
+			data, err := RSS(s, t, k.Singular)
+			if err != nil {
+				return err
+			}
+			if err := out.Write(export.TermRSS(t), data); err != nil {
+				return err
+			}
+			if data, err = JSON(s, t, k.Singular); err != nil {
+				return err
+			}
+			if err := out.Write(export.TermJSONFeed(t), data); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
-func (s Site) abs(path string) string { return strings.TrimSuffix(s.BaseURL, "/") + path }
+func abs(s *export.Site, path string) string { return strings.TrimSuffix(s.BaseURL, "/") + path }
 
-func (s Site) title(t *index.Term, singular string) string {
+func title(s *export.Site, t *index.Term, singular string) string {
 	return fmt.Sprintf("%s (%s) · %s", t.Name, singular, s.Title)
 }
 
-func (s Site) description(t *index.Term) string {
+func description(s *export.Site, t *index.Term) string {
 	return fmt.Sprintf("Briefs naming %s on %s", t.Name, s.Title)
 }
 
@@ -89,13 +112,13 @@ type rss struct {
 const rssDate = "Mon, 02 Jan 2006 15:04:05 -0700"
 
 // RSS returns a term's RSS 2.0 feed.
-func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
+func RSS(s *export.Site, t *index.Term, singular string) ([]byte, error) {
 	ch := rssChannel{
-		Title:       html.EscapeString(s.title(t, singular)),
-		Link:        s.abs(t.URL),
-		Description: html.EscapeString(s.description(t)),
+		Title:       html.EscapeString(title(s, t, singular)),
+		Link:        abs(s, t.URL),
+		Description: html.EscapeString(description(s, t)),
 		Language:    s.Language,
-		Self:        atomLink{Href: s.abs("/" + export.TermRSS(t)), Rel: "self", Type: export.RSSType},
+		Self:        atomLink{Href: abs(s, "/"+export.TermRSS(t)), Rel: "self", Type: export.RSSType},
 	}
 	for i, e := range t.Entries {
 		if i == Limit {
@@ -104,7 +127,7 @@ func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
 		if i == 0 {
 			ch.LastBuildDate = e.Brief.Date.Format(rssDate)
 		}
-		u := s.abs(e.URL)
+		u := abs(s, e.URL)
 		ch.Items = append(ch.Items, rssItem{Title: html.EscapeString(e.Brief.Title), Link: u, GUID: rssGUID{"true", u},
 			PubDate: e.Brief.Date.Format(rssDate), Description: html.EscapeString(e.Brief.Summary)})
 	}
@@ -139,13 +162,13 @@ type jsonFeed struct {
 const jsonDate = "2006-01-02T15:04:05Z07:00"
 
 // JSON returns a term's JSON Feed 1.1.
-func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
+func JSON(s *export.Site, t *index.Term, singular string) ([]byte, error) {
 	f := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
-		Title:       s.title(t, singular),
-		HomePageURL: s.abs(t.URL),
-		FeedURL:     s.abs("/" + export.TermJSONFeed(t)),
-		Description: s.description(t),
+		Title:       title(s, t, singular),
+		HomePageURL: abs(s, t.URL),
+		FeedURL:     abs(s, "/"+export.TermJSONFeed(t)),
+		Description: description(s, t),
 		Language:    s.Language,
 		Items:       []jsonItem{},
 	}
@@ -153,7 +176,7 @@ func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
 		if i == Limit {
 			break
 		}
-		u := s.abs(e.URL)
+		u := abs(s, e.URL)
 		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, Summary: e.Brief.Summary, ContentText: e.Brief.Summary,
 			DatePublished: e.Brief.Date.Format(jsonDate)}
 		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {

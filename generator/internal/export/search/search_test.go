@@ -5,9 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
-	"github.com/threatbriefs/threatbriefs/generator/internal/search"
-	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/search"
 )
 
 const library = `
@@ -51,16 +50,12 @@ actors: [Sand Heron]
 `
 
 func TestScriptHoldsWhatIsPublished(t *testing.T) {
-	dir := sitetest.Project(t, library)
-	c, err := pipeline.Check(pipeline.Options{ProjectDir: dir})
-	if err != nil || c.Index == nil {
-		t.Fatalf("check: %v %v", err, c.Diagnostics.Items())
+	t.Parallel()
+	files := exporttest.Export(t, exporttest.Library(t, library, ""), search.Exporter{})
+	if len(files) != 1 {
+		t.Errorf("wrote %d files, want %s alone", len(files), search.Path)
 	}
-	script, err := search.Script(c.Index)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := string(script)
+	s := string(files[search.Path])
 	prefix := "window." + search.Global + "="
 	if !strings.HasPrefix(s, prefix) || !strings.HasSuffix(s, ";\n") {
 		t.Fatalf("not a classic script assigning %s: %.60s…", search.Global, s)

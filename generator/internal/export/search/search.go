@@ -2,11 +2,13 @@
 // published brief and every term, as a classic script (search/index.js) that
 // assigns one object to the global TBSearchData.
 //
-// It accepts the relationship index of what is published (so TLP rules are
-// the ones the pages follow: an excluded brief is not in the index and so not
-// in the search data). The search itself runs in the browser, with MiniSearch
-// (assets/js/vendor/minisearch.js, driven by assets/js/search.js), which
-// builds its inverted index from these documents when the search page loads.
+// Exporter accepts an export.Site and reads only its index, of what is
+// published (so TLP rules are the ones the pages follow: an excluded brief is
+// not in the index and so not in the search data); it writes search/index.js,
+// which the sink minifies as JavaScript. The search itself runs in the
+// browser, with MiniSearch (assets/js/vendor/minisearch.js, driven by
+// assets/js/search.js), which builds its inverted index from these documents
+// when the search page loads.
 //
 // Why a script and not JSON: the offline edition opens from file://, where a
 // page cannot fetch() anything; a <script src> loads from file:// and from
@@ -40,6 +42,7 @@ import (
 	"encoding/json"
 	"fmt"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 )
 
@@ -75,12 +78,10 @@ func Build(ix *index.Index) *Data {
 			rec := []any{ki, t.Name, code, t.Slug, len(t.Entries)}
 			var syn []string
 			summary := ""
+			for _, s := range t.Aliases() { // the profile's synonyms and ATT&CK's aliases
+				syn = append(syn, s.Name)
+			}
 			if p := t.Profile; p != nil {
-				for _, s := range p.Synonyms {
-					if s.Name != t.Name {
-						syn = append(syn, s.Name)
-					}
-				}
 				summary = p.Summary
 			}
 			if len(syn) > 0 || summary != "" {
@@ -105,6 +106,21 @@ func Build(ix *index.Index) *Data {
 		d.Briefs = append(d.Briefs, []any{e.Brief.Slug, e.Brief.Title, e.Brief.Summary, e.Brief.Date.Format("2006-01-02"), refs})
 	}
 	return d
+}
+
+// Exporter writes the search script.
+type Exporter struct{}
+
+// Name is "search".
+func (Exporter) Name() string { return "search" }
+
+// Export writes search/index.js of s through out.
+func (Exporter) Export(s *export.Site, out export.Sink) error {
+	data, err := Script(s.Index)
+	if err != nil {
+		return err
+	}
+	return out.Write(Path, data)
 }
 
 // Script returns the classic script that assigns the search data of ix to

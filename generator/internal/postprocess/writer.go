@@ -1,0 +1,139 @@
+package postprocess
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/css"
+	"github.com/tdewolff/minify/v2/html"
+	"github.com/tdewolff/minify/v2/js"
+	mjson "github.com/tdewolff/minify/v2/json"
+	"github.com/tdewolff/minify/v2/svg"
+	"github.com/tdewolff/minify/v2/xml"
+)
+
+// NewMinifier returns a minifier for every media type the site publishes,
+// configured as Hugo configures its own (hugo/minifiers/config.go), so files
+// the generator writes and pages Hugo renders are minified alike.
+func NewMinifier() *minify.M {
+	m := minify.New()
+	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepSpecialComments: true, KeepEndTags: true, KeepDefaultAttrVals: true})
+	m.Add("text/css", &css.Minifier{})
+	m.Add("application/javascript", &js.Minifier{Version: 2022})
+	m.AddRegexp(regexp.MustCompile(`[/+]json$`), &mjson.Minifier{})
+	m.Add("image/svg+xml", &svg.Minifier{KeepNamespaces: []string{"", "x-bind"}})
+	m.AddRegexp(regexp.MustCompile(`[/+]xml$`), &xml.Minifier{})
+	return m
+}
+
+// MediaType returns the media type of a file by its extension, or "".
+func MediaType(name string) string {
+	switch filepath.Ext(name) {
+	case ".html":
+		return "text/html"
+	case ".css":
+		return "text/css"
+	case ".js":
+		return "application/javascript"
+	case ".json":
+		return "application/json"
+	case ".svg":
+		return "image/svg+xml"
+	case ".xml":
+		return "application/xml"
+	}
+	return ""
+}
+
+// Compact is the media type the Writer writes as it is: JSON, which
+// exporters write compact by construction (encoding/json output with HTML
+// escaping off), so the JSON minifier would only parse and copy it (on a
+// 10,000-brief library that was most of the post-process stage's time and
+// several copies of every file in memory). TestCompactOutputIsMinimal holds
+// every exporter to it: the minifier leaves each JSON file unchanged.
+const Compact = "application/json"
+
+// minified returns the media type a file at path is minified as, or "" for
+// one written as it is (JSON, or a type without a minifier: CSV).
+func minified(path string) string {
+	if mt := MediaType(path); mt != Compact {
+		return mt
+	}
+	return ""
+}
+
+// Writer is the export.Sink of the post-process stage: it writes files
+// under a site directory, each minified by its media type but JSON (see
+// Compact). It is safe for concurrent use.
+type Writer struct {
+	Dir string
+	m   *minify.M
+}
+
+// NewWriter returns a Writer for dir.
+func NewWriter(dir string) *Writer { return &Writer{Dir: dir, m: NewMinifier()} }
+
+// Write writes data at path (a slash path relative to the directory),
+// minified unless it is JSON.
+func (w *Writer) Write(path string, data []byte) error {
+	if mt := minified(path); mt != "" {
+		var buf bytes.Buffer
+		if err := w.m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+			return fmt.Errorf("minifying %s: %w", path, err)
+		}
+		data = buf.Bytes()
+	}
+	p, err := w.create(path)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(p, data, 0o644)
+}
+
+// Stream writes the file fn produces at path. JSON (the site's STIX bundle,
+// briefs.json) goes to the file as fn writes it, never whole in memory; a
+// file to minify is collected first and written by Write.
+func (w *Writer) Stream(path string, fn func(io.Writer) error) error {
+	if minified(path) != "" {
+		var buf bytes.Buffer
+		if err := fn(&buf); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		return w.Write(path, buf.Bytes())
+	}
+	p, err := w.create(path)
+	if err != nil {
+		return err
+	}
+	f, err := os.Create(p)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(f, 1<<16)
+	err = fn(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", path, err)
+	}
+	return nil
+}
+
+// create makes the directory of path and returns the file's name.
+func (w *Writer) create(path string) (string, error) {
+	p := filepath.Join(w.Dir, filepath.FromSlash(path))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		return "", err
+	}
+	return p, nil
+}
