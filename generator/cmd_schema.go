@@ -8,6 +8,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/schema"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 func schemaCmd(stdout, _ io.Writer) *cobra.Command {
@@ -23,7 +24,7 @@ generator/internal/schema/brief.schema.json; after changing a field, refresh it:
   go run ./generator schema -o generator/internal/schema/brief.schema.json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			data, err := schema.Brief()
+			data, err := schema.Brief(taxonomy.Kinds())
 			if err != nil {
 				return err
 			}

@@ -18,6 +18,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/scaffold"
 	"github.com/threatbriefs/threatbriefs/generator/internal/serve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 // siteFlags are the flags shared with Hugo's commands.
@@ -278,7 +279,7 @@ today would be held back by build.`,
 			if err != nil {
 				return fmt.Errorf("new: %w", err)
 			}
-			p, err := scaffold.Write(dir, title, pipeline.Today(clock(cmd.Context())(), loc))
+			p, err := scaffold.Write(dir, taxonomy.Kinds(), title, pipeline.Today(clock(cmd.Context())(), loc))
 			if err != nil {
 				return err
 			}

@@ -11,8 +11,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 // run executes the CLI with args and returns stdout, stderr and the error.
@@ -135,7 +135,7 @@ func TestNewScaffoldsEveryFieldAndRefusesOverwrite(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := string(data)
-	for _, f := range brief.Fields() {
+	for _, f := range taxonomy.Kinds().BriefFields() {
 		if f.Example == "" {
 			if !strings.Contains(text, f.Key+":") {
 				t.Errorf("optional field %q is not documented", f.Key)

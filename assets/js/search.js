@@ -35,7 +35,7 @@
   var status = document.getElementById('search-status');
   var list = document.getElementById('search-results');
   if (!form || !input || !status || !list) return;
-  if (!data || data.v !== 1 || typeof MiniSearch === 'undefined') {
+  if (!data || data.v !== 2 || typeof MiniSearch === 'undefined') {
     status.textContent = 'The search index could not be loaded.';
     return;
   }
@@ -74,7 +74,9 @@
     return t === '' || STOP.has(t) ? null : t;
   }
 
-  var kinds = data.kinds.map(function (k) { return { name: k[0], singular: k[1] }; });
+  // A kind's weight: how much a match on one of its terms counts for the
+  // briefs naming it (the generator's taxonomy table, SearchWeight).
+  var kinds = data.kinds.map(function (k) { return { name: k[0], singular: k[1], weight: k[2] }; });
   var terms = data.terms.map(function (r) {
     return { kind: r[0], name: r[1], code: r[2], slug: r[3], count: r[4], synonyms: r[5] || [], summary: r[6] || '' };
   });
@@ -94,10 +96,6 @@
   var TITLE0 = nTerms;
   var SUMMARY0 = nTerms + nBriefs;
   var BOOST = { title: 4, aka: 3, code: 3, summary: 1 };
-  // How much a match on a term counts for the briefs naming it, by kind.
-  var VIA = { actors: 0.6, malware: 0.6, vulnerabilities: 0.6, campaigns: 0.5, techniques: 0.5, sectors: 0.4, countries: 0.4, mitigations: 0.25, sources: 0.25 };
-  var kindIndex = {};
-  kinds.forEach(function (k, i) { kindIndex[k.name] = i; });
 
   function extractField(doc, field) {
     var id = doc.id;
@@ -185,7 +183,7 @@
         termsHit.set(r.id, { score: r.score, fields: fields, words: r.terms });
         if (fields.title || fields.aka || fields.code) {
           var t = terms[r.id];
-          var w = r.score * (VIA[kinds[t.kind].name] || 0.25);
+          var w = r.score * kinds[t.kind].weight;
           var bs = termBriefs[r.id];
           for (var j = 0; j < bs.length; j++) hitBrief(bs[j], 0, w, { term: r.id, fields: fields, words: r.terms });
         }

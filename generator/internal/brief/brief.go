@@ -122,19 +122,15 @@ type Brief struct {
 
 	Sources     []Source
 	Attribution []Claim
-	Actors      []string
 	Campaigns   []Campaign
-
-	Sectors    []string
-	Countries  []string
-	Techniques []string
-	Malware    []string
+	// Lists holds the term lists, by front-matter key ("sectors",
+	// "techniques"...): the fields the taxonomies add (see Fields), each a
+	// list of names as written.
+	Lists map[string][]string
 	// Distinct lists actor and malware names the brief gives that are not
 	// the known ones they are spelled almost like (see package resolve).
-	Distinct        []string
-	Vulnerabilities []string
-	Mitigations     []string
-	IOCs            []IOC
+	Distinct []string
+	IOCs     []IOC
 
 	Body     string
 	BodyLine int

@@ -28,7 +28,10 @@ type Field struct {
 	Near map[string]string
 }
 
-// Fields is the brief schema, in the order `new` writes it.
+// Fields is the brief schema, in the order `new` writes it, but for the
+// term lists: those are the fields of the taxonomies, which package
+// taxonomy adds from its table (taxonomy.Table.BriefFields) beside the
+// structured fields here.
 func Fields() []Field {
 	tlps := make([]string, 0, 5)
 	for _, t := range TLPLevels() {
@@ -54,20 +57,13 @@ func Fields() []Field {
 				{Key: "confidence", Kind: KindEnum, Required: true, Enum: []string{"low", "moderate", "high"}, Doc: "low | moderate | high",
 					Near: map[string]string{"medium": "moderate", "med": "moderate", "mid": "moderate", "middle": "moderate"}},
 			}},
-		{Key: "actors", Kind: KindStringList, Doc: "actors named without a claimant (names or synonyms)", Example: "[]"},
 		{Key: "campaigns", Kind: KindObjectList, Doc: "named operations, with the months they were seen", Example: "[]",
 			Sub: []Field{
 				{Key: "name", Kind: KindString, Required: true, Doc: "campaign name"},
 				{Key: "first_seen", Kind: KindMonth, Doc: "YYYY-MM"},
 				{Key: "last_seen", Kind: KindMonth, Doc: "YYYY-MM"},
 			}},
-		{Key: "sectors", Kind: KindStringList, Doc: "targeted sectors (canonical names or synonyms)", Example: "[]"},
-		{Key: "countries", Kind: KindStringList, Doc: "victim locations, ISO 3166-1 alpha-2 codes; quote \"NO\"", Example: "[]"},
-		{Key: "techniques", Kind: KindStringList, Doc: "MITRE ATT&CK technique IDs (T1190, T1059.001)", Example: "[]"},
-		{Key: "malware", Kind: KindStringList, Doc: "malware families", Example: "[]"},
 		{Key: "distinct", Kind: KindStringList, Doc: "names above that are new actors or malware, not misspellings of the known name check suggests", Example: "[]"},
-		{Key: "vulnerabilities", Kind: KindStringList, Doc: "CVE IDs (CVE-2024-3400)", Example: "[]"},
-		{Key: "mitigations", Kind: KindStringList, Doc: "ATT&CK mitigation IDs (M1051) or free terms", Example: "[]"},
 		{Key: "iocs", Kind: KindObjectList, Doc: "indicators {type, value, note}, stored refanged, always shown defanged", Example: "[]",
 			Sub: []Field{
 				{Key: "type", Kind: KindEnum, Required: true, Enum: IOCTypes(), Doc: "ipv4 | ipv6 | domain | url | md5 | sha1 | sha256 | email | filename"},

@@ -73,6 +73,8 @@ type Report struct {
 	// Diagnostics are the problems that concern the change, sorted.
 	Diagnostics []diag.Diagnostic
 	Checked     int // brief files in the working tree, loaded or not
+
+	kinds taxonomy.Table // the site's, to name a profile's kind
 }
 
 // Item is one changed brief or profile.
@@ -158,7 +160,7 @@ func Run(ctx context.Context, o pipeline.Options, ref string) (*Report, error) {
 
 // kindOf says what a content path is: a brief ("briefs"), a profile (its
 // taxonomy) or neither (""). It follows load's rules.
-func kindOf(p string) string {
+func kindOf(ks taxonomy.Table, p string) string {
 	parts := strings.Split(p, "/")
 	for _, s := range parts {
 		if strings.HasPrefix(s, ".") {
@@ -169,7 +171,7 @@ func kindOf(p string) string {
 		return "briefs"
 	}
 	if len(parts) == 4 && parts[0] == "content" && parts[3] == "_index.md" {
-		if _, ok := taxonomy.Lookup(parts[1]); ok {
+		if _, ok := ks.Lookup(parts[1]); ok {
 			return parts[1]
 		}
 	}
@@ -185,7 +187,8 @@ func tooling(p string) bool {
 // Compare reports what the change d does, given full checks of the content
 // at its base and in the working tree.
 func Compare(d *Diff, base, head *pipeline.Checked) *Report {
-	r := &Report{Ref: d.Ref, Base: d.Base, Checked: head.BriefFiles}
+	r := &Report{Ref: d.Ref, Base: d.Base, Checked: head.BriefFiles, kinds: head.Kinds}
+	ks := head.Kinds
 
 	// Content files as the change leaves them; a move into or out of the
 	// content tree counts as an addition or a removal.
@@ -195,7 +198,7 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 			r.Tooling = true
 		}
 		if f.Status == Renamed {
-			from, to := kindOf(f.OldPath), kindOf(f.Path)
+			from, to := kindOf(ks, f.OldPath), kindOf(ks, f.Path)
 			switch {
 			case from == "" && to == "":
 				continue
@@ -204,7 +207,7 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 			case to == "":
 				f = File{Status: Deleted, Path: f.OldPath}
 			}
-		} else if kindOf(f.Path) == "" {
+		} else if kindOf(ks, f.Path) == "" {
 			continue
 		}
 		files = append(files, f)
@@ -215,7 +218,7 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 		if f.Status != Deleted {
 			touched[f.Path] = true
 		}
-		if kindOf(f.Path) != "briefs" {
+		if kindOf(ks, f.Path) != "briefs" {
 			profilesChanged = true
 		}
 	}
@@ -249,7 +252,7 @@ func lostProfiles(base, head *pipeline.Checked) *diag.List {
 	var l diag.List
 	for i := range head.Briefs {
 		b := &head.Briefs[i]
-		for _, k := range taxonomy.Kinds() {
+		for _, k := range head.Kinds {
 			for _, ref := range k.Refs(b) {
 				was, _ := base.Resolver.Resolve(k, ref.Value)
 				if was.Profile == nil {
@@ -281,7 +284,7 @@ func items(files []File, base, head *pipeline.Checked, reported []diag.Diagnosti
 				}
 			}
 		}
-		kind := kindOf(f.Path)
+		kind := kindOf(head.Kinds, f.Path)
 		if kind == "briefs" {
 			b := headBriefs[f.Path]
 			if f.Status == Deleted {
@@ -335,7 +338,7 @@ func profilesByFile(c *pipeline.Checked) map[string]*brief.Profile {
 // name and that nothing at the base named, with the existing term each is
 // spelled almost like.
 func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
-	kinds := taxonomy.Kinds()
+	kinds := head.Kinds
 	known := map[string]map[string]bool{}   // kind → term keys at the base
 	spelled := map[string]map[string]bool{} // kind → names at the base
 	cands := map[string][]vocab.Candidate{} // the same names, for SuggestClose
@@ -360,7 +363,7 @@ func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
 		}
 	}
 	for _, p := range base.Profiles {
-		if k, ok := taxonomy.Lookup(p.Kind); ok && p.Title != "" {
+		if k, ok := kinds.Lookup(p.Kind); ok && p.Title != "" {
 			seen(k, p.Title)
 			for _, s := range p.Synonyms {
 				seen(k, s.Name)
@@ -413,7 +416,7 @@ func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
 			}
 		}
 		if p := headProfiles[f.Path]; p != nil && f.Status == Added && p.Title != "" {
-			if k, ok := taxonomy.Lookup(p.Kind); ok {
+			if k, ok := kinds.Lookup(p.Kind); ok {
 				add(k, p.Title)
 			}
 		}
@@ -434,10 +437,11 @@ func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
 	return out
 }
 
-// sortKey orders terms by ID where they have one (countries by name), else
-// by name, case-insensitively, as the site lists them.
+// sortKey orders terms by ID where they have one (unless their kind is
+// ordered by name, as countries are), else by name, case-insensitively, as
+// the site lists them.
 func sortKey(t NewTerm) string {
-	if t.ID != "" && t.Kind.Name != "countries" {
+	if t.ID != "" && !t.Kind.OrderByName {
 		return t.ID
 	}
 	return strings.ToLower(t.Name)

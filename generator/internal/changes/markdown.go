@@ -56,7 +56,11 @@ func (r *Report) Markdown(w io.Writer) error {
 	if len(r.Profiles) > 0 {
 		b.WriteString("**Profiles**\n\n")
 		for _, it := range r.Profiles {
-			fmt.Fprintf(&b, "- %s %s profile", it.Status, taxonomy.Singular(it.Kind))
+			singular := it.Kind
+			if k, ok := r.kinds.Lookup(it.Kind); ok {
+				singular = k.Singular
+			}
+			fmt.Fprintf(&b, "- %s %s profile", it.Status, singular)
 			if it.Title != "" {
 				fmt.Fprintf(&b, " **%s**", escape(it.Title))
 			}
@@ -87,7 +91,7 @@ func (r *Report) Markdown(w io.Writer) error {
 		if t.Near != "" {
 			s += " (possible duplicate of **" + escape(t.Near) + "**)"
 		}
-		if t.Kind.Name == "techniques" {
+		if t.Kind.Resolution == taxonomy.ByTechnique {
 			techniques = append(techniques, "- "+s)
 			continue
 		}
@@ -120,13 +124,15 @@ func (r *Report) Markdown(w io.Writer) error {
 	return err
 }
 
-// termLabel is how the summary names a term: techniques and ATT&CK
-// mitigations by ID and name, countries by name and code, the rest by name.
+// termLabel is how the summary names a term: by ID and name where pages
+// show its ID (techniques, ATT&CK mitigations), by name and ID where its
+// kind's list does (countries), else by name.
 func termLabel(k taxonomy.Kind, name, id string) string {
 	switch {
-	case k.Name == "techniques" || (k.Name == "mitigations" && id != ""):
+	case id == "":
+	case k.IDs == taxonomy.IDShown:
 		return id + " " + escape(name)
-	case k.Name == "countries":
+	case k.IDs == taxonomy.IDInList:
 		return escape(name) + " (" + id + ")"
 	}
 	return escape(name)

@@ -50,7 +50,7 @@ type FieldChange struct {
 // brief) and none now, by taxonomy then name.
 func goneTerms(base, head *pipeline.Checked) []GoneTerm {
 	var out []GoneTerm
-	for _, k := range taxonomy.Kinds() {
+	for _, k := range head.Kinds {
 		for _, t := range base.Index.Terms[k.Name] {
 			if _, still := head.Index.TermByKey(k.Name, t.Key); !still {
 				out = append(out, GoneTerm{Kind: k, Name: t.Name, ID: t.ID, URL: t.URL})
@@ -66,7 +66,7 @@ func droppedIOCs(files []File, base, head *pipeline.Checked) []DroppedIOC {
 	headBriefs, baseBriefs := briefsByFile(head), briefsByFile(base)
 	var out []DroppedIOC
 	for _, f := range files {
-		if f.Status == Added || kindOf(f.Path) != "briefs" {
+		if f.Status == Added || kindOf(head.Kinds, f.Path) != "briefs" {
 			continue
 		}
 		was := baseBriefs[cmp.Or(f.OldPath, f.Path)]

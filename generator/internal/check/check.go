@@ -42,6 +42,8 @@ type Options struct {
 	TimeZone *time.Location
 	// BuildFuture publishes briefs dated after Today (Hugo's --buildFuture).
 	BuildFuture bool
+	// Kinds are the site's taxonomies; nil means taxonomy.Kinds().
+	Kinds taxonomy.Table
 }
 
 // Timing is how long one stage took.
@@ -59,6 +61,7 @@ type Checked struct {
 	Excluded    []brief.Brief // the ones above MaxTLP
 	Index       *index.Index  // of Published
 	Vocab       *vocab.Vocab
+	Kinds       taxonomy.Table // the taxonomies the briefs were checked against
 	Timings     []Timing
 
 	// HeldBack are the briefs within MaxTLP dated after Today: not
@@ -98,7 +101,14 @@ func Run(o Options) (*Checked, error) {
 	if maxTLP == "" {
 		maxTLP = brief.TLPClear
 	}
-	c := &Checked{Diagnostics: &diag.List{}, Today: o.Today, TimeZone: cmp.Or(o.TimeZone, time.UTC)}
+	ks := o.Kinds
+	if ks == nil {
+		ks = taxonomy.Kinds()
+	}
+	if err := ks.Check(); err != nil {
+		return nil, err
+	}
+	c := &Checked{Diagnostics: &diag.List{}, Today: o.Today, TimeZone: cmp.Or(o.TimeZone, time.UTC), Kinds: ks}
 	var set *load.Set
 	if err := Time(&c.Timings, "load", func() error {
 		v, err := vocab.Default()
@@ -107,7 +117,7 @@ func Run(o Options) (*Checked, error) {
 		}
 		c.Vocab = v
 		var diags *diag.List
-		set, diags = load.Load(o.FS, taxonomy.Names())
+		set, diags = load.Load(o.FS, ks.Names())
 		c.Diagnostics.Merge(diags)
 		c.BriefFiles = set.BriefFiles
 		return nil
@@ -122,7 +132,7 @@ func Run(o Options) (*Checked, error) {
 		r, rdiags = resolve.New(c.Vocab, profiles)
 		c.Profiles, c.Resolver = profiles, r
 		c.Diagnostics.Merge(rdiags)
-		c.Briefs, diags = validate.Briefs(set.Briefs, r)
+		c.Briefs, diags = validate.Briefs(set.Briefs, r, ks)
 		c.Diagnostics.Merge(diags)
 		for _, b := range c.Briefs {
 			switch {
@@ -140,8 +150,8 @@ func Run(o Options) (*Checked, error) {
 	// The index is built even when there are errors, so that checks which
 	// need it (links in bodies) still report in the same run.
 	_ = Time(&c.Timings, "index", func() error {
-		c.Index = index.Build(shown(c.Published), r)
-		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c)))
+		c.Index = index.Build(shown(c.Published), r, ks)
+		c.Diagnostics.Merge(validate.BodyLinks(c.Published, newPageSet(c), ks))
 		return nil
 	})
 	return c, nil

@@ -24,6 +24,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -345,17 +346,19 @@ func syntheticIndex(t testing.TB, n int, seed uint64) (*index.Index, error) {
 		for range r.IntN(2) {
 			b.Campaigns = append(b.Campaigns, brief.Campaign{Name: campaigns[r.IntN(len(campaigns))], FirstSeen: b.Date.Format("2006-01")})
 		}
-		b.Sectors = distinct(r, 1+r.IntN(3), func() string { return sectors[pick(len(sectors))].Name })
-		b.Countries = distinct(r, 1+r.IntN(3), func() string { return countries[pick(len(countries))] })
-		b.Techniques = distinct(r, 4+r.IntN(9), func() string { return techniques[pick(len(techniques))].ID })
-		b.Malware = distinct(r, r.IntN(3), func() string { return malware[pick(len(malware))] })
-		b.Vulnerabilities = distinct(r, r.IntN(4), func() string { return cves[r.IntN(len(cves))] })
-		b.Mitigations = distinct(r, r.IntN(5), func() string { return mitigations[pick(len(mitigations))].ID })
+		b.Lists = map[string][]string{
+			"sectors":         distinct(r, 1+r.IntN(3), func() string { return sectors[pick(len(sectors))].Name }),
+			"countries":       distinct(r, 1+r.IntN(3), func() string { return countries[pick(len(countries))] }),
+			"techniques":      distinct(r, 4+r.IntN(9), func() string { return techniques[pick(len(techniques))].ID }),
+			"malware":         distinct(r, r.IntN(3), func() string { return malware[pick(len(malware))] }),
+			"vulnerabilities": distinct(r, r.IntN(4), func() string { return cves[r.IntN(len(cves))] }),
+			"mitigations":     distinct(r, r.IntN(5), func() string { return mitigations[pick(len(mitigations))].ID }),
+		}
 		if i%7 == 0 {
-			b.Malware = append(b.Malware, "ransomware "+malware[r.IntN(len(malware))])
+			b.Lists["malware"] = append(b.Lists["malware"], "ransomware "+malware[r.IntN(len(malware))])
 		}
 	}
-	return index.Build(briefs, res), nil
+	return index.Build(briefs, res, taxonomy.Kinds()), nil
 }
 
 func distinct(r *rand.Rand, k int, next func() string) []string {

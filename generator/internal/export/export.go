@@ -18,6 +18,7 @@ import (
 	"io"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -93,16 +94,22 @@ func TermLayer(t *index.Term) string { return TermDir(t) + "navigator.json" }
 // TermJSON is the path of a term's JSON summary.
 func TermJSON(t *index.Term) string { return TermDir(t) + "index.json" }
 
-// HasSTIX reports whether a term gets a STIX bundle of its own: actors and
-// campaigns, the kinds an analyst loads into a platform by name.
-func HasSTIX(t *index.Term) bool { return t.Kind == "actors" || t.Kind == "campaigns" }
+// HasSTIX reports whether a term gets a STIX bundle of its own: its kind
+// says so (taxonomy.Kind.STIX: actors and campaigns, the kinds an analyst
+// loads into a platform by name).
+func HasSTIX(t *index.Term) bool { return t.KindDef.STIX }
 
-// HasLayer reports whether a term gets a Navigator layer: actors, campaigns
-// and sectors named together with at least one ATT&CK technique.
+// HasLayer reports whether a term gets a Navigator layer: its kind says so
+// (taxonomy.Kind.Layer: actors, campaigns and sectors) and it is named
+// together with at least one ATT&CK technique.
 func HasLayer(t *index.Term) bool {
-	switch t.Kind {
-	case "actors", "campaigns", "sectors":
-		return len(t.Cooc["techniques"]) > 0
+	if !t.KindDef.Layer {
+		return false
+	}
+	for _, cs := range t.Cooc {
+		if len(cs) > 0 && cs[0].Term.KindDef.Resolution == taxonomy.ByTechnique {
+			return true
+		}
 	}
 	return false
 }

@@ -45,10 +45,10 @@ func OpenProject(dir string) (*Project, error) {
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	fsys := os.DirFS(dir)
-	set, _ := load.Load(fsys, taxonomy.Names())
+	set, _ := load.Load(fsys, taxonomy.Kinds().Names())
 	profiles, _ := validate.Profiles(set.Profiles, v)
 	r, _ := resolve.New(v, profiles)
-	briefs, _ := validate.Briefs(set.Briefs, r)
+	briefs, _ := validate.Briefs(set.Briefs, r, taxonomy.Kinds())
 	files, _ := fs.Glob(fsys, load.BriefsDir+"/*/*.md")
 	return &Project{Dir: dir, Resolver: r, BriefFiles: files, Briefs: briefs}, nil
 }
@@ -150,7 +150,7 @@ func (r *Run) ImportFile(name string) (*Imported, error) {
 	var diags diag.List
 	doc, ok := load.Parse(rel, res.Brief, &diags)
 	if ok {
-		_, d := validate.Briefs([]load.Doc{doc}, o.Resolver)
+		_, d := validate.Briefs([]load.Doc{doc}, o.Resolver, taxonomy.Kinds())
 		diags.Merge(d)
 	}
 	im.Check = diags.Items()

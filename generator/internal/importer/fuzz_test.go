@@ -12,6 +12,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/importer"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 )
 
@@ -59,7 +60,7 @@ func FuzzImport(f *testing.F) {
 		if !ok {
 			t.Fatalf("the brief does not load: %v\n%s", diags.Items(), res.Brief)
 		}
-		_, bd := validate.Briefs([]load.Doc{doc}, r)
+		_, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 		for _, d := range bd.Items() {
 			if d.Severity == diag.Error && !strings.Contains(d.Message, "mixes Latin letters") {
 				t.Fatalf("the brief has an error: %s\n%s", d, res.Brief)

@@ -47,7 +47,7 @@ func resolver(t testing.TB) *resolve.Resolver {
 	for _, f := range txtar.Parse(data).Files {
 		fsys[f.Name] = &fstest.MapFile{Data: f.Data}
 	}
-	set, diags := load.Load(fsys, taxonomy.Names())
+	set, diags := load.Load(fsys, taxonomy.Kinds().Names())
 	profiles, pd := validate.Profiles(set.Profiles, v)
 	diags.Merge(pd)
 	r, rd := resolve.New(v, profiles)
@@ -155,7 +155,7 @@ func TestGoldenBriefsValidate(t *testing.T) {
 		if !ok {
 			t.Fatalf("%s does not load: %v", file, diags.Items())
 		}
-		briefs, bd := validate.Briefs([]load.Doc{doc}, r)
+		briefs, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 		diags.Merge(bd)
 		for _, d := range diags.Items() {
 			if !strings.Contains(d.String(), "is dated") { // the fixed 2024/ directory
@@ -178,7 +178,7 @@ func TestSharedReport(t *testing.T) {
 	if !ok {
 		t.Fatal(diags.Items())
 	}
-	bs, _ := validate.Briefs([]load.Doc{doc}, r)
+	bs, _ := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	b := bs[0]
 	check := func(field string, got any, want string) {
 		t.Helper()
@@ -193,11 +193,11 @@ func TestSharedReport(t *testing.T) {
 	check("sources", b.Sources, "[{CyberScoop Chinese cyber center points finger at U.S. over alleged cyberattacks to steal trade secrets }]")
 	check("attribution", b.Attribution, "[{Suspected U.S. Intelligence Agency CNCERT low}]")
 	check("campaigns", b.Campaigns, "[{Advanced material research unit intrusion 2024-08 } {Smart energy high-tech enterprise intrusion 2023-05 }]")
-	check("sectors", b.Sectors, "[Research Energy Technology]")
-	check("countries", b.Countries, "[CN]")
-	check("techniques", b.Techniques, "[T1190 T1570 T1114.002 T1505]")
-	check("malware", b.Malware, "[]")
-	check("mitigations", b.Mitigations, "[M1051 M1047 M1049 M1026]")
+	check("sectors", b.Lists["sectors"], "[Research Energy Technology]")
+	check("countries", b.Lists["countries"], "[CN]")
+	check("techniques", b.Lists["techniques"], "[T1190 T1570 T1114.002 T1505]")
+	check("malware", b.Lists["malware"], "[]")
+	check("mitigations", b.Lists["mitigations"], "[M1051 M1047 M1049 M1026]")
 	// The body: the report's words under the house headings, the source's
 	// paragraph first, every recommendation kept as written.
 	var headings []string
@@ -291,7 +291,7 @@ func TestLiveIndicatorsAreDefangedInTheBody(t *testing.T) {
 	res := imported(t, r, filepath.Join("testdata", "reports", "unknown-actor-live-iocs.txt"))
 	var diags diag.List
 	doc, _ := load.Parse("content/briefs/2024/x.md", res.Brief, &diags)
-	bs, _ := validate.Briefs([]load.Doc{doc}, r)
+	bs, _ := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	var got []string
 	for _, i := range bs[0].IOCs {
 		got = append(got, i.Type+" "+i.Value+" "+i.Note)
@@ -324,7 +324,7 @@ func TestLongFullReport(t *testing.T) {
 	}
 	var diags diag.List
 	doc, _ := load.Parse("content/briefs/2024/long-story.md", res.Brief, &diags)
-	bs, bd := validate.Briefs([]load.Doc{doc}, r)
+	bs, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	if len(bd.Items()) > 0 {
 		t.Fatal(bd.Items())
 	}
@@ -344,7 +344,7 @@ func briefOf(t *testing.T, r *resolve.Resolver, res *importer.Result) brief.Brie
 	if !ok {
 		t.Fatalf("the brief does not load: %v\n%s", diags.Items(), res.Brief)
 	}
-	bs, bd := validate.Briefs([]load.Doc{doc}, r)
+	bs, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 	for _, d := range bd.Items() {
 		t.Errorf("%s", d)
 	}
@@ -401,8 +401,8 @@ Analysis Summary
 		}
 	}
 	b := briefOf(t, r, res)
-	if fmt.Sprint(b.Actors, b.Malware) != "[Sandworm Team] [NotPetya]" {
-		t.Errorf("actors %v, malware %v", b.Actors, b.Malware)
+	if fmt.Sprint(b.Lists["actors"], b.Lists["malware"]) != "[Sandworm Team] [NotPetya]" {
+		t.Errorf("actors %v, malware %v", b.Lists["actors"], b.Lists["malware"])
 	}
 }
 
@@ -445,7 +445,7 @@ func TestSameStoryWarning(t *testing.T) {
 			Sources:     []brief.Source{{Name: "CyberScoop", URL: "https://cyberscoop.com/china-cncert-us-cyberattacks-trade-secrets/"}},
 			Attribution: []brief.Claim{{Actor: "Suspected U.S. Intelligence Agency", By: "CNCERT", Confidence: "low"}}},
 		{File: "content/briefs/2024/other.md", Title: "Other", Date: fallbackDate,
-			Sources: []brief.Source{{Name: "CyberScoop"}}, Actors: []string{"Volt Typhoon"}},
+			Sources: []brief.Source{{Name: "CyberScoop"}}, Lists: map[string][]string{"actors": {"Volt Typhoon"}}},
 	}
 	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "cncert-shared.txt"))
 	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate, Library: library})
@@ -515,7 +515,7 @@ func TestWrittenReportsMapTheirBehaviours(t *testing.T) {
 		"cncert-shared.txt": "[T1190 T1570 T1114.002 T1505]",
 	} {
 		b := briefOf(t, r, imported(t, r, filepath.Join("testdata", "reports", file)))
-		if got := fmt.Sprint(b.Techniques); got != want {
+		if got := fmt.Sprint(b.Lists["techniques"]); got != want {
 			t.Errorf("%s: techniques\n got %s\nwant %s", file, got, want)
 		}
 	}

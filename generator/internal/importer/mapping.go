@@ -203,9 +203,10 @@ func orNone(s string) string {
 	return s
 }
 
-// kind is the taxonomy kind of a front-matter field.
+// kind is the taxonomy kind of a front-matter field (the importer writes
+// the generator's kinds).
 func kind(field string) taxonomy.Kind {
-	k, _ := taxonomy.Lookup(field)
+	k, _ := taxonomy.Kinds().Lookup(field)
 	return k
 }
 
@@ -556,7 +557,10 @@ func (d *draft) brief() brief.Brief {
 		b.Attribution = append(b.Attribution, brief.Claim{Actor: c.actor, By: c.by, Confidence: brief.Confidence(c.confidence)})
 	}
 	for _, e := range d.actors {
-		b.Actors = append(b.Actors, e.value)
+		if b.Lists == nil {
+			b.Lists = map[string][]string{}
+		}
+		b.Lists["actors"] = append(b.Lists["actors"], e.value)
 	}
 	return b
 }

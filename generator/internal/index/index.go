@@ -24,7 +24,7 @@ import (
 
 // Index is the whole relationship graph. Nothing in it changes after Build.
 type Index struct {
-	Kinds   []taxonomy.Kind
+	Kinds   taxonomy.Table
 	Entries []*Entry           // newest first, then by slug
 	Terms   map[string][]*Term // kind → terms sorted by name (techniques, countries... by ID)
 	bySlug  map[string]map[string]*Term
@@ -69,6 +69,9 @@ type CampaignRef struct {
 // Term is one canonical term with everything that links to it.
 type Term struct {
 	resolve.Term
+	// KindDef is the entry of the term's kind (resolve.Term's Kind is its
+	// name) in the index's table.
+	KindDef *taxonomy.Kind
 	Slug    string
 	URL     string   // /<kind>/<slug>/
 	Entries []*Entry // briefs naming it, newest first
@@ -90,10 +93,10 @@ type Count struct {
 	N    int
 }
 
-// Build resolves and links the briefs.
-func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
+// Build resolves and links the briefs, whose terms are of the kinds ks.
+func Build(briefs []brief.Brief, r *resolve.Resolver, ks taxonomy.Table) *Index {
 	ix := &Index{
-		Kinds:   taxonomy.Kinds(),
+		Kinds:   slices.Clone(ks),
 		Terms:   map[string][]*Term{},
 		bySlug:  map[string]map[string]*Term{},
 		byKey:   map[string]map[string]*Term{},
@@ -122,14 +125,18 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	// Resolve every name; remember every spelling so a term without a
 	// profile or vocabulary entry is shown as most authors write it.
 	spellings := map[*Term]map[string]int{}
+	actors, _ := ks.WithRole(taxonomy.Attributed)
+	campaigns, _ := ks.WithRole(taxonomy.Dated)
+	sources, _ := ks.WithRole(taxonomy.Cited)
 	for _, e := range ix.Entries {
-		for _, k := range ix.Kinds {
+		for i := range ix.Kinds {
+			k := &ix.Kinds[i]
 			seen := map[*Term]bool{}
 			for _, ref := range k.Refs(e.Brief) {
-				rt, _ := r.Resolve(k, ref.Value)
+				rt, _ := r.Resolve(*k, ref.Value)
 				t := ix.byKey[k.Name][rt.Key]
 				if t == nil {
-					t = &Term{Term: rt, Cooc: map[string][]Count{}}
+					t = &Term{Term: rt, KindDef: k, Cooc: map[string][]Count{}}
 					ix.byKey[k.Name][rt.Key] = t
 					spellings[t] = map[string]int{}
 				}
@@ -142,20 +149,31 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 				}
 			}
 		}
+		// The structured fields name the kinds of their roles (a table
+		// without such a kind leaves them out).
 		for _, c := range e.Brief.Attribution {
-			rt, _ := r.Resolve(mustKind("actors"), c.Actor)
-			t := ix.byKey["actors"][rt.Key]
+			if actors.Name == "" {
+				break
+			}
+			rt, _ := r.Resolve(actors, c.Actor)
+			t := ix.byKey[actors.Name][rt.Key]
 			cl := Claim{Actor: t, By: c.By, Confidence: c.Confidence, Entry: e}
 			e.Claims = append(e.Claims, cl)
 			t.Claims = append(t.Claims, cl)
 		}
 		for _, src := range e.Brief.Sources {
-			rt, _ := r.Resolve(mustKind("sources"), src.Name)
-			e.Sources = append(e.Sources, SourceRef{Term: ix.byKey["sources"][rt.Key], Title: src.Title, URL: src.URL})
+			if sources.Name == "" {
+				break
+			}
+			rt, _ := r.Resolve(sources, src.Name)
+			e.Sources = append(e.Sources, SourceRef{Term: ix.byKey[sources.Name][rt.Key], Title: src.Title, URL: src.URL})
 		}
 		for _, c := range e.Brief.Campaigns {
-			rt, _ := r.Resolve(mustKind("campaigns"), c.Name)
-			t := ix.byKey["campaigns"][rt.Key]
+			if campaigns.Name == "" {
+				break
+			}
+			rt, _ := r.Resolve(campaigns, c.Name)
+			t := ix.byKey[campaigns.Name][rt.Key]
 			e.Campaigns = append(e.Campaigns, CampaignRef{Term: t, FirstSeen: c.FirstSeen, LastSeen: c.LastSeen})
 			t.FirstSeen = minMonth(t.FirstSeen, c.FirstSeen)
 			t.LastSeen = maxMonth(t.LastSeen, cmp.Or(c.LastSeen, c.FirstSeen))
@@ -228,18 +246,10 @@ func Build(briefs []brief.Brief, r *resolve.Resolver) *Index {
 	return ix
 }
 
-func mustKind(name string) taxonomy.Kind {
-	k, ok := taxonomy.Lookup(name)
-	if !ok {
-		panic("index: no kind " + name)
-	}
-	return k
-}
-
-// sortKey orders terms: by ID where the kind has IDs (T1003 before T1190),
-// else by name, case-insensitively.
+// sortKey orders terms: by ID where the kind has IDs (T1003 before T1190)
+// and is not ordered by name, else by name, case-insensitively.
 func sortKey(t *Term) string {
-	if t.ID != "" && t.Kind != "countries" {
+	if t.ID != "" && !t.KindDef.OrderByName {
 		return t.ID
 	}
 	return strings.ToLower(t.Name)

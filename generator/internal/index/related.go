@@ -18,11 +18,9 @@ import (
 // (a weight per kind of shared term, a threshold, newest first among equal
 // scores) over dense per-worker arrays.
 
-// RelatedOptions says what makes two briefs related.
+// RelatedOptions says what makes two briefs related, beyond the score one
+// shared term of each kind adds (its kind's RelatedWeight).
 type RelatedOptions struct {
-	// Weights gives the score one shared term of a kind adds; kinds not
-	// listed count for nothing.
-	Weights map[string]int
 	// Cap leaves out terms named by more briefs than this: they say little
 	// about how two briefs relate, and skipping them keeps the work linear
 	// in the number of briefs (each term contributes at most Cap² pairs).
@@ -33,16 +31,13 @@ type RelatedOptions struct {
 	Count int
 }
 
-// DefaultRelated ranks briefs by the actors, campaigns, malware and CVEs
-// they share, then by techniques: one shared actor outweighs anything but
-// several shared techniques, and a single shared technique is not enough.
-// Sectors and countries are left out: hundreds of briefs share each, which
-// says little about how two relate.
+// DefaultRelated ranks briefs by the weights of the kinds of the terms they
+// share (taxonomy.Kinds: the actors, campaigns, malware and CVEs, then
+// techniques: one shared actor outweighs anything but several shared
+// techniques), and a score of 20 is needed: a single shared technique is
+// not enough.
 func DefaultRelated() RelatedOptions {
 	return RelatedOptions{
-		Weights: map[string]int{
-			"actors": 100, "campaigns": 90, "malware": 70, "vulnerabilities": 70, "techniques": 10,
-		},
 		Cap:      40,
 		MinScore: 20,
 		Count:    5,
@@ -63,7 +58,7 @@ func (ix *Index) Related(o RelatedOptions) [][]*Entry {
 			e := ix.Entries[i]
 			touched = touched[:0]
 			for _, k := range ix.Kinds {
-				w := int32(o.Weights[k.Name])
+				w := int32(k.RelatedWeight)
 				if w == 0 {
 					continue
 				}

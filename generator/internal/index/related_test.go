@@ -8,6 +8,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -21,7 +22,7 @@ func build(t *testing.T, briefs []brief.Brief) *index.Index {
 	if err := diags.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return index.Build(briefs, r)
+	return index.Build(briefs, r, taxonomy.Kinds())
 }
 
 func day(n int) time.Time { return time.Date(2024, 1, n, 0, 0, 0, 0, time.UTC) }
@@ -41,18 +42,18 @@ func relatedSlugs(ix *index.Index, o index.RelatedOptions) map[string][]string {
 
 func TestRelatedRanksBySharedTerms(t *testing.T) {
 	ix := build(t, []brief.Brief{
-		{Slug: "a", Date: day(1), Actors: []string{"Alpha Crew"}, Techniques: []string{"T1190", "T1059"}},
+		{Slug: "a", Date: day(1), Lists: map[string][]string{"actors": {"Alpha Crew"}, "techniques": {"T1190", "T1059"}}},
 		// Shares the actor with a: 100.
-		{Slug: "b", Date: day(2), Actors: []string{"Alpha Crew"}},
+		{Slug: "b", Date: day(2), Lists: map[string][]string{"actors": {"Alpha Crew"}}},
 		// Shares two techniques with a: 20, just enough.
-		{Slug: "c", Date: day(3), Techniques: []string{"T1190", "T1059"}},
+		{Slug: "c", Date: day(3), Lists: map[string][]string{"techniques": {"T1190", "T1059"}}},
 		// Shares one technique with a: 10, not enough.
-		{Slug: "d", Date: day(4), Techniques: []string{"T1190"}},
+		{Slug: "d", Date: day(4), Lists: map[string][]string{"techniques": {"T1190"}}},
 		// Shares malware with e: 70; newer than b, so ahead of it at equal score.
-		{Slug: "e", Date: day(5), Malware: []string{"Zeta"}, Actors: []string{"Alpha Crew"}},
-		{Slug: "f", Date: day(6), Malware: []string{"Zeta"}},
+		{Slug: "e", Date: day(5), Lists: map[string][]string{"actors": {"Alpha Crew"}, "malware": {"Zeta"}}},
+		{Slug: "f", Date: day(6), Lists: map[string][]string{"malware": {"Zeta"}}},
 		// Shares sectors and countries with everyone: they do not count.
-		{Slug: "g", Date: day(7), Sectors: []string{"Energy"}, Countries: []string{"US"}},
+		{Slug: "g", Date: day(7), Lists: map[string][]string{"sectors": {"Energy"}, "countries": {"US"}}},
 	})
 	o := index.DefaultRelated()
 	got := relatedSlugs(ix, o)
@@ -88,7 +89,7 @@ func TestRelatedRanksBySharedTerms(t *testing.T) {
 func TestRelatedIgnoresCommonTerms(t *testing.T) {
 	var briefs []brief.Brief
 	for i := range 5 {
-		briefs = append(briefs, brief.Brief{Slug: string(rune('a' + i)), Date: day(i + 1), Actors: []string{"Common"}})
+		briefs = append(briefs, brief.Brief{Slug: string(rune('a' + i)), Date: day(i + 1), Lists: map[string][]string{"actors": {"Common"}}})
 	}
 	ix := build(t, briefs)
 	o := index.DefaultRelated()

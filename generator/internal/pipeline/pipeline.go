@@ -43,6 +43,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
 )
 
@@ -60,6 +61,8 @@ type Options struct {
 	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
 	FS fs.FS
+	// Kinds are the site's taxonomies; default taxonomy.Kinds().
+	Kinds taxonomy.Table
 	// OnStaged, when set, is called once the content has checked without
 	// errors and been staged, before Hugo renders it, with the size of the
 	// staged content in bytes: what the build command sizes its memory
@@ -118,7 +121,10 @@ func (o *Options) normalize() error {
 	if o.Now == nil {
 		o.Now = time.Now
 	}
-	return nil
+	if o.Kinds == nil {
+		o.Kinds = taxonomy.Kinds()
+	}
+	return o.Kinds.Check()
 }
 
 type timer struct{ timings *[]Timing }
@@ -134,7 +140,7 @@ func Check(o Options) (*Checked, error) {
 	if err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	return check.Run(check.Options{FS: o.FS, MaxTLP: o.MaxTLP, Today: Today(o.Now(), loc), TimeZone: loc, BuildFuture: o.BuildFuture})
+	return check.Run(check.Options{FS: o.FS, MaxTLP: o.MaxTLP, Today: Today(o.Now(), loc), TimeZone: loc, BuildFuture: o.BuildFuture, Kinds: o.Kinds})
 }
 
 // ErrInvalid is returned (wrapped) by Build when validation found errors.
@@ -269,7 +275,8 @@ func stageSite(c *Checked, o Options) (*stage.Site, error) {
 	if gp.RelatedCount != nil {
 		related = *gp.RelatedCount
 	}
-	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related})
+	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related,
+		Layouts: os.DirFS(filepath.Join(o.ProjectDir, "layouts"))})
 }
 
 // genParams is the [params.generator] section of config.toml: settings the

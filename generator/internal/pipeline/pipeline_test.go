@@ -34,6 +34,23 @@ func links(t *testing.T, file string) []string {
 	return sitetest.PageLinks(t, file[:i+len("/public")], "/"+strings.TrimSuffix(p[i+len("/public/"):], "index.html"), "briefs.test")
 }
 
+// linkedBothWays checks that each brief page links to its term pages and
+// each term page links back.
+func linkedBothWays(t *testing.T, dir string, want map[string][]string) {
+	t.Helper()
+	for brief, terms := range want {
+		got := links(t, page(dir, brief))
+		for _, term := range terms {
+			if !slices.Contains(got, term) {
+				t.Errorf("%s does not link to %s", brief, term)
+			}
+			if back := links(t, page(dir, term)); !slices.Contains(back, brief) {
+				t.Errorf("%s does not link back to %s", term, brief)
+			}
+		}
+	}
+}
+
 func page(dir, sitePath string) string {
 	return filepath.Join(dir, "public", filepath.FromSlash(strings.TrimPrefix(sitePath, "/")), "index.html")
 }
@@ -54,17 +71,7 @@ func TestCrossLinksBothWays(t *testing.T) {
 		},
 		"/briefs/bravo/": {"/actors/volt-typhoon/", "/sectors/energy/", "/countries/gu/", "/techniques/t1190/"},
 	}
-	for brief, terms := range want {
-		got := links(t, page(dir, brief))
-		for _, term := range terms {
-			if !slices.Contains(got, term) {
-				t.Errorf("%s does not link to %s", brief, term)
-			}
-			if back := links(t, page(dir, term)); !slices.Contains(back, brief) {
-				t.Errorf("%s does not link back to %s", term, brief)
-			}
-		}
-	}
+	linkedBothWays(t, dir, want)
 	// The synonym resolved to the canonical page; no page for the synonym.
 	if _, err := os.Stat(page(dir, "/actors/vanguard-panda/")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("a page exists for the synonym Vanguard Panda: %v", err)

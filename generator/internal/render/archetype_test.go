@@ -11,6 +11,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/scaffold"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 // Hugo itself, given the project's config.toml, finds the brief archetype
@@ -41,9 +42,9 @@ func TestHugoNewContentUsesTheBriefArchetype(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, now := range []time.Time{before, time.Now(), before.UTC(), time.Now().UTC()} {
-		if string(got) == scaffold.Text("Volt Typhoon Returns", now) {
+		if string(got) == scaffold.Text(taxonomy.Kinds(), "Volt Typhoon Returns", now) {
 			return
 		}
 	}
-	t.Errorf("hugo new content wrote\n%s\nwant what new writes:\n%s", got, scaffold.Text("Volt Typhoon Returns", before))
+	t.Errorf("hugo new content wrote\n%s\nwant what new writes:\n%s", got, scaffold.Text(taxonomy.Kinds(), "Volt Typhoon Returns", before))
 }

@@ -17,7 +17,7 @@ func BenchmarkResolveNewName(b *testing.B) {
 		b.Fatal(err)
 	}
 	for _, kindName := range []string{"actors", "malware"} {
-		k, _ := taxonomy.Lookup(kindName)
+		k, _ := taxonomy.Kinds().Lookup(kindName)
 		b.Run(kindName, func(b *testing.B) {
 			r, _ := resolve.New(v, nil)
 			i := 0

@@ -181,7 +181,7 @@ func TestDistinct(t *testing.T) {
 	r := newResolver(t, profiles())
 	actors := kind(t, "actors")
 	_, is := r.Resolve(actors, "Volt Typhon")
-	b := &brief.Brief{Actors: []string{"Volt Typhon", "Sandworm"}, Malware: []string{"Mimikats"}, Distinct: []string{"volt typhon", "Sandworm", "Nobody"}}
+	b := &brief.Brief{Lists: map[string][]string{"actors": {"Volt Typhon", "Sandworm"}, "malware": {"Mimikats"}}, Distinct: []string{"volt typhon", "Sandworm", "Nobody"}}
 	if !r.Excused(b, is, "Volt Typhon") {
 		t.Error("distinct: does not waive the near miss it lists")
 	}

@@ -66,10 +66,14 @@ type Term struct {
 	Key  string // identity within the kind
 	Name string // display name
 	ID   string // catalogue ID for ID kinds (T1190, M1051, US, CVE-...), else ""
-	// Extra facts from the vocabulary.
-	Tactics []string // techniques: tactic short names
-	STIX    string   // sectors: STIX industry-sector value
-	Profile *brief.Profile
+	// Extra facts from the vocabulary, set by the resolutions that have
+	// them.
+	Tactics   []string // techniques: tactic short names
+	STIX      string   // sectors: STIX industry-sector value
+	ISOCode   string   // countries: the ISO 3166-1 alpha-2 code
+	AttackURL string   // techniques, ATT&CK mitigations: the page on attack.mitre.org
+	CVEURL    string   // CVEs: the CVE record
+	Profile   *brief.Profile
 	// Attack is the ATT&CK group or software an actor or malware term is
 	// (shared with the vocabulary: do not modify), or nil.
 	Attack *vocab.Named
@@ -229,7 +233,7 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 	case taxonomy.ByCountry:
 		if code, ok := r.v.ResolveCountry(value); ok {
 			name, _ := r.v.Country(code)
-			return Term{Key: code, Name: name, ID: code}, fine
+			return Term{Key: code, Name: name, ID: code, ISOCode: code}, fine
 		}
 		is := Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code or country name", value)}
 		if s, ok := r.v.SuggestCountry(value); ok {
@@ -238,7 +242,7 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 		return Term{Key: strings.ToUpper(value), Name: value, ID: strings.ToUpper(value)}, is
 	case taxonomy.ByTechnique:
 		if t, ok := r.v.ResolveTechnique(value); ok {
-			return Term{Key: t.ID, Name: r.v.TechniqueName(t), ID: t.ID, Tactics: t.Tactics}, fine
+			return Term{Key: t.ID, Name: r.v.TechniqueName(t), ID: t.ID, Tactics: t.Tactics, AttackURL: vocab.TechniqueURL(t.ID)}, fine
 		}
 		up := strings.ToUpper(value)
 		if ret, ok := r.v.Retirement(value); ok && vocab.TechniqueIDRe.MatchString(ret.ID) {
@@ -260,7 +264,7 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 		return Term{Key: up, Name: value, ID: up}, is
 	case taxonomy.ByMitigation:
 		if m, ok := r.v.ResolveMitigation(value); ok {
-			return Term{Key: m.ID, Name: m.Name, ID: m.ID}, fine
+			return Term{Key: m.ID, Name: m.Name, ID: m.ID, AttackURL: vocab.MitigationURL(m.ID)}, fine
 		}
 		up := strings.ToUpper(value)
 		if ret, ok := r.v.Retirement(value); ok && vocab.MitigationIDRe.MatchString(ret.ID) {
@@ -281,7 +285,7 @@ func (r *Resolver) resolve(k taxonomy.Kind, value string) (Term, Issue) {
 	case taxonomy.ByCVE:
 		up := strings.ToUpper(value)
 		if vocab.CVERe.MatchString(up) {
-			return Term{Key: up, Name: up, ID: up}, fine
+			return Term{Key: up, Name: up, ID: up, CVEURL: vocab.CVEURL(up)}, fine
 		}
 		return Term{Key: up, Name: value, ID: up}, Issue{Severity: diag.Error, Message: fmt.Sprintf("%q is not a CVE ID (CVE-YYYY-NNNN)", value)}
 	case taxonomy.ByKnown:

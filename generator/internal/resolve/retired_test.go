@@ -21,7 +21,7 @@ func defaultVocab(t *testing.T) *vocab.Vocab {
 
 func kind(t *testing.T, name string) taxonomy.Kind {
 	t.Helper()
-	k, ok := taxonomy.Lookup(name)
+	k, ok := taxonomy.Kinds().Lookup(name)
 	if !ok {
 		t.Fatalf("no kind %s", name)
 	}

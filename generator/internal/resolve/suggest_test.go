@@ -36,7 +36,7 @@ func TestSuggestions(t *testing.T) {
 		{"mitigations", "Audit OAuth applications", ""},
 		{"mitigations", "Securing software upgrade management servers", ""},
 	} {
-		k, _ := taxonomy.Lookup(tc.kind)
+		k, _ := taxonomy.Kinds().Lookup(tc.kind)
 		_, is := r.Resolve(k, tc.value)
 		got := ""
 		if !is.OK {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/scaffold"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 var update = flag.Bool("update", false, "rewrite the archetype file from scaffold.Archetype")
@@ -23,7 +24,7 @@ func TestArchetypeFileIsCurrent(t *testing.T) {
 	root := sitetest.RepoRoot(t)
 	p := filepath.Join(root, filepath.FromSlash(scaffold.ArchetypeFile))
 	if *update {
-		if err := os.WriteFile(p, []byte(scaffold.Archetype()), 0o644); err != nil {
+		if err := os.WriteFile(p, []byte(scaffold.Archetype(taxonomy.Kinds())), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -31,7 +32,7 @@ func TestArchetypeFileIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if string(got) != scaffold.Archetype() {
+	if string(got) != scaffold.Archetype(taxonomy.Kinds()) {
 		t.Errorf("%s is out of date; run: go test ./generator/internal/scaffold -run TestArchetypeFileIsCurrent -update", scaffold.ArchetypeFile)
 	}
 
@@ -51,7 +52,7 @@ func TestArchetypeFileIsCurrent(t *testing.T) {
 // The archetype is the text `new` writes, with template actions exactly
 // where the title and the date go, and nowhere else.
 func TestArchetypeIsTheScaffold(t *testing.T) {
-	a := scaffold.Archetype()
+	a := scaffold.Archetype(taxonomy.Kinds())
 	actions := regexp.MustCompile(`\{\{.*?\}\}`).FindAllString(a, -1)
 	if len(actions) != 2 {
 		t.Fatalf("want two template actions, found %q", actions)
@@ -59,7 +60,7 @@ func TestArchetypeIsTheScaffold(t *testing.T) {
 	date := time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)
 	filled := strings.Replace(a, actions[0], "Volt Typhoon Returns", 1)
 	filled = strings.Replace(filled, actions[1], date.Format("2006-01-02"), 1)
-	if want := scaffold.Text("Volt Typhoon Returns", date); filled != want {
+	if want := scaffold.Text(taxonomy.Kinds(), "Volt Typhoon Returns", date); filled != want {
 		t.Errorf("the archetype differs from the scaffold:\n%s\nwant\n%s", filled, want)
 	}
 	if !strings.Contains(a, "\ntitle: \""+actions[0]+"\"\n") || !strings.Contains(a, "\ndate: "+actions[1]+"\n") {

@@ -1,8 +1,10 @@
 // Package scaffold writes a new, empty brief for an author to fill in.
 //
-// It accepts a title and a date and writes content/briefs/YYYY/<slug>.md
-// under a project directory, with every field of brief.Fields present and
-// documented by a comment, and refuses to overwrite an existing file. The
+// It accepts the site's kinds, a title and a date and writes
+// content/briefs/YYYY/<slug>.md under a project directory, with every
+// field of the brief schema (taxonomy.Table.BriefFields: brief.Fields and
+// the kinds' term lists) present and documented by a comment, and refuses
+// to overwrite an existing file. The
 // same text, with Hugo template actions for the title and date, is the
 // project's Hugo archetype for briefs (Archetype, ArchetypeFile).
 package scaffold
@@ -19,14 +21,15 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/slug"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 // ErrExists is returned (wrapped) when the brief's file already exists.
 var ErrExists = errors.New("a brief with that slug already exists")
 
 // Text returns the scaffold of a brief.
-func Text(title string, date time.Time) string {
-	return fill(escape(title), date.Format("2006-01-02"))
+func Text(ks taxonomy.Table, title string, date time.Time) string {
+	return fill(ks, escape(title), date.Format("2006-01-02"))
 }
 
 // ArchetypeFile is where the brief archetype lives, relative to the project
@@ -41,16 +44,16 @@ const ArchetypeFile = "generator/archetypes/briefs.md"
 // title (from the file name, as Hugo's default archetype makes it) and for
 // today's date. A slug holds no quote or backslash, so the title needs no
 // escaping inside its YAML quotes.
-func Archetype() string {
-	return fill("{{ replace .File.ContentBaseName `-` ` ` | title }}", `{{ now.Format "2006-01-02" }}`)
+func Archetype(ks taxonomy.Table) string {
+	return fill(ks, "{{ replace .File.ContentBaseName `-` ` ` | title }}", `{{ now.Format "2006-01-02" }}`)
 }
 
 // fill writes the scaffold with the given title (already escaped for a
 // double-quoted YAML string) and date.
-func fill(title, date string) string {
+func fill(ks taxonomy.Table, title, date string) string {
 	var b strings.Builder
 	b.WriteString("---\n")
-	for _, f := range brief.Fields() {
+	for _, f := range ks.BriefFields() {
 		if f.Example == "" {
 			continue // optional keys with no useful default are documented below
 		}
@@ -82,7 +85,7 @@ func escape(s string) string {
 }
 
 // Write creates the brief under projectDir and returns its path.
-func Write(projectDir, title string, date time.Time) (string, error) {
+func Write(projectDir string, ks taxonomy.Table, title string, date time.Time) (string, error) {
 	s := slug.File(title)
 	if s == "" {
 		return "", fmt.Errorf("new: the title %q has no letters or digits to make a file name from", title)
@@ -104,7 +107,7 @@ func Write(projectDir, title string, date time.Time) (string, error) {
 		}
 		return "", fmt.Errorf("new: %w", err)
 	}
-	if _, err := f.WriteString(Text(title, date)); err != nil {
+	if _, err := f.WriteString(Text(ks, title, date)); err != nil {
 		f.Close()
 		return "", fmt.Errorf("new: %w", err)
 	}

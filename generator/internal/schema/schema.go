@@ -2,9 +2,10 @@
 // editors and other tools that check a brief before `check` does.
 //
 // It accepts nothing but the generator's own tables: the keys, shapes, enums
-// and required fields come from brief.Fields (the table validation and `new`
-// use), the length and list limits and the slug pattern from validate, and
-// the ATT&CK and CVE ID formats from vocab. So the schema cannot drift from
+// and required fields come from the kinds' brief schema
+// (taxonomy.Table.BriefFields, the table validation and `new` use), the
+// length and list limits and the slug pattern from validate, and the ATT&CK
+// and CVE ID formats from vocab. So the schema cannot drift from
 // the rules; a test checks that the committed copy (brief.schema.json,
 // written by `go run ./generator schema`) is current.
 //
@@ -125,10 +126,10 @@ const (
 	textPattern  = `\S` // not empty or blank
 )
 
-// Brief returns the JSON Schema of brief front matter, indented, ending in a
-// newline.
-func Brief() ([]byte, error) {
-	root, err := object("", brief.Fields())
+// Brief returns the JSON Schema of the front matter of a brief whose terms
+// are of the kinds ks, indented, ending in a newline.
+func Brief(ks taxonomy.Table) ([]byte, error) {
+	root, err := object(ks, "", ks.BriefFields())
 	if err != nil {
 		return nil, err
 	}
@@ -152,14 +153,14 @@ var no = new(bool)
 // object is the schema of a mapping with the given fields; path is the
 // field path of the mapping ("" for the front matter, "sources" for each of
 // its items).
-func object(path string, fields []brief.Field) (*node, error) {
+func object(ks taxonomy.Table, path string, fields []brief.Field) (*node, error) {
 	n := &node{Type: "object", AdditionalProperties: no}
 	for _, f := range fields {
 		p := f.Key
 		if path != "" {
 			p = path + "." + f.Key
 		}
-		fn, err := field(p, f)
+		fn, err := field(ks, p, f)
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +174,7 @@ func object(path string, fields []brief.Field) (*node, error) {
 
 // field is the schema of one key. An optional key may be left empty (null),
 // as `new` leaves some; a required one must hold a value.
-func field(path string, f brief.Field) (*node, error) {
+func field(ks taxonomy.Table, path string, f brief.Field) (*node, error) {
 	var n *node
 	switch f.Kind {
 	case brief.KindString:
@@ -198,13 +199,13 @@ func field(path string, f brief.Field) (*node, error) {
 			n.Enum = append(n.Enum, v)
 		}
 	case brief.KindStringList:
-		item, err := listItem(f.Key)
+		item, err := listItem(ks, f.Key)
 		if err != nil {
 			return nil, err
 		}
 		n = &node{Type: "array", Items: item, MaxItems: validate.MaxListItems}
 	case brief.KindObjectList:
-		item, err := object(path, f.Sub)
+		item, err := object(ks, path, f.Sub)
 		if err != nil {
 			return nil, err
 		}
@@ -244,11 +245,13 @@ func orNull(t any) any {
 // constrain what looks like an ID, as check does: a name may stand for a
 // technique, but "T119" can only be a malformed ID; a CVE must be an ID.
 // Mitigations are IDs or free terms, but "M105" can only be a malformed ID.
-func listItem(key string) (*node, error) {
+func listItem(ks taxonomy.Table, key string) (*node, error) {
 	n := &node{Type: "string", MinLength: 1, MaxLength: validate.MaxNameRunes, Pattern: textPattern}
-	k, ok := taxonomy.Lookup(key)
-	if !ok {
-		return n, nil
+	var k taxonomy.Kind
+	for _, kk := range ks {
+		if kk.Field == key {
+			k = kk
+		}
 	}
 	idOr := func(id *regexp.Regexp, prefix string) error {
 		p, err := foldCase(id.String())

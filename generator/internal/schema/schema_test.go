@@ -23,6 +23,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/scaffold"
 	"github.com/threatbriefs/threatbriefs/generator/internal/schema"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -51,7 +52,7 @@ func ecmaCompile(s string) (jsonschema.Regexp, error) {
 // patterns mean the same to this repository's tools and to an editor's.
 func validators(t *testing.T) map[string]*jsonschema.Schema {
 	t.Helper()
-	data, err := schema.Brief()
+	data, err := schema.Brief(taxonomy.Kinds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,7 +136,7 @@ func checkErrors(t *testing.T, file string, data []byte) []string {
 	doc, ok := load.Parse(file, data, &l)
 	if ok {
 		r, _ := resolve.New(v, nil)
-		_, diags := validate.Briefs([]load.Doc{doc}, r)
+		_, diags := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 		l.Merge(diags)
 	}
 	var out []string
@@ -161,7 +162,7 @@ func locations(err error) []string {
 }
 
 func TestCommittedSchemaIsCurrent(t *testing.T) {
-	want, err := schema.Brief()
+	want, err := schema.Brief(taxonomy.Kinds())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +354,7 @@ func TestSchemaAndCheckAcceptTheGoodCorpus(t *testing.T) {
 // source an author must still fill in), and passes once filled in.
 func TestSchemaOnTheScaffold(t *testing.T) {
 	vs := validators(t)
-	text := scaffold.Text("A fresh brief", time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC))
+	text := scaffold.Text(taxonomy.Kinds(), "A fresh brief", time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC))
 	const file = "content/briefs/2025/a-fresh-brief.md"
 	inst := instance(t, file, []byte(text))
 	for engine, sch := range vs {
@@ -375,5 +376,47 @@ func TestSchemaOnTheScaffold(t *testing.T) {
 		if err := sch.Validate(inst); err != nil {
 			t.Errorf("%s: the filled scaffold: %v", engine, err)
 		}
+	}
+}
+
+// A kind added to the table is a field of the brief everywhere the schema
+// is used: in the JSON Schema, in what `new` writes, and in what check
+// accepts (and where it says a problem is).
+func TestANewKindsField(t *testing.T) {
+	ks := append(taxonomy.Kinds(), taxonomy.Kind{Name: "tools", Singular: "tool", Title: "Tools", Field: "tools", FieldDoc: "tools the intruders used"})
+	data, err := schema.Brief(ks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s struct {
+		Properties map[string]struct {
+			Type        any
+			Description string
+		}
+	}
+	if err := json.Unmarshal(data, &s); err != nil {
+		t.Fatal(err)
+	}
+	if p, ok := s.Properties["tools"]; !ok || p.Description != "tools the intruders used" || fmt.Sprint(p.Type) != "[array null]" {
+		t.Errorf("the schema's tools property: %+v (present %v)", p, ok)
+	}
+	if text := scaffold.Text(ks, "A fresh brief", time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC)); !strings.Contains(text, "# tools the intruders used\ntools: []\n") {
+		t.Errorf("new does not write the tools field:\n%s", text)
+	}
+
+	brief := "---\ntitle: T\ndate: 2025-03-04\nsummary: S\ntlp: clear\ntools: [Hammer, 7]\n---\n"
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var l diag.List
+	doc, _ := load.Parse("content/briefs/2025/t.md", []byte(brief), &l)
+	r, _ := resolve.New(v, nil)
+	bs, diags := validate.Briefs([]load.Doc{doc}, r, ks)
+	if got := fmt.Sprint(bs[0].Lists["tools"]); got != "[Hammer]" {
+		t.Errorf("tools decoded as %s", got)
+	}
+	if got := fmt.Sprint(diags.Items()); !strings.Contains(got, "content/briefs/2025/t.md:6: tools[1]: must be text") {
+		t.Errorf("a number among the tools: %s", got)
 	}
 }

@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
@@ -14,104 +14,143 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
-// row is a brief as a line of a list: link, title and date (ISO and shown).
-type row struct {
-	URL, Title, Date, Shown string
+// stager builds the pages of one site.
+type stager struct {
+	ix    *index.Index
+	v     *vocab.Vocab
+	o     Options
+	items *Items
 }
 
-func rowOf(e *index.Entry) row {
-	return row{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
+// countryTerm returns the term of the country with ISO code code, if
+// briefs name it.
+func (s *stager) countryTerm(code string) (*index.Term, bool) {
+	k, ok := s.ix.Kinds.Resolving(taxonomy.ByCountry)
+	if !ok {
+		return nil, false
+	}
+	return s.ix.TermByKey(k.Name, code)
 }
 
-func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab.Vocab) map[string]any {
+func briefRow(e *index.Entry) BriefRow {
+	return BriefRow{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
+}
+
+func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*BriefPage, error) {
+	ix, v := s.ix, s.v
 	b := e.Brief
-	fm := map[string]any{
-		"title":       b.Title,
-		"date":        date(e),
-		"summary":     b.Summary,
-		"description": b.Summary,
-		"tlp":         b.TLP,
-		"source_file": b.File,
-		"exports":     export.ForBrief(e),
+	p := &BriefPage{
+		Title:       b.Title,
+		Date:        date(e),
+		Summary:     b.Summary,
+		Description: b.Summary,
+		TLP:         b.TLP,
+		SourceFile:  b.File,
+		Exports:     exports(export.ForBrief(e)),
 	}
 	if !b.Updated.IsZero() {
-		fm["lastmod"] = b.Updated.Format("2006-01-02")
+		p.Lastmod = b.Updated.Format("2006-01-02")
 	}
-	var groups []map[string]string
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]
-		if len(terms) == 0 || k.Name == "sources" || k.Name == "campaigns" {
+		if len(terms) == 0 || !k.BriefChips {
 			continue
 		}
 		var items []Link
 		for _, t := range terms {
 			l := link(t)
-			if k.Name == "techniques" {
-				l.Note = strings.Join(tactics(t, v), ", ")
-			}
+			l.Note = strings.Join(tactics(t, v), ", ")
 			items = append(items, l)
 		}
-		groups = append(groups, map[string]string{"kind": k.Name, "title": k.Title, "items": chipItems(items, false)})
+		p.Terms = append(p.Terms, TermGroup{Kind: k.Name, Title: k.Title, Stacked: k.StackedChips, Items: render(l, itemChip, l.chips, items)})
 	}
-	fm["terms"] = groups
 	if len(related) > 0 {
-		fm["related"] = relatedItems(related)
+		rows := make([]BriefRow, len(related))
+		for i, r := range related {
+			rows[i] = briefRow(r)
+			rows[i].Summary = r.Brief.Summary
+		}
+		p.Related = render(l, itemRelated, l.related, rows)
 	}
-	// The chips of the brief's card in lists: its first actors and sectors.
-	var card []Link
-	for _, kind := range []string{"actors", "sectors"} {
-		for i, t := range e.Terms[kind] {
-			if i == 3 {
-				break
-			}
-			card = append(card, link(t))
+	// The chips of the brief's card in lists: its first terms of the
+	// kinds that have some.
+	for _, k := range ix.Kinds {
+		for _, t := range e.Terms[k.Name][:min(len(e.Terms[k.Name]), k.CardChips)] {
+			p.Card = append(p.Card, link(t))
 		}
 	}
-	fm["card"] = card
 
-	// Claims, sources and indicators are staged as HTML list items and
-	// table rows (see fragment.go): as maps, each of a 10,000-brief
-	// library's ~60,000 would be decoded, copied and looped over by Hugo.
-	var claims []claim
-	for _, c := range e.Claims {
-		claims = append(claims, claim{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: c.Confidence})
+	// Claims, sources and indicators are pre-rendered lists too (see
+	// items.go): as maps, each of a 10,000-brief library's ~60,000 would be
+	// decoded, copied and looped over by Hugo.
+	if len(e.Claims) > 0 {
+		rows := make([]ClaimRow, len(e.Claims))
+		for i, c := range e.Claims {
+			rows[i] = ClaimRow{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: meter(c.Confidence)}
+		}
+		p.Claims = render(l, itemClaim, nil, rows)
 	}
-	if len(claims) > 0 {
-		fm["claims"] = claimItems(claims)
+	if len(e.Campaigns) > 0 {
+		ds := make([]dated, len(e.Campaigns))
+		for i, c := range e.Campaigns {
+			ds[i] = dated{c.Term, c.FirstSeen, c.LastSeen}
+		}
+		p.CampaignsSeen = render(l, itemCampaign, nil, campaignRows(ds))
 	}
-
-	var camps []campaignRow
-	for _, c := range e.Campaigns {
-		camps = append(camps, campaignRow{Name: c.Term.Name, URL: rel(c.Term.URL), First: c.FirstSeen, Last: c.LastSeen})
+	if len(e.Sources) > 0 {
+		rows := make([]SourceRow, len(e.Sources))
+		for i, src := range e.Sources {
+			rows[i] = SourceRow{Name: src.Term.Name, URL: rel(src.Term.URL), Title: src.Title}
+			// Validation accepts only http(s) source URLs; anything else is
+			// never made a link, should it get this far.
+			if u := strings.ToLower(src.URL); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+				rows[i].Link = src.URL
+			}
+		}
+		p.SourcesCited = render(l, itemSource, nil, rows)
 	}
-	slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
-	if len(camps) > 0 {
-		fm["campaigns_seen"] = campaignItems(camps)
-	}
-
-	var sources []source
-	for _, src := range e.Sources {
-		sources = append(sources, source{Name: src.Term.Name, TermURL: rel(src.Term.URL), Title: src.Title, URL: src.URL})
-	}
-	if len(sources) > 0 {
-		fm["sources_cited"] = sourceItems(sources)
-	}
-
-	var iocs []brief.IOC
-	for _, ioc := range b.IOCs {
-		iocs = append(iocs, brief.IOC{Type: ioc.Type, Value: indicator.Defang(ioc.Type, ioc.Value), Note: ioc.Note})
-	}
-	if len(iocs) > 0 {
-		fm["iocs"] = iocRows(iocs)
+	if len(b.IOCs) > 0 {
+		rows := make([]IOCRow, len(b.IOCs))
+		for i, ioc := range b.IOCs {
+			rows[i] = IOCRow{Type: ioc.Type, Value: indicator.Defang(ioc.Type, ioc.Value), Note: ioc.Note}
+		}
+		p.IOCs = render(l, itemIOC, nil, rows)
 	}
 	set := indicator.NewSet(b.IOCs)
-	if d := set.Domains(); len(d) > 0 {
-		fm["indicator_domains"] = d
+	p.IndicatorDomains = set.Domains()
+	p.IndicatorEmails = set.Emails()
+	return p, l.err
+}
+
+// dated is a campaign with the months it was seen.
+type dated struct {
+	t           *index.Term
+	first, last string // YYYY-MM or YYYY; last may be empty
+}
+
+// campaignRows orders campaigns by when they were first seen (undated
+// first) and writes their months as pages show them.
+func campaignRows(ds []dated) []CampaignRow {
+	slices.SortStableFunc(ds, func(a, b dated) int { return cmp.Compare(a.first, b.first) })
+	rows := make([]CampaignRow, len(ds))
+	for i, d := range ds {
+		rows[i] = CampaignRow{Name: d.t.Name, URL: rel(d.t.URL)}
+		if d.first != "" {
+			rows[i].First = month(d.first)
+			if d.last != "" && d.last != d.first {
+				rows[i].Last = month(d.last)
+			}
+		}
 	}
-	if m := set.Emails(); len(m) > 0 {
-		fm["indicator_emails"] = m
+	return rows
+}
+
+// month shows "2024-08" as "Aug 2024"; anything else (a year) as it is.
+func month(s string) string {
+	if t, err := time.Parse("2006-01", s); err == nil {
+		return t.Format("Jan 2006")
 	}
-	return fm
+	return s
 }
 
 // tactics names a technique's tactics.
@@ -125,99 +164,78 @@ func tactics(t *index.Term, v *vocab.Vocab) []string {
 	return names
 }
 
-func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o Options) map[string]any {
-	fm := map[string]any{
-		"title":      t.Name,
-		"type":       "term",
-		"kind":       k.Name,
-		"kind_title": k.Title,
-		"singular":   k.Singular,
-		"term_id":    t.ID,
-		"count":      len(t.Entries),
-		"outputs":    []string{"html"},
+func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, error) {
+	ix, v, o := s.ix, s.v, s.o
+	p := &TermPage{
+		Title:     t.Name,
+		Type:      "term",
+		Outputs:   []string{"html"},
+		Kind:      k.Name,
+		KindTitle: k.Title,
+		Singular:  k.Singular,
+		TermID:    t.ID,
+		Count:     len(t.Entries),
 		// The term's feeds are written by the feeds package, not Hugo.
-		"feeds":   map[string]string{"rss": export.TermRSS(t), "json": export.TermJSONFeed(t)},
-		"exports": export.ForTerm(t),
+		Feeds:   Feeds{RSS: export.TermRSS(t), JSON: export.TermJSONFeed(t)},
+		Exports: exports(export.ForTerm(t)),
 	}
 	if len(t.Entries) > 0 {
-		fm["date"] = date(t.Entries[0])
+		p.Date = date(t.Entries[0])
 	}
-	summary := fmt.Sprintf("%s named in %d brief%s.", capitalize(k.Singular), len(t.Entries), plural(len(t.Entries)))
+	p.Summary = fmt.Sprintf("%s named in %d brief%s.", capitalize(k.Singular), len(t.Entries), plural(len(t.Entries)))
 	if t.Profile != nil && t.Profile.Summary != "" {
-		summary = t.Profile.Summary
+		p.Summary = t.Profile.Summary
 	}
-	fm["summary"] = summary
-	fm["description"] = summary
+	p.Description = p.Summary
 
 	// The briefs naming the term, newest first, by year: the page's dated
-	// timeline. Each row is staged as data (not looked up and rendered by a
-	// partial): a term page may list thousands of briefs, and Hugo's partial
-	// cache holds only 1,000 entries.
-	var timeline []map[string]any
-	var rows []row
+	// timeline, pre-rendered (a term page may list thousands of briefs).
+	var rows []BriefRow
 	for i, e := range t.Entries {
-		rows = append(rows, rowOf(e))
+		rows = append(rows, briefRow(e))
 		if i+1 == len(t.Entries) || t.Entries[i+1].Brief.Date.Year() != e.Brief.Date.Year() {
-			timeline = append(timeline, map[string]any{"year": e.Brief.Date.Year(), "items": rowItems(rows)})
+			p.Timeline = append(p.Timeline, YearRows{Year: e.Brief.Date.Year(), Items: render(l, itemBrief, l.briefs, rows)})
 			rows = rows[:0]
 		}
 	}
-	fm["timeline"] = timeline
 
 	// Other names: the profile's, with who coined them, then ATT&CK's.
-	if aliases := t.Aliases(); len(aliases) > 0 {
-		var syn []map[string]string
-		for _, s := range aliases {
-			syn = append(syn, map[string]string{"name": s.Name, "by": s.By})
-		}
-		fm["synonyms"] = syn
+	for _, a := range t.Aliases() {
+		p.Synonyms = append(p.Synonyms, Synonym{Name: a.Name, By: a.By})
 	}
-	if t.Attack != nil {
-		fm["attack_id"] = t.Attack.ID
-		fm["attack_url"] = t.Attack.URL()
-	}
-	if p := t.Profile; p != nil {
-		if p.Origin != "" {
-			name, _ := v.Country(p.Origin)
-			origin := map[string]string{"code": p.Origin, "name": name}
-			if ct, ok := ix.TermByKey("countries", p.Origin); ok {
-				origin["url"] = rel(ct.URL)
+	if pr := t.Profile; pr != nil {
+		if pr.Origin != "" {
+			name, _ := v.Country(pr.Origin)
+			p.Origin = &Origin{Code: pr.Origin, Name: name}
+			if ct, ok := s.countryTerm(pr.Origin); ok {
+				p.Origin.URL = rel(ct.URL)
 			}
-			fm["origin"] = origin
 		}
-		fm["motivation"] = p.Motivation
-		fm["first_seen"] = p.FirstSeen
-		var ext []map[string]string
-		for _, x := range p.ExternalIDs {
+		p.Motivation = pr.Motivation
+		if pr.FirstSeen != "" {
+			p.ActiveSince = month(pr.FirstSeen)
+		}
+		for _, x := range pr.ExternalIDs {
 			if t.Attack != nil && x.ID == t.Attack.ID {
 				continue // shown as the ATT&CK link
 			}
-			ext = append(ext, map[string]string{"source": x.Source, "id": x.ID, "url": externalURL(x.Source, x.ID)})
+			p.ExternalIDs = append(p.ExternalIDs, ExternalID{Source: x.Source, ID: x.ID, URL: externalURL(x.Source, x.ID)})
 		}
-		fm["external_ids"] = ext
 	}
-	switch k.Name {
-	case "techniques":
-		fm["tactics"] = tactics(t, v)
-		if t.ID != "" {
-			fm["attack_url"] = vocab.TechniqueURL(t.ID)
+	// What the term's resolution knows of it, where it knows it.
+	p.Tactics = tactics(t, v)
+	p.AttackURL, p.CVEURL, p.ISOCode, p.STIXSector = t.AttackURL, t.CVEURL, t.ISOCode, t.STIX
+	if t.Attack != nil { // the ATT&CK group or software an actor or malware term is
+		p.AttackID, p.AttackURL = t.Attack.ID, t.Attack.URL()
+	}
+	if t.FirstSeen != "" { // the months briefs date a campaign to
+		p.Seen = &Seen{First: month(t.FirstSeen)}
+		if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
+			p.Seen.Last = month(t.LastSeen)
 		}
-	case "mitigations":
-		if t.ID != "" {
-			fm["attack_url"] = vocab.MitigationURL(t.ID)
-		}
-	case "vulnerabilities":
-		fm["cve_url"] = vocab.CVEURL(t.ID)
-	case "countries":
-		fm["iso_code"] = t.ID
-	case "sectors":
-		fm["stix_sector"] = t.STIX
-	case "campaigns":
-		fm["seen"] = map[string]string{"first": t.FirstSeen, "last": t.LastSeen}
 	}
 
 	// Co-occurring terms of every kind, with counts.
-	var cooc []map[string]any
 	for _, ok := range ix.Kinds {
 		cs := t.Cooc[ok.Name]
 		if len(cs) == 0 {
@@ -229,25 +247,28 @@ func termPage(k taxonomy.Kind, t *index.Term, ix *index.Index, v *vocab.Vocab, o
 			l.Count = c.N
 			items = append(items, l)
 		}
-		cooc = append(cooc, map[string]any{"kind": ok.Name, "title": ok.Title, "items": chipItems(items, true), "more": len(cs) - len(items)})
+		p.Cooc = append(p.Cooc, CoocGroup{Kind: ok.Name, Title: ok.Title, Items: render(l, itemChip, l.chips, items), More: len(cs) - len(items)})
 	}
-	fm["cooc"] = cooc
 
 	if len(t.Claims) > 0 {
-		fm["claims"] = termClaimItems(t.Claims)
+		rows := make([]TermClaimRow, len(t.Claims))
+		for i, c := range t.Claims {
+			r := briefRow(c.Entry)
+			rows[i] = TermClaimRow{By: c.By, Confidence: meter(c.Confidence), URL: r.URL, Title: r.Title, Date: r.Date, Shown: r.Shown}
+		}
+		p.Claims = render(l, itemTermClaim, nil, rows)
 	}
 
-	if k.Name == "actors" {
-		var camps []campaignRow
-		for _, c := range t.Cooc["campaigns"] {
-			camps = append(camps, campaignRow{Name: c.Term.Name, URL: rel(c.Term.URL), First: c.Term.FirstSeen, Last: c.Term.LastSeen})
-		}
-		slices.SortStableFunc(camps, func(a, b campaignRow) int { return cmp.Compare(a.First, b.First) })
-		if len(camps) > 0 {
-			fm["campaign_timeline"] = campaignItems(camps)
+	if campaigns, ok := ix.Kinds.WithRole(taxonomy.Dated); ok && k.CampaignTimeline {
+		if cs := t.Cooc[campaigns.Name]; len(cs) > 0 {
+			ds := make([]dated, len(cs))
+			for i, c := range cs {
+				ds[i] = dated{c.Term, c.Term.FirstSeen, c.Term.LastSeen}
+			}
+			p.CampaignTimeline = render(l, itemCampaign, nil, campaignRows(ds))
 		}
 	}
-	return fm
+	return p, l.err
 }
 
 func externalURL(source, id string) string {
@@ -257,18 +278,19 @@ func externalURL(source, id string) string {
 	return ""
 }
 
-func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
+func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
+	ix, v := s.ix, s.v
 	terms := ix.Terms[k.Name]
-	fm := map[string]any{
-		"title":       k.Title,
-		"type":        "terms",
-		"kind":        k.Name,
-		"singular":    k.Singular,
-		"description": k.Description,
-		"count":       len(terms),
+	p := &KindPage{
+		Title:       k.Title,
+		Type:        "terms",
+		Kind:        k.Name,
+		Singular:    k.Singular,
+		Description: k.Description,
+		Count:       len(terms),
+		ByTactic:    k.GroupByTactic,
 	}
-	var groups []Group
-	if k.Name == "techniques" {
+	if k.GroupByTactic {
 		// Grouped by tactic in matrix order; a technique under several
 		// tactics is listed under each.
 		for _, ta := range v.Tactics() {
@@ -281,7 +303,7 @@ func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
 				}
 			}
 			if len(g.Items) > 0 {
-				groups = append(groups, g)
+				p.Groups = append(p.Groups, g)
 			}
 		}
 	} else {
@@ -289,30 +311,31 @@ func kindPage(k taxonomy.Kind, ix *index.Index, v *vocab.Vocab) map[string]any {
 		for _, t := range terms {
 			l := link(t)
 			l.Count = len(t.Entries)
-			if k.Name == "countries" {
+			if k.IDs == taxonomy.IDInList {
 				l.ID = t.ID
 			}
 			g.Items = append(g.Items, l)
 		}
-		groups = append(groups, g)
+		p.Groups = append(p.Groups, g)
 	}
-	fm["groups"] = groups
-	return fm
+	return p
 }
 
-func homePage(ix *index.Index) map[string]any {
-	var top []Group
-	for _, kind := range []string{"actors", "sectors", "techniques"} {
-		title := map[string]string{"actors": "Most active actors", "sectors": "Most targeted sectors", "techniques": "Most seen techniques"}[kind]
-		g := Group{Kind: kind, Title: title}
-		for _, t := range ix.Top(kind, 8) {
+func homePage(ix *index.Index) *HomePage {
+	p := &HomePage{Title: "Threat Briefs"}
+	for _, k := range ix.Kinds {
+		if k.HomeTop == "" {
+			continue
+		}
+		g := Group{Kind: k.Name, Title: k.HomeTop}
+		for _, t := range ix.Top(k.Name, 8) {
 			l := link(t)
 			l.Count = len(t.Entries)
 			g.Items = append(g.Items, l)
 		}
-		top = append(top, g)
+		p.Top = append(p.Top, g)
 	}
-	return map[string]any{"title": "Threat Briefs", "top": top}
+	return p
 }
 
 func capitalize(s string) string {

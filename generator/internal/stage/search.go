@@ -1,35 +1,47 @@
 package stage
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 // searchPage is the search page (/search/, layouts/search/section.html). Its
 // script indexes search/index.js, which the search package writes in
 // post-processing.
-func searchPage(ix *index.Index) map[string]any {
+func searchPage(ix *index.Index) *SearchPage {
 	terms := 0
 	for _, k := range ix.Kinds {
 		terms += len(ix.Terms[k.Name])
 	}
-	// Examples a reader can click, taken from what is published.
+	// Examples a reader can click, taken from what is published: the most
+	// named term of each kind that has one, by its ID where pages show it.
+	var kinds []taxonomy.Kind
+	for _, k := range ix.Kinds {
+		if k.SearchExample > 0 {
+			kinds = append(kinds, k)
+		}
+	}
+	slices.SortStableFunc(kinds, func(a, b taxonomy.Kind) int { return cmp.Compare(a.SearchExample, b.SearchExample) })
 	var examples []string
-	for _, kind := range []string{"actors", "techniques", "vulnerabilities", "sectors"} {
-		if top := ix.Top(kind, 1); len(top) > 0 {
+	for _, k := range kinds {
+		if top := ix.Top(k.Name, 1); len(top) > 0 {
 			ex := top[0].Name
-			if top[0].ID != "" && kind != "sectors" {
+			if k.IDs == taxonomy.IDShown && top[0].ID != "" {
 				ex = top[0].ID
 			}
 			examples = append(examples, ex)
 		}
 	}
-	return map[string]any{
-		"title":       "Search",
-		"type":        "search",
-		"description": fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country or malware.", len(ix.Entries), terms),
-		"examples":    examples,
-		"outputs":     []string{"html"},
+	return &SearchPage{
+		Title:       "Search",
+		Type:        "search",
+		Description: fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country or malware.", len(ix.Entries), terms),
+		Examples:    examples,
+		Browse:      kindLinks(ix, func(k taxonomy.Kind) bool { return k.Nav }),
+		Outputs:     []string{"html"},
 	}
 }

@@ -1,23 +1,11 @@
-// Package stage turns the relationship index into the content files Hugo
-// renders: one normalized page per brief, one generated page per term, a
-// list page per taxonomy, and the home and brief-list pages.
-//
-// It accepts an *index.Index and the vocabularies, and returns files keyed by
-// slash path relative to content/ (and data/), ready for render. Front matter
-// is JSON (unambiguous, and the fastest format for Hugo to read). Everything
-// a template needs to draw links and counts is computed here, from the index,
-// so templates never walk all pages. Author bodies are kept as the index
-// holds them (the pipeline has defanged their indicators, see package
-// indicator), with Hugo shortcode delimiters escaped: a brief is text, not a
-// template. A brief page also carries indicator_domains and
-// indicator_emails, its indicators the link render hook must never make
-// live (layouts/_partials/indicator-link.html).
 package stage
 
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"path"
 	"strconv"
 	"strings"
@@ -55,22 +43,9 @@ type Options struct {
 	// RelatedCount is how many related briefs a brief page lists (the
 	// preview lists none; see Stage).
 	RelatedCount int
-}
-
-// Link is a term as pages show it.
-type Link struct {
-	Name  string `json:"name"`
-	URL   string `json:"url"`
-	ID    string `json:"id,omitempty"`
-	Count int    `json:"count,omitempty"`
-	Note  string `json:"note,omitempty"`
-}
-
-// Group is a titled list of links.
-type Group struct {
-	Kind  string `json:"kind,omitempty"`
-	Title string `json:"title"`
-	Items []Link `json:"items"`
+	// Layouts is the project's layouts/ directory, whose
+	// _partials/items/ templates render the pre-rendered lists (Items).
+	Layouts fs.FS
 }
 
 // Stage builds the site's content.
@@ -78,11 +53,19 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if o.CoocLimit == 0 {
 		o.CoocLimit = 10
 	}
+	if o.Layouts == nil {
+		return nil, errors.New("stage: no layouts to render lists with")
+	}
+	items, err := LoadItems(o.Layouts)
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	st := &stager{ix: ix, v: v, o: o, items: items}
 	s := &Site{Content: Files{}, Data: Files{}, Sources: map[string]string{}}
 	// Pages are independent: build and encode them on every core.
 	type page struct {
 		path string
-		fm   func() map[string]any
+		fm   func(l *lists) (any, error)
 		body string
 		src  string // the author's file, if any
 	}
@@ -97,7 +80,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	related := ix.Related(ro)
 	var pages []page
 	for i, e := range ix.Entries {
-		pages = append(pages, page{BriefPath(e), func() map[string]any { return briefPage(e, related[i], ix, v) }, e.Brief.Body, e.Brief.File})
+		pages = append(pages, page{BriefPath(e), func(l *lists) (any, error) { return st.briefPage(l, e, related[i]) }, e.Brief.Body, e.Brief.File})
 	}
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
@@ -105,13 +88,24 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			if t.Profile != nil {
 				body, src = t.Profile.Body, t.Profile.File
 			}
-			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func() map[string]any { return termPage(k, t, ix, v, o) }, body, src})
+			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func(l *lists) (any, error) { return st.termPage(l, k, t) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func() map[string]any { return kindPage(k, ix, v) }, "", ""})
+		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(k), nil }, "", ""})
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
-	par.For(len(pages), func(i int) { out[i], errs[i] = encode(pages[i].path, pages[i].fm(), pages[i].body) })
+	par.ForWorker(len(pages), func() func(int) {
+		l := items.lists()
+		return func(i int) {
+			fm, err := pages[i].fm(l)
+			if err != nil {
+				errs[i] = fmt.Errorf("stage: %s: %w", pages[i].path, err)
+				l.err = nil
+				return
+			}
+			out[i], errs[i] = encode(pages[i].path, fm, pages[i].body)
+		}
+	})
 	for i, p := range pages {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -127,17 +121,16 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		if _, done := s.Content[p]; done {
 			continue
 		}
-		if err := s.add(p, map[string]any{
-			"title": path.Base(path.Dir(p)),
-			"build": map[string]string{"render": "never", "list": "never"},
-		}, ""); err != nil {
+		y := &yearPage{Title: path.Base(path.Dir(p))}
+		y.Build.Render, y.Build.List = "never", "never"
+		if err := s.add(p, y, ""); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.add("briefs/_index.md", map[string]any{
-		"title":       "Briefs",
-		"description": fmt.Sprintf("All %d published briefs, newest first.", len(ix.Entries)),
-		"count":       len(ix.Entries),
+	if err := s.add("briefs/_index.md", &BriefsPage{
+		Title:       "Briefs",
+		Description: fmt.Sprintf("All %d published briefs, newest first.", len(ix.Entries)),
+		Count:       len(ix.Entries),
 	}, ""); err != nil {
 		return nil, err
 	}
@@ -148,19 +141,14 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		return nil, err
 	}
 
-	counts := map[string]int{"briefs": len(ix.Entries)}
-	for _, k := range ix.Kinds {
-		counts[k.Name] = len(ix.Terms[k.Name])
-	}
-	build, err := json.Marshal(map[string]any{
-		"edition":     o.Edition,
-		"max_tlp":     o.MaxTLP,
-		"attack":      v.AttackVersion,
-		"counts":      counts,
-		"kinds":       kindLinks(ix.Kinds),
-		"latest_date": latestDate(ix),
-		"brief_count": len(ix.Entries),
-		"preview":     o.Preview,
+	build, err := json.Marshal(&BuildData{
+		Edition:    o.Edition,
+		MaxTLP:     o.MaxTLP,
+		Attack:     v.AttackVersion,
+		Kinds:      kindLinks(ix, func(taxonomy.Kind) bool { return true }),
+		LatestDate: latestDate(ix),
+		BriefCount: len(ix.Entries),
+		Preview:    o.Preview,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
@@ -190,7 +178,7 @@ func BriefPath(e *index.Entry) string {
 	return "briefs/" + strconv.Itoa(e.Brief.Date.Year()) + "/" + e.Brief.Slug + ".md"
 }
 
-func (s *Site) add(path string, fm map[string]any, body string) error {
+func (s *Site) add(path string, fm any, body string) error {
 	data, err := encode(path, fm, body)
 	if err != nil {
 		return err
@@ -200,7 +188,7 @@ func (s *Site) add(path string, fm map[string]any, body string) error {
 }
 
 // encode writes a content file: JSON front matter, then the body.
-func encode(path string, fm map[string]any, body string) ([]byte, error) {
+func encode(path string, fm any, body string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
@@ -222,10 +210,13 @@ func EscapeShortcodes(body string) string {
 	return r.Replace(body)
 }
 
-func kindLinks(ks []taxonomy.Kind) []map[string]string {
-	out := make([]map[string]string, len(ks))
-	for i, k := range ks {
-		out[i] = map[string]string{"name": k.Name, "title": k.Title, "url": k.Name + "/"}
+// kindLinks lists the kinds that pass keep.
+func kindLinks(ix *index.Index, keep func(taxonomy.Kind) bool) []KindLink {
+	var out []KindLink
+	for _, k := range ix.Kinds {
+		if keep(k) {
+			out = append(out, KindLink{Name: k.Name, Title: k.Title, URL: k.Name + "/", Count: len(ix.Terms[k.Name]), Nav: k.Nav, HomeStat: k.HomeStat})
+		}
 	}
 	return out
 }
@@ -238,21 +229,16 @@ func latestDate(ix *index.Index) string {
 }
 
 func link(t *index.Term) Link {
-	return Link{Name: t.Name, URL: rel(t.URL), ID: displayID(t)}
+	l := Link{Name: t.Name, URL: rel(t.URL)}
+	if t.KindDef.IDs == taxonomy.IDShown {
+		l.ID = t.ID
+	}
+	return l
 }
 
 // rel makes a site path relative to the site root ("/actors/x/" →
 // "actors/x/"), the form Hugo's relURL resolves against a base URL with a
 // path.
 func rel(p string) string { return strings.TrimPrefix(p, "/") }
-
-// displayID is the catalogue ID shown beside a name, where it adds something.
-func displayID(t *index.Term) string {
-	switch t.Kind {
-	case "techniques", "mitigations":
-		return t.ID
-	}
-	return ""
-}
 
 func date(e *index.Entry) string { return e.Brief.Date.Format("2006-01-02") }

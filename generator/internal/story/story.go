@@ -44,7 +44,7 @@ func Find(b *brief.Brief, r *resolve.Resolver, lib []brief.Brief, lr *resolve.Re
 			urls[strings.TrimSuffix(s.URL, "/")] = true
 		}
 	}
-	actors, sources := keys(r, "actors", b), keys(r, "sources", b)
+	actors, sources := keys(r, taxonomy.Attributed, b), keys(r, taxonomy.Cited, b)
 	var out []Same
 	for i := range lib {
 		e := &lib[i]
@@ -58,7 +58,7 @@ func Find(b *brief.Brief, r *resolve.Resolver, lib []brief.Brief, lr *resolve.Re
 			}
 		}
 		if why == "" && len(actors) > 0 && len(sources) > 0 &&
-			overlaps(actors, keys(lr, "actors", e)) && overlaps(sources, keys(lr, "sources", e)) {
+			overlaps(actors, keys(lr, taxonomy.Attributed, e)) && overlaps(sources, keys(lr, taxonomy.Cited, e)) {
 			days := int(b.Date.Sub(e.Date).Abs().Hours() / 24)
 			switch {
 			case b.Date.IsZero() && !e.Date.IsZero():
@@ -77,10 +77,14 @@ func Find(b *brief.Brief, r *resolve.Resolver, lib []brief.Brief, lr *resolve.Re
 	return out
 }
 
-// keys resolves the names a brief gives for one kind to their terms' keys.
-func keys(r *resolve.Resolver, kind string, b *brief.Brief) map[string]bool {
-	k, _ := taxonomy.Lookup(kind)
+// keys resolves the names a brief gives for the kind of a role (the
+// generator's table: the actors, the sources) to their terms' keys.
+func keys(r *resolve.Resolver, role taxonomy.Role, b *brief.Brief) map[string]bool {
 	out := map[string]bool{}
+	k, ok := taxonomy.Kinds().WithRole(role)
+	if !ok {
+		return out
+	}
 	for _, ref := range k.Refs(b) {
 		t, _ := r.Resolve(k, ref.Value)
 		out[t.Key] = true

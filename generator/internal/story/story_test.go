@@ -24,13 +24,13 @@ func TestFind(t *testing.T) {
 	}
 	r, _ := resolve.New(v, nil)
 	lib := []brief.Brief{
-		{File: "a.md", Date: day("2024-05-12"), Actors: []string{"APT44"}, Sources: []brief.Source{{Name: "CISA"}}},
-		{File: "b.md", Date: day("2023-01-01"), Actors: []string{"Volt Typhoon"}, Sources: []brief.Source{{Name: "Other", URL: "https://example.org/report/"}}},
+		{File: "a.md", Date: day("2024-05-12"), Lists: map[string][]string{"actors": {"APT44"}}, Sources: []brief.Source{{Name: "CISA"}}},
+		{File: "b.md", Date: day("2023-01-01"), Lists: map[string][]string{"actors": {"Volt Typhoon"}}, Sources: []brief.Source{{Name: "Other", URL: "https://example.org/report/"}}},
 		{File: "c.md", Date: day("2024-06-30"), Attribution: []brief.Claim{{Actor: "Seashell Blizzard", By: "NCSC"}}, Sources: []brief.Source{{Name: "cisa"}}},
-		{File: "d.md", Date: day("2024-05-10"), Actors: []string{"Sandworm Team"}, Sources: []brief.Source{{Name: "Mandiant"}}},
-		{File: "e.md", Date: day("2024-05-10"), Actors: []string{"APT29"}, Sources: []brief.Source{{Name: "CISA"}}},
+		{File: "d.md", Date: day("2024-05-10"), Lists: map[string][]string{"actors": {"Sandworm Team"}}, Sources: []brief.Source{{Name: "Mandiant"}}},
+		{File: "e.md", Date: day("2024-05-10"), Lists: map[string][]string{"actors": {"APT29"}}, Sources: []brief.Source{{Name: "CISA"}}},
 	}
-	b := brief.Brief{File: "new.md", Date: day("2024-05-10"), Actors: []string{"Sandworm"},
+	b := brief.Brief{File: "new.md", Date: day("2024-05-10"), Lists: map[string][]string{"actors": {"Sandworm"}},
 		Sources: []brief.Source{{Name: "CISA", URL: "https://example.org/report"}}}
 	got := fmt.Sprint(whys(story.Find(&b, r, lib, r)))
 	if want := "[a.md: names the same actor and source, 2 day(s) apart b.md: cites the same document]"; got != want {

@@ -42,8 +42,9 @@ type Pages interface {
 // this build publishes. A link (or a bare URL or address, which becomes one)
 // that points at an indicator (indicator.Set.Link: an IP address, one of the
 // brief's iocs, a non-standard port) is a warning: the build shows it as
-// defanged text.
-func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
+// defanged text. ks are the site's kinds, whose names are the sections of
+// term pages.
+func BodyLinks(briefs []brief.Brief, pages Pages, ks taxonomy.Table) *diag.List {
 	var diags diag.List
 	for i := range briefs {
 		b := &briefs[i]
@@ -75,7 +76,7 @@ func BodyLinks(briefs []brief.Brief, pages Pages) *diag.List {
 			seen := map[string]bool{}
 			for _, d := range dests {
 				seen[d] = true
-				msg, sev := checkDest(d, pages)
+				msg, sev := checkDest(d, pages, ks)
 				if msg == "" {
 					msg, sev = indicatorLink(iocs, d, d)
 				}
@@ -133,7 +134,7 @@ func bareLinks(line string) []bareLink {
 // checkDest returns what is wrong with one link destination, if anything.
 // An unsafe scheme is a warning (the renderer shows such a link as plain
 // text); a link that would break or leak a restricted brief is an error.
-func checkDest(dest string, pages Pages) (string, diag.Severity) {
+func checkDest(dest string, pages Pages, ks taxonomy.Table) (string, diag.Severity) {
 	d := controlRe.ReplaceAllString(dest, "")
 	if d == "" || strings.HasPrefix(d, "#") {
 		return "", diag.Error
@@ -170,7 +171,7 @@ func checkDest(dest string, pages Pages) (string, diag.Severity) {
 	if kind == "briefs" {
 		return fmt.Sprintf("link %q points at no published brief", dest), diag.Error
 	}
-	if k, ok := taxonomy.Lookup(kind); ok {
+	if k, ok := ks.Lookup(kind); ok {
 		return fmt.Sprintf("link %q points at no page: there is no such %s", dest, k.Singular), diag.Error
 	}
 	return "", diag.Error

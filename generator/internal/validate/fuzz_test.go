@@ -7,6 +7,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -31,7 +32,7 @@ func FuzzValidate(f *testing.F) {
 		doc, ok := load.Parse(file, data, &diags)
 		var briefs []validateBrief
 		if ok {
-			bs, bd := validate.Briefs([]load.Doc{doc}, r)
+			bs, bd := validate.Briefs([]load.Doc{doc}, r, taxonomy.Kinds())
 			diags.Merge(bd)
 			for i := range bs {
 				briefs = append(briefs, validateBrief{bs[i].Title, bs[i].Slug, bs[i].TLP.Rank(), bs[i].Date.IsZero()})

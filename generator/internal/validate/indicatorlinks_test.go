@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	br "github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/validate"
 )
 
@@ -33,7 +34,7 @@ func TestBodyLinksToIndicators(t *testing.T) {
 	b := br.Brief{File: "content/briefs/2024/x.md", BodyLine: 10, Body: body,
 		IOCs: []br.IOC{{Type: "domain", Value: "evil.example"}}}
 	var got []string
-	for _, d := range validate.BodyLinks([]br.Brief{b}, noPages{}).Items() {
+	for _, d := range validate.BodyLinks([]br.Brief{b}, noPages{}, taxonomy.Kinds()).Items() {
 		got = append(got, d.String())
 	}
 	const file = "content/briefs/2024/x.md"

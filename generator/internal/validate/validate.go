@@ -109,14 +109,16 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 	return out, &diags
 }
 
-// Briefs validates briefs and checks every term name against r.
-func Briefs(docs []load.Doc, r *resolve.Resolver) ([]brief.Brief, *diag.List) {
+// Briefs validates briefs and checks every term name against r. Their
+// term lists are the fields of the kinds ks (taxonomy.Table.BriefFields).
+func Briefs(docs []load.Doc, r *resolve.Resolver, ks taxonomy.Table) ([]brief.Brief, *diag.List) {
 	var diags diag.List
 	// Briefs are independent: decode them on every core, each into its own
 	// list of diagnostics, merged in order.
 	out := make([]brief.Brief, len(docs))
 	lists := make([]diag.List, len(docs))
-	par.For(len(docs), func(i int) { out[i] = decodeBrief(docs[i], r, &lists[i]) })
+	schema := ks.BriefFields()
+	par.For(len(docs), func(i int) { out[i] = decodeBrief(docs[i], r, ks, schema, &lists[i]) })
 	for i := range lists {
 		diags.Merge(&lists[i])
 	}
@@ -136,10 +138,9 @@ func Briefs(docs []load.Doc, r *resolve.Resolver) ([]brief.Brief, *diag.List) {
 	return out, &diags
 }
 
-func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brief {
+func decodeBrief(doc load.Doc, r *resolve.Resolver, ks taxonomy.Table, schema []brief.Field, diags *diag.List) brief.Brief {
 	d := &decoder{file: doc.File, pos: doc.Pos, diags: diags}
 	b := brief.Brief{File: doc.File, Body: doc.Body, BodyLine: doc.BodyLine, Pos: doc.Pos}
-	schema := brief.Fields()
 	m, _ := d.fields("", doc.Items, schema)
 
 	if val, ok := m["title"]; ok {
@@ -227,9 +228,6 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			}
 		}
 	}
-	if val, ok := m["actors"]; ok {
-		b.Actors = d.names("actors", val)
-	}
 	if val, ok := m["campaigns"]; ok {
 		for i, o := range d.objects("campaigns", val, sub("campaigns")) {
 			ip := fmt.Sprintf("campaigns[%d]", i)
@@ -244,13 +242,27 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 			}
 		}
 	}
-	b.Sectors = d.names("sectors", m["sectors"])
-	b.Countries = d.strList("countries", m["countries"], MaxNameRunes)
-	b.Techniques = d.strList("techniques", m["techniques"], MaxNameRunes)
-	b.Malware = d.names("malware", m["malware"])
+	// The term lists. A name in a closed vocabulary (a country, a
+	// technique, a CVE) that mixes scripts is reported as unknown; any
+	// other is checked for lookalike letters.
+	for _, k := range ks {
+		if k.Field == "" {
+			continue
+		}
+		var names []string
+		if k.Resolution.Closed() {
+			names = d.strList(k.Field, m[k.Field], MaxNameRunes)
+		} else {
+			names = d.names(k.Field, m[k.Field])
+		}
+		if len(names) > 0 {
+			if b.Lists == nil {
+				b.Lists = map[string][]string{}
+			}
+			b.Lists[k.Field] = names
+		}
+	}
 	b.Distinct = d.names("distinct", m["distinct"])
-	b.Vulnerabilities = d.strList("vulnerabilities", m["vulnerabilities"], MaxNameRunes)
-	b.Mitigations = d.names("mitigations", m["mitigations"])
 	if val, ok := m["iocs"]; ok {
 		f := sub("iocs")
 		typ, _ := findField(f, "type")
@@ -274,7 +286,7 @@ func decodeBrief(doc load.Doc, r *resolve.Resolver, diags *diag.List) brief.Brie
 	rawHTML(b.File, b.Body, b.BodyLine, diags)
 
 	// Every term name must resolve; the resolver says how bad it is if not.
-	for _, k := range taxonomy.Kinds() {
+	for _, k := range ks {
 		for _, ref := range k.Refs(&b) {
 			if _, is := r.Resolve(k, ref.Value); !is.OK && !r.Excused(&b, is, ref.Value) {
 				diags.Add(diag.Diagnostic{File: b.File, Line: b.Line(ref.Path), Field: ref.Path, Message: is.Message, Severity: is.Severity})

@@ -34,12 +34,12 @@ func check(t *testing.T, files map[string]string) []string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, diags := load.Load(fsys, taxonomy.Names())
+	set, diags := load.Load(fsys, taxonomy.Kinds().Names())
 	profiles, pd := validate.Profiles(set.Profiles, v)
 	diags.Merge(pd)
 	r, rd := resolve.New(v, profiles)
 	diags.Merge(rd)
-	_, bd := validate.Briefs(set.Briefs, r)
+	_, bd := validate.Briefs(set.Briefs, r, taxonomy.Kinds())
 	diags.Merge(bd)
 	var out []string
 	for _, d := range diags.Items() {
@@ -87,7 +87,7 @@ func TestRules(t *testing.T) {
 		{"unknown key suggests", brief("secotrs: [Energy]\n"),
 			f + `:6: secotrs: unknown key "secotrs"; did you mean "sectors"?`},
 		{"unknown key lists", brief("zzzzzzzzzz: 1\n"),
-			f + `:6: zzzzzzzzzz: unknown key "zzzzzzzzzz"; valid keys are title, date, updated, slug, summary, tlp, sources, attribution, actors, campaigns, sectors, countries, techniques, malware, distinct, vulnerabilities, mitigations, iocs`},
+			f + `:6: zzzzzzzzzz: unknown key "zzzzzzzzzz"; valid keys are title, date, updated, slug, summary, tlp, sources, attribution, actors, campaigns, sectors, countries, techniques, malware, vulnerabilities, mitigations, distinct, iocs`},
 		{"duplicate key", brief("title: Again\n"),
 			f + `:6: title: duplicate key "title" (first given on line 2)`},
 		{"YAML 1.1 NO", brief("countries: [US, NO]\n"),

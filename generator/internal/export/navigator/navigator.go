@@ -21,7 +21,6 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -158,7 +157,7 @@ func Build(t *index.Term, v *vocab.Vocab, baseURL string) (*Layer, error) {
 
 	n := len(t.Entries)
 	l := &Layer{
-		Name:     fmt.Sprintf("%s (%s)", t.Name, taxonomy.Singular(t.Kind)),
+		Name:     fmt.Sprintf("%s (%s)", t.Name, t.KindDef.Singular),
 		Versions: Versions{Attack: major(v.AttackVersion), Navigator: NavigatorVersion, Layer: LayerVersion},
 		Domain:   Domain,
 		Description: fmt.Sprintf("ATT&CK techniques named in the %d brief%s about %s; a technique's score is the number of those briefs that name it, and it links up to the %d newest of them.",

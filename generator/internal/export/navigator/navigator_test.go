@@ -16,6 +16,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/navigator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -406,7 +407,8 @@ func TestLinksAreCapped(t *testing.T) {
 	}
 	tech := &index.Term{}
 	tech.Kind, tech.ID, tech.Name = "techniques", "T1566.001", "Spearphishing Attachment"
-	actor := &index.Term{Slug: "x", URL: "/actors/x/"}
+	actors, _ := taxonomy.Kinds().Lookup("actors")
+	actor := &index.Term{Slug: "x", URL: "/actors/x/", KindDef: &actors}
 	actor.Kind, actor.Name = "actors", "X"
 	n := navigator.LinksPerTechnique + 3
 	for i := range n { // newest first, as the index orders them

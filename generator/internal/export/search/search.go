@@ -18,17 +18,19 @@
 // time (the build needs only Go), and the raw documents are smaller, gzipped,
 // than an inverted index over them.
 //
-// The format (version 1) is positional arrays, to stay compact at 10,000
+// The format (version 2) is positional arrays, to stay compact at 10,000
 // briefs; a brief names its terms by their position in terms:
 //
 //	TBSearchData = {
-//	  v: 1,
-//	  kinds: [[name, singular], ...],                  // taxonomy order
+//	  v: 2,
+//	  kinds: [[name, singular, weight], ...],          // taxonomy order
 //	  terms: [[kind, name, code, slug, briefs, synonyms, summary], ...],
 //	  briefs: [[slug, title, summary, date, [term, ...]], ...]  // newest first
 //	}
 //
-// kind is a position in kinds; code is the catalogue ID when it differs from
+// A kind's weight is how much a match on one of its terms counts for the
+// briefs naming the term (taxonomy.Kind.SearchWeight). A term's kind is a
+// position in kinds; code is the catalogue ID when it differs from
 // the name (T1190, CVE-..., the ISO country code, M1051) or ""; briefs is how
 // many briefs name the term; synonyms ([]) and summary ("", a profile's) are
 // left off the end of a term's array when empty. A term's page is
@@ -50,20 +52,23 @@ const Path = "search/index.js"
 // Global is the name of the global variable the script assigns.
 const Global = "TBSearchData"
 
+// Version is the version of the format.
+const Version = 2
+
 // Data is the search data, as it is serialized.
 type Data struct {
-	V      int         `json:"v"`
-	Kinds  [][2]string `json:"kinds"`
-	Terms  [][]any     `json:"terms"`
-	Briefs [][]any     `json:"briefs"`
+	V      int      `json:"v"`
+	Kinds  [][3]any `json:"kinds"` // name, singular, weight
+	Terms  [][]any  `json:"terms"`
+	Briefs [][]any  `json:"briefs"`
 }
 
 // Build collects the search data from the index.
 func Build(ix *index.Index) *Data {
-	d := &Data{V: 1, Kinds: [][2]string{}, Terms: [][]any{}, Briefs: [][]any{}}
+	d := &Data{V: Version, Kinds: [][3]any{}, Terms: [][]any{}, Briefs: [][]any{}}
 	pos := map[*index.Term]int{}
 	for ki, k := range ix.Kinds {
-		d.Kinds = append(d.Kinds, [2]string{k.Name, k.Singular})
+		d.Kinds = append(d.Kinds, [3]any{k.Name, k.Singular, k.SearchWeight})
 		for _, t := range ix.Terms[k.Name] {
 			pos[t] = len(d.Terms)
 			code := t.ID

@@ -65,14 +65,14 @@ func TestScriptHoldsWhatIsPublished(t *testing.T) {
 	}
 	var d struct {
 		V      int
-		Kinds  [][2]string
+		Kinds  [][3]any
 		Terms  [][]any
 		Briefs [][]any
 	}
 	if err := json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(s, prefix), ";\n")), &d); err != nil {
 		t.Fatal(err)
 	}
-	if d.V != 1 || len(d.Briefs) != 2 {
+	if d.V != search.Version || len(d.Briefs) != 2 {
 		t.Fatalf("version %d, %d briefs", d.V, len(d.Briefs))
 	}
 	if d.Briefs[0][0] != "new" || d.Briefs[1][0] != "old" {
@@ -82,7 +82,7 @@ func TestScriptHoldsWhatIsPublished(t *testing.T) {
 	names := map[string][]any{}
 	for _, pos := range d.Briefs[0][4].([]any) {
 		tm := d.Terms[int(pos.(float64))]
-		kind := d.Kinds[int(tm[0].(float64))][0]
+		kind := d.Kinds[int(tm[0].(float64))][0].(string)
 		names[kind] = tm
 	}
 	actor := names["actors"]

@@ -29,13 +29,20 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
-// CSVHeader is the first row of briefs.csv.
-var CSVHeader = []string{
-	"slug", "title", "date", "updated", "tlp", "summary", "url", "attribution",
-	"actors", "campaigns", "sectors", "countries", "techniques", "malware",
-	"vulnerabilities", "mitigations", "sources", "iocs",
+// CSVHeader is the first row of briefs.csv: the brief's own columns, a
+// column for each kind flagged CSV (taxonomy.Kind.CSV, named by the kind)
+// and the number of indicators.
+func CSVHeader(ks taxonomy.Table) []string {
+	out := []string{"slug", "title", "date", "updated", "tlp", "summary", "url", "attribution"}
+	for _, k := range ks {
+		if k.CSV {
+			out = append(out, k.Name)
+		}
+	}
+	return append(out, "iocs")
 }
 
 // BriefsCSV returns briefs.csv: the header and one row per brief, newest
@@ -44,7 +51,7 @@ func BriefsCSV(ix *index.Index, baseURL string) ([]byte, error) {
 	base := strings.TrimRight(baseURL, "/")
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if err := w.Write(CSVHeader); err != nil {
+	if err := w.Write(CSVHeader(ix.Kinds)); err != nil {
 		return nil, fmt.Errorf("tables: briefs.csv: %w", err)
 	}
 	for _, e := range ix.Entries {
@@ -59,9 +66,12 @@ func BriefsCSV(ix *index.Index, baseURL string) ([]byte, error) {
 		}
 		row := []string{b.Slug, b.Title, b.Date.Format("2006-01-02"), updated, string(b.TLP), b.Summary, base + e.URL,
 			strings.Join(claims, "; ")}
-		for _, kind := range []string{"actors", "campaigns", "sectors", "countries", "techniques", "malware", "vulnerabilities", "mitigations", "sources"} {
+		for _, k := range ix.Kinds {
+			if !k.CSV {
+				continue
+			}
 			var names []string
-			for _, t := range e.Terms[kind] {
+			for _, t := range e.Terms[k.Name] {
 				names = append(names, cmp.Or(t.ID, t.Name))
 			}
 			row = append(row, strings.Join(names, "; "))

@@ -34,7 +34,7 @@ func TestBriefsCSV(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 4 || !slices.Equal(rows[0], tables.CSVHeader) {
+	if len(rows) != 4 || !slices.Equal(rows[0], tables.CSVHeader(taxonomy.Kinds())) {
 		t.Fatalf("briefs.csv has %d rows, header %v", len(rows), rows[0])
 	}
 	col := map[string]int{}
@@ -157,11 +157,13 @@ func TestTermJSON(t *testing.T) {
 func TestRelatedIsCapped(t *testing.T) {
 	t.Parallel()
 	ix := &index.Index{Kinds: taxonomy.Kinds()}
-	term := &index.Term{Slug: "energy", URL: "/sectors/energy/", Cooc: map[string][]index.Count{}}
+	sectors, _ := ix.Kinds.Lookup("sectors")
+	actorKind, _ := ix.Kinds.Lookup("actors")
+	term := &index.Term{Slug: "energy", URL: "/sectors/energy/", KindDef: &sectors, Cooc: map[string][]index.Count{}}
 	term.Kind, term.Name = "sectors", "Energy"
 	n := tables.RelatedLimit + 7
 	for i := range n {
-		c := &index.Term{Slug: fmt.Sprintf("actor-%02d", i), URL: fmt.Sprintf("/actors/actor-%02d/", i)}
+		c := &index.Term{Slug: fmt.Sprintf("actor-%02d", i), URL: fmt.Sprintf("/actors/actor-%02d/", i), KindDef: &actorKind}
 		c.Kind, c.Name = "actors", fmt.Sprintf("Actor %02d", i)
 		term.Cooc["actors"] = append(term.Cooc["actors"], index.Count{Term: c, N: n - i})
 	}

@@ -1,0 +1,105 @@
+// Package stage turns the relationship index into the content files Hugo
+// renders: one normalized page per brief, one generated page per term, a
+// list page per taxonomy, and the home, brief-list and search pages, plus
+// the build data every template can read.
+//
+// Which kinds a page shows, and how, is decided by the index's kind table
+// (taxonomy.Kind's fields), never by a kind's name: templates loop over the
+// kinds they are given.
+//
+// It accepts an *index.Index and the vocabularies, and returns files keyed by
+// slash path relative to content/ (and data/), ready for render. Front matter
+// is JSON (unambiguous, and the fastest format for Hugo to read), encoded
+// from one documented struct per page type: that struct is the whole
+// contract between the generator and layouts/. Everything a template needs
+// to draw links and counts is computed here, from the index, so templates
+// never walk all pages. Author bodies are kept as the index holds them (the
+// pipeline has defanged their indicators, see package indicator), with Hugo
+// shortcode delimiters escaped: a brief is text, not a template.
+//
+// The longest lists (a term's briefs, a brief's terms, claims, sources,
+// indicators...) are staged pre-rendered, one string of HTML each, which
+// templates paste with safeHTML: the generator renders them with Go's
+// html/template from the templates in layouts/_partials/items/, over the
+// typed rows of items.go (see Items for why and how). No Go code writes
+// markup.
+//
+// # Keys
+//
+// A template reads a page's keys as .Params.<key> and the build data as
+// hugo.Data.build.<key>. Top-level keys are snake_case; the values inside
+// them keep their Go field names (.URL, .Title), because Hugo leaves a map
+// inside a list as it was written. URLs are relative to the site root
+// ("actors/volt-typhoon/"), for relURL. TestLayoutsUseOnlyStagedKeys fails
+// when a template reads a key the struct does not have.
+//
+// A brief's page (BriefPage; layouts/briefs/page.html, and
+// _partials/brief-item.html and the feeds' partials through the page):
+//
+//	title, date, lastmod   the headline; YYYY-MM-DD dates (lastmod only when updated)
+//	summary, description   the summary (description for <meta>)
+//	tlp                    its TLP label
+//	source_file            the author's file, relative to the project
+//	exports                [{Label, URL, Type}]: its STIX bundle
+//	terms                  [{Kind, Title, Stacked, Items}]: its terms of each kind shown as chips, Items pre-rendered
+//	card                   [{Name, URL, ID, Count, Note}]: the chips of its card in lists
+//	claims                 pre-rendered attribution claims
+//	campaigns_seen         pre-rendered campaign timeline
+//	sources_cited          pre-rendered sources
+//	iocs                   pre-rendered indicator table rows, defanged
+//	related                pre-rendered related briefs
+//	indicator_domains      its indicator domains and e-mail addresses, which the
+//	indicator_emails       link render hook never makes live
+//
+// A term's page (TermPage; layouts/term/page.html):
+//
+//	title, type, outputs   the term's name; "term"; ["html"] (package feeds writes its feeds)
+//	kind, kind_title       its kind's name (the URL section) and title
+//	singular               one term of the kind ("actor")
+//	term_id                its catalogue ID (T1190, US, CVE-2024-3400) or ""
+//	count, date            how many briefs name it; the newest one's date
+//	summary, description   its profile's summary, or "Actor named in 3 briefs."
+//	feeds                  {RSS, JSON}: its feeds
+//	exports                [{Label, URL, Type}]: Navigator layer, STIX bundle, JSON
+//	timeline               [{Year, Items}]: its briefs by year, newest first, Items pre-rendered rows
+//	synonyms               [{Name, By}]: its profile's synonyms, then ATT&CK's aliases (By "ATT&CK")
+//	origin                 {Code, Name, URL}            from its profile (URL when briefs name the country)
+//	motivation, active_since                            from its profile (its first_seen, as shown: "Aug 2024")
+//	external_ids           [{Source, ID, URL}]          from its profile
+//	tactics                a technique's tactic names
+//	attack_id              the ATT&CK group or software an actor or malware term is (G0034, S0368)
+//	attack_url, cve_url    its ATT&CK page; its CVE record
+//	iso_code, stix_sector  a country's ISO code; a sector's STIX industry sector
+//	seen                   {First, Last}: the months briefs date a campaign to, as shown (Last only when it differs)
+//	cooc                   [{Kind, Title, Items, More}]: terms named with it, Items pre-rendered counted chips
+//	claims                 pre-rendered attribution claims about an actor
+//	campaign_timeline      pre-rendered campaigns of an actor, dated
+//
+// A kind's list page (KindPage; layouts/terms/section.html): title, type
+// ("terms"), kind, singular, description, count (its terms), groups
+// ([{Title, Items: [{Name, URL, ID, Count}]}]: one untitled group, or one
+// per ATT&CK tactic) and by_tactic (whether the groups are tactics).
+//
+// The home page (HomePage; layouts/home.html): title and top ([{Kind,
+// Title, Items}]: the terms named most, for the kinds the home page ranks).
+//
+// The list of briefs (BriefsPage; layouts/briefs/section.html): title,
+// description, count.
+//
+// The search page (SearchPage; layouts/search/section.html): title, type
+// ("search"), description, examples (queries to try), browse (the kinds of
+// the main navigation, [{Name, Title, URL, Count, Nav, HomeStat}], to
+// browse without JavaScript), outputs.
+//
+// The build data (BuildData, data/build.json):
+//
+//	edition       "" for the public site, else what the edition is ("Internal edition: ...")
+//	max_tlp       the most restricted TLP label published
+//	attack        the ATT&CK version of the vocabulary
+//	kinds         [{Name, Title, URL, Count, Nav, HomeStat}]: every kind, in order,
+//	              with its number of terms and whether the main navigation
+//	              and the home page show it
+//	latest_date   the newest brief's date, YYYY-MM-DD
+//	brief_count   how many briefs are published
+//	preview       whether this is the preview server's build
+package stage

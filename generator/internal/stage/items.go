@@ -1,0 +1,267 @@
+package stage
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"reflect"
+	"strings"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/fasttmpl"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+)
+
+// Pre-rendered lists.
+//
+// The longest lists on the site (the briefs on a term page, the terms a term
+// is seen with, the terms of a brief) are staged as one string of HTML list
+// items each rather than as data for a template to loop over. A 10,000-brief
+// library has some 200,000 such items: as front matter, Hugo keeps each as a
+// map (copied again when it lower-cases keys) and runs a template loop over
+// it, which made them most of the memory and much of the time of a build.
+// As one string, each list costs Hugo nothing to hold or paste. (Files the
+// templates read with os.ReadFile instead would be held in memory once
+// rather than in every copy Hugo keeps of a page's front matter, but the
+// 140,000 reads of a 10,000-brief library cost more time than that saved.)
+//
+// The markup stays in layouts/: the items are rendered here, with Go's
+// html/template, from the templates in layouts/_partials/items/ (Items),
+// each over a typed row, so a designer changes a list item there and
+// nowhere else. Those templates are Hugo partials too (Hugo's template
+// syntax is Go's): a brief card's chips in lists are rendered by Hugo from
+// the same items/chip.html. They use only what both provide: Go's builtins,
+// relURL and partial. Here relURL makes a URL relative to the page: every
+// page with pre-rendered lists is two levels deep (/briefs/<slug>/,
+// /<kind>/<slug>/), so "../../" reaches the site root whatever the base
+// URL's path, online or offline.
+//
+// html/template takes some 5 µs an item (it calls the escapers of every
+// action by reflection): 20 times what writing the items by hand in Go
+// cost, a few seconds of CPU on a large library. So the templates are
+// compiled (package fasttmpl, which writes what html/template would, and
+// checks that it does), and the same item, which recurs on many pages (a
+// brief in the timeline of each of its terms, a term in the chips of each
+// brief naming it), is rendered once per worker and reused (lists).
+
+// ItemsDir is where the list-item templates are, under layouts/.
+const ItemsDir = "_partials/items"
+
+// The list-item templates, by the name a partial call gives them.
+const (
+	itemBrief     = "items/brief.html"      // BriefRow
+	itemRelated   = "items/related.html"    // BriefRow
+	itemChip      = "items/chip.html"       // Link
+	itemCampaign  = "items/campaign.html"   // CampaignRow
+	itemClaim     = "items/claim.html"      // ClaimRow
+	itemTermClaim = "items/term-claim.html" // TermClaimRow
+	itemSource    = "items/source.html"     // SourceRow
+	itemIOC       = "items/ioc.html"        // IOCRow
+)
+
+const up = "../../"
+
+// Rows: what the list-item templates are given (their fields are what the
+// templates can use; dates come formatted as pages show them).
+
+// BriefRow is a brief in a list.
+type BriefRow struct {
+	URL     string // relative to the site root
+	Title   string
+	Date    string // YYYY-MM-DD, for <time datetime>
+	Shown   string // "2 May 2024"
+	Summary string // in items/related.html only
+}
+
+// CampaignRow is a campaign in a timeline.
+type CampaignRow struct {
+	Name, URL string
+	First     string // "Aug 2024", "2023" or "" (undated)
+	Last      string // shown only when the campaign spans months; else ""
+}
+
+// Meter is a claim's confidence.
+type Meter struct {
+	Level brief.Confidence
+	Step  int // 1 low, 2 moderate, 3 high; 0 for anything else
+}
+
+// ClaimRow is a brief's attribution claim.
+type ClaimRow struct {
+	By         string // who makes the claim
+	Actor, URL string // the actor and its page
+	Confidence Meter
+}
+
+// TermClaimRow is a claim about an actor, with the brief that reports it.
+type TermClaimRow struct {
+	By         string
+	Confidence Meter
+	URL        string // the brief's page
+	Title      string
+	Date       string // YYYY-MM-DD
+	Shown      string // "2 May 2024"
+}
+
+// SourceRow is a cited document.
+type SourceRow struct {
+	Name  string // the publisher
+	URL   string // the publisher's page
+	Title string // the document's title, or ""
+	Link  string // the document's http(s) address, or ""
+}
+
+// IOCRow is an indicator, defanged.
+type IOCRow struct {
+	Type, Value, Note string
+}
+
+// Items renders list items with the templates of layouts/_partials/items/.
+// It is safe for concurrent use.
+type Items struct {
+	t    *template.Template
+	fast map[string]*fasttmpl.Template // by name, the templates compiled
+}
+
+// rowTypes says what each list-item template is given.
+var rowTypes = map[string]reflect.Type{
+	itemBrief:               reflect.TypeFor[BriefRow](),
+	itemRelated:             reflect.TypeFor[BriefRow](),
+	itemChip:                reflect.TypeFor[Link](),
+	itemCampaign:            reflect.TypeFor[CampaignRow](),
+	itemClaim:               reflect.TypeFor[ClaimRow](),
+	itemTermClaim:           reflect.TypeFor[TermClaimRow](),
+	itemSource:              reflect.TypeFor[SourceRow](),
+	itemIOC:                 reflect.TypeFor[IOCRow](),
+	"items/confidence.html": reflect.TypeFor[Meter](),
+}
+
+// LoadItems parses the list-item templates from layouts, a project's
+// layouts/ directory, and compiles those it can (package fasttmpl): the
+// rest run in html/template, slower, with the same result.
+func LoadItems(layouts fs.FS) (*Items, error) {
+	it := &Items{fast: map[string]*fasttmpl.Template{}}
+	funcs := template.FuncMap{
+		"relURL":  func(s string) string { return up + s },
+		"partial": it.partial,
+	}
+	t := template.New("items").Funcs(funcs)
+	names, err := fs.Glob(layouts, ItemsDir+"/*.html")
+	if err == nil && len(names) == 0 {
+		err = fs.ErrNotExist
+	}
+	if err != nil {
+		return nil, fmt.Errorf("layouts/%s: %w", ItemsDir, err)
+	}
+	for _, name := range names {
+		data, err := fs.ReadFile(layouts, name)
+		if err != nil {
+			return nil, fmt.Errorf("layouts/%s: %w", name, err)
+		}
+		if _, err := t.New("items/" + path.Base(name)).Parse(string(data)); err != nil {
+			return nil, fmt.Errorf("layouts/%s: %w", name, err)
+		}
+	}
+	it.t = t
+	for name, typ := range rowTypes {
+		if t.Lookup(name) == nil {
+			return nil, fmt.Errorf("layouts/_partials/%s: %w", name, fs.ErrNotExist)
+		}
+		f, err := fasttmpl.Compile(t, funcs, name, typ)
+		switch {
+		case err == nil:
+			it.fast[name] = f
+		case !errors.Is(err, fasttmpl.ErrUnsupported):
+			return nil, fmt.Errorf("layouts/_partials/%s: %w", name, err)
+		}
+	}
+	return it, nil
+}
+
+// Render writes one item: the template called name (a path under
+// layouts/_partials/, "items/chip.html") over row.
+func (it *Items) Render(w io.Writer, name string, row any) error {
+	if f, ok := it.fast[name]; ok && reflect.TypeOf(row) == rowTypes[name] {
+		return f.Execute(w, row)
+	}
+	if err := it.t.ExecuteTemplate(w, name, row); err != nil {
+		return fmt.Errorf("layouts/_partials/%s: %w", name, err)
+	}
+	return nil
+}
+
+// appendItem appends one item to dst.
+func (it *Items) appendItem(dst []byte, name string, row any) ([]byte, error) {
+	if f, ok := it.fast[name]; ok {
+		return f.Append(dst, row), nil
+	}
+	b := bytes.NewBuffer(dst)
+	err := it.Render(b, name, row)
+	return b.Bytes(), err
+}
+
+// partial is Hugo's partial function, for one list-item template to call
+// another.
+func (it *Items) partial(name string, data any) (template.HTML, error) {
+	var b strings.Builder
+	err := it.t.ExecuteTemplate(&b, name, data)
+	return template.HTML(b.String()), err
+}
+
+// lists renders the lists of the pages one worker stages, keeping the
+// first error. Items that recur are rendered once (memo).
+type lists struct {
+	items   *Items
+	err     error
+	buf     []byte
+	briefs  map[BriefRow]string
+	related map[BriefRow]string
+	chips   map[Link]string
+}
+
+func (it *Items) lists() *lists {
+	return &lists{items: it, briefs: map[BriefRow]string{}, related: map[BriefRow]string{}, chips: map[Link]string{}}
+}
+
+// render renders the items of a list, each with the template called name,
+// one after another; memo, if not nil, keeps what it rendered by row.
+func render[R comparable](l *lists, name string, memo map[R]string, rows []R) template.HTML {
+	if l.err != nil {
+		return ""
+	}
+	buf := l.buf[:0]
+	for _, r := range rows {
+		if s, ok := memo[r]; ok {
+			buf = append(buf, s...)
+			continue
+		}
+		start := len(buf)
+		var err error
+		if buf, err = l.items.appendItem(buf, name, r); err != nil {
+			l.err = err
+			return ""
+		}
+		if memo != nil {
+			memo[r] = string(buf[start:])
+		}
+	}
+	l.buf = buf
+	return template.HTML(buf)
+}
+
+func meter(c brief.Confidence) Meter {
+	m := Meter{Level: c}
+	switch c {
+	case brief.ConfidenceLow:
+		m.Step = 1
+	case brief.ConfidenceModerate:
+		m.Step = 2
+	case brief.ConfidenceHigh:
+		m.Step = 3
+	}
+	return m
+}

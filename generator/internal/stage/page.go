@@ -1,0 +1,255 @@
+package stage
+
+import (
+	"html/template"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+)
+
+// The pages' front matter and the build data: what templates can use. The
+// package doc lists every key; TestLayoutsUseOnlyStagedKeys checks that
+// layouts/ asks for no other.
+//
+// Top-level keys are the JSON tags (Hugo lower-cases them and looks them
+// up case-insensitively). The values inside lists keep their Go field
+// names, untagged: Hugo leaves a map inside a list as it was written, and a
+// partial under layouts/_partials/items/ reads .URL whether Hugo runs it
+// over a page's front matter or the generator runs it over a row.
+
+// BriefPage is a brief's page, briefs/<year>/<slug>.md, rendered by
+// layouts/briefs/page.html; lists of briefs (layouts/_partials/brief-item.html)
+// and the site feeds read it too.
+type BriefPage struct {
+	Title       string    `json:"title"`
+	Date        string    `json:"date"`              // YYYY-MM-DD
+	Lastmod     string    `json:"lastmod,omitempty"` // YYYY-MM-DD, when the brief was updated
+	Summary     string    `json:"summary"`
+	Description string    `json:"description"` // the summary, for <meta name=description>
+	TLP         brief.TLP `json:"tlp"`
+	SourceFile  string    `json:"source_file"` // the author's file, relative to the project
+	Exports     []Export  `json:"exports"`
+	// Terms are the brief's terms of every kind shown as chips, in the
+	// order of the kinds.
+	Terms []TermGroup `json:"terms"`
+	// Card is the chips of the brief's card in lists.
+	Card []Link `json:"card"`
+	// The pre-rendered lists (see Items): attribution claims, the campaign
+	// timeline, the sources, the indicators (table rows) and the related
+	// briefs. Absent when empty.
+	Claims        template.HTML `json:"claims,omitempty"`
+	CampaignsSeen template.HTML `json:"campaigns_seen,omitempty"`
+	SourcesCited  template.HTML `json:"sources_cited,omitempty"`
+	IOCs          template.HTML `json:"iocs,omitempty"`
+	Related       template.HTML `json:"related,omitempty"`
+	// The brief's indicator domains and e-mail addresses, which the link
+	// render hook never makes live (layouts/_markup/render-link.html).
+	IndicatorDomains []string `json:"indicator_domains,omitempty"`
+	IndicatorEmails  []string `json:"indicator_emails,omitempty"`
+}
+
+// TermPage is a term's page, <kind>/<slug>.md, rendered by
+// layouts/term/page.html.
+type TermPage struct {
+	Title       string   `json:"title"`
+	Type        string   `json:"type"`    // "term"
+	Outputs     []string `json:"outputs"` // ["html"]: package feeds writes the term's feeds
+	Kind        string   `json:"kind"`    // the kind's name, its URL section ("actors")
+	KindTitle   string   `json:"kind_title"`
+	Singular    string   `json:"singular"`
+	TermID      string   `json:"term_id"` // its catalogue ID (T1190, US, CVE-...), or ""
+	Count       int      `json:"count"`   // briefs naming it
+	Date        string   `json:"date,omitempty"`
+	Summary     string   `json:"summary"` // the profile's, or "Actor named in 3 briefs."
+	Description string   `json:"description"`
+	Feeds       Feeds    `json:"feeds"`
+	Exports     []Export `json:"exports"`
+	// Timeline is the briefs naming the term, newest first, by year.
+	Timeline []YearRows `json:"timeline"`
+
+	// Its other names: its profile's synonyms, with who coined each, then
+	// ATT&CK's aliases (By "ATT&CK").
+	Synonyms []Synonym `json:"synonyms,omitempty"`
+	// From the term's profile, when it has one.
+	Origin      *Origin      `json:"origin,omitempty"`
+	Motivation  string       `json:"motivation,omitempty"`
+	ActiveSince string       `json:"active_since,omitempty"` // its first_seen, as shown: "Aug 2024", "2019"
+	ExternalIDs []ExternalID `json:"external_ids,omitempty"`
+
+	// What the term's vocabulary says, where it says it.
+	Tactics    []string `json:"tactics,omitempty"`     // names of a technique's ATT&CK tactics
+	AttackID   string   `json:"attack_id,omitempty"`   // the ATT&CK group or software an actor or malware term is (G0034, S0368)
+	AttackURL  string   `json:"attack_url,omitempty"`  // its page on attack.mitre.org
+	CVEURL     string   `json:"cve_url,omitempty"`     // its CVE record
+	ISOCode    string   `json:"iso_code,omitempty"`    // a country's ISO 3166-1 code
+	STIXSector string   `json:"stix_sector,omitempty"` // a sector's STIX industry-sector value
+	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to, as shown
+
+	// Cooc is the terms of every kind named in the same briefs, with counts.
+	Cooc []CoocGroup `json:"cooc"`
+	// Claims are the attribution claims about an actor, newest brief first
+	// (pre-rendered list items).
+	Claims template.HTML `json:"claims,omitempty"`
+	// CampaignTimeline is an actor's campaigns, dated (pre-rendered).
+	CampaignTimeline template.HTML `json:"campaign_timeline,omitempty"`
+}
+
+// KindPage is the list page of a kind, <kind>/_index.md, rendered by
+// layouts/terms/section.html.
+type KindPage struct {
+	Title       string  `json:"title"`
+	Type        string  `json:"type"` // "terms"
+	Kind        string  `json:"kind"`
+	Singular    string  `json:"singular"`
+	Description string  `json:"description"`
+	Count       int     `json:"count"`     // terms of the kind
+	Groups      []Group `json:"groups"`    // one untitled group, or one per ATT&CK tactic
+	ByTactic    bool    `json:"by_tactic"` // the groups are ATT&CK tactics
+}
+
+// HomePage is the home page, _index.md, rendered by layouts/home.html.
+type HomePage struct {
+	Title string `json:"title"`
+	// Top is, for the kinds the home page ranks, the terms named by the
+	// most briefs.
+	Top []Group `json:"top"`
+}
+
+// BriefsPage is the list of all briefs, briefs/_index.md, rendered by
+// layouts/briefs/section.html (which pages through the briefs itself).
+type BriefsPage struct {
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Count       int    `json:"count"`
+}
+
+// SearchPage is the search page, search/_index.md, rendered by
+// layouts/search/section.html.
+type SearchPage struct {
+	Title       string     `json:"title"`
+	Type        string     `json:"type"` // "search"
+	Description string     `json:"description"`
+	Examples    []string   `json:"examples"` // queries to try: the most named terms of some kinds
+	Browse      []KindLink `json:"browse"`   // the kinds to browse instead, without JavaScript (those of the main navigation)
+	Outputs     []string   `json:"outputs"`
+}
+
+// yearPage is a section of briefs of one year (see BriefPath): neither
+// rendered nor listed.
+type yearPage struct {
+	Title string `json:"title"`
+	Build struct {
+		Render string `json:"render"`
+		List   string `json:"list"`
+	} `json:"build"`
+}
+
+// BuildData is data/build.json, what every template can read as
+// hugo.Data.build: facts about the build and the site as a whole.
+type BuildData struct {
+	Edition    string     `json:"edition"` // "" for the public site
+	MaxTLP     brief.TLP  `json:"max_tlp"` // the most restricted label published
+	Attack     string     `json:"attack"`  // the ATT&CK version of the vocabulary
+	Kinds      []KindLink `json:"kinds"`   // every kind, in order
+	LatestDate string     `json:"latest_date"`
+	BriefCount int        `json:"brief_count"`
+	Preview    bool       `json:"preview"` // built for the preview server
+}
+
+// Values inside the pages.
+
+// Link is a term as a page links it.
+type Link struct {
+	Name  string
+	URL   string // relative to the site root: "actors/volt-typhoon/"
+	ID    string `json:",omitempty"` // its catalogue ID, where pages show it
+	Count int    `json:",omitempty"` // briefs naming it (with the page's term, for co-occurrence)
+	Note  string `json:",omitempty"` // a title for the link (a technique's tactics)
+}
+
+// Group is a titled list of links.
+type Group struct {
+	Kind  string `json:",omitempty"`
+	Title string
+	Items []Link
+}
+
+// TermGroup is a brief's terms of one kind, as chips.
+type TermGroup struct {
+	Kind    string
+	Title   string
+	Stacked bool          `json:",omitempty"` // one chip per line: the kind's names are long
+	Items   template.HTML // pre-rendered chips
+}
+
+// CoocGroup is the terms of one kind named with a term.
+type CoocGroup struct {
+	Kind  string
+	Title string
+	Items template.HTML // pre-rendered, counted chips
+	More  int           // how many more there are than Items shows
+}
+
+// YearRows is a year of a term's briefs.
+type YearRows struct {
+	Year  int
+	Items template.HTML // pre-rendered dated rows
+}
+
+// Export is a file a page offers for download.
+type Export struct {
+	Label string
+	URL   string // relative to the site root
+	Type  string // media type
+}
+
+// Feeds are a term's feeds, relative to the site root.
+type Feeds struct {
+	RSS  string
+	JSON string
+}
+
+// Synonym is another name of a term and who uses it.
+type Synonym struct {
+	Name string
+	By   string
+}
+
+// Origin is an actor's suspected origin.
+type Origin struct {
+	Code string // ISO 3166-1
+	Name string
+	URL  string `json:",omitempty"` // the country's page, when briefs name it
+}
+
+// ExternalID is a term's identifier in another catalogue.
+type ExternalID struct {
+	Source string
+	ID     string
+	URL    string `json:",omitempty"`
+}
+
+// Seen is the months a campaign was seen, as shown ("Aug 2024", "2023").
+type Seen struct {
+	First string
+	Last  string // only when it differs from First
+}
+
+// KindLink is a kind as build data lists it: its list page, how many
+// terms it has, and where the site shows it (taxonomy.Kind's flags).
+type KindLink struct {
+	Name     string
+	Title    string
+	URL      string // relative to the site root: "actors/"
+	Count    int    // its terms
+	Nav      bool   // in the main navigation
+	HomeStat bool   // counted on the home page
+}
+
+func exports(files []export.File) []Export {
+	out := make([]Export, len(files))
+	for i, f := range files {
+		out[i] = Export{Label: f.Label, URL: f.Path, Type: f.Type}
+	}
+	return out
+}
