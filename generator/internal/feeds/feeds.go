@@ -7,8 +7,10 @@
 // again for every term naming the brief (its partial cache holds only 1,000
 // entries), and the generator already holds every item in its index. The
 // site's own feeds (index.xml, feed.json at the root) stay Hugo templates;
-// both kinds give a brief the same item: its permalink as id and GUID, its
-// title, date and summary.
+// both kinds give a brief the same item: its permalink as link (and JSON
+// Feed id), its title, date and summary, and in RSS a GUID and categories
+// for the platforms that ingest feeds (GUID and Categories, which the stage
+// hands the site feed's template).
 //
 // Feed readers read an RSS title and description as HTML, so the RSS feeds
 // carry text HTML-escaped (then XML-escaped by encoding/xml): a summary
@@ -26,7 +28,9 @@ import (
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 )
 
 // Limit is how many briefs a feed lists.
@@ -50,11 +54,42 @@ func (s Site) description(t *index.Term) string {
 }
 
 type rssItem struct {
-	Title       string  `xml:"title"`
-	Link        string  `xml:"link"`
-	GUID        rssGUID `xml:"guid"`
-	PubDate     string  `xml:"pubDate"`
-	Description string  `xml:"description"`
+	XMLName     xml.Name `xml:"item"`
+	Title       string   `xml:"title"`
+	Link        string   `xml:"link"`
+	GUID        rssGUID  `xml:"guid"`
+	PubDate     string   `xml:"pubDate"`
+	Description string   `xml:"description"`
+	Categories  []string `xml:"category"`
+}
+
+// GUID is a brief's RSS <guid> (isPermaLink="false"): urn:uuid: and the
+// brief's UUID (stix.ReportUUID), the ID of its STIX report and its MISP
+// event too, which outlives a change of domain or path.
+func GUID(e *index.Entry) string { return "urn:uuid:" + stix.ReportUUID(e.Brief.Slug) }
+
+// Categories are a brief's RSS <category> elements: its terms of every
+// kind that is a taxonomy.Kind.FeedCategory (actors, sectors,
+// techniques), in the brief's order, each by name, and a term with an ID
+// by name and ID ("Exploit Public-Facing Application - T1190", the form
+// of misp-galaxy's ATT&CK values). They carry no domain attribute:
+// OpenCTI's RSS ingestion reads each category as a string, and parses an
+// element with an attribute into an object it cannot trim.
+func Categories(ix *index.Index, e *index.Entry) []string {
+	var out []string
+	for _, k := range ix.Kinds {
+		if !k.FeedCategory {
+			continue
+		}
+		for _, t := range e.Terms[k.Name] {
+			if t.ID != "" {
+				out = append(out, t.Name+" - "+t.ID)
+			} else {
+				out = append(out, t.Name)
+			}
+		}
+	}
+	return out
 }
 
 type rssGUID struct {
@@ -70,13 +105,12 @@ type atomLink struct {
 }
 
 type rssChannel struct {
-	Title         string    `xml:"title"`
-	Link          string    `xml:"link"`
-	Description   string    `xml:"description"`
-	Language      string    `xml:"language"`
-	LastBuildDate string    `xml:"lastBuildDate,omitempty"`
-	Self          atomLink  `xml:"atom:link"`
-	Items         []rssItem `xml:"item"`
+	Title         string   `xml:"title"`
+	Link          string   `xml:"link"`
+	Description   string   `xml:"description"`
+	Language      string   `xml:"language"`
+	LastBuildDate string   `xml:"lastBuildDate,omitempty"`
+	Self          atomLink `xml:"atom:link"`
 }
 
 type rss struct {
@@ -88,8 +122,37 @@ type rss struct {
 
 const rssDate = "Mon, 02 Jan 2006 15:04:05 -0700"
 
-// RSS returns a term's RSS 2.0 feed.
-func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
+// Items are the RSS <item> elements of a library's briefs, each encoded
+// once: a brief is an item of the feed of every term it names, the same
+// bytes in each.
+type Items struct {
+	s     Site
+	items map[*index.Entry][]byte
+}
+
+// NewItems encodes the RSS item of every brief of ix.
+func NewItems(s Site, ix *index.Index) (*Items, error) {
+	encoded := make([][]byte, len(ix.Entries))
+	errs := make([]error, len(ix.Entries))
+	par.For(len(ix.Entries), func(i int) {
+		e := ix.Entries[i]
+		u := s.abs(e.URL)
+		encoded[i], errs[i] = xml.Marshal(rssItem{Title: html.EscapeString(e.Brief.Title), Link: u, GUID: rssGUID{"false", GUID(e)},
+			PubDate: e.Brief.Date.Format(rssDate), Description: html.EscapeString(e.Brief.Summary), Categories: Categories(ix, e)})
+	})
+	it := &Items{s: s, items: make(map[*index.Entry][]byte, len(ix.Entries))}
+	for i, e := range ix.Entries {
+		if errs[i] != nil {
+			return nil, fmt.Errorf("feeds: %s: %w", e.URL, errs[i])
+		}
+		it.items[e] = encoded[i]
+	}
+	return it, nil
+}
+
+// RSS returns a term's RSS 2.0 feed, its items from items.
+func RSS(items *Items, t *index.Term, singular string) ([]byte, error) {
+	s := items.s
 	ch := rssChannel{
 		Title:       html.EscapeString(s.title(t, singular)),
 		Link:        s.abs(t.URL),
@@ -97,22 +160,31 @@ func RSS(s Site, t *index.Term, singular string) ([]byte, error) {
 		Language:    s.Language,
 		Self:        atomLink{Href: s.abs("/" + export.TermRSS(t)), Rel: "self", Type: export.RSSType},
 	}
-	for i, e := range t.Entries {
-		if i == Limit {
-			break
-		}
-		if i == 0 {
-			ch.LastBuildDate = e.Brief.Date.Format(rssDate)
-		}
-		u := s.abs(e.URL)
-		ch.Items = append(ch.Items, rssItem{Title: html.EscapeString(e.Brief.Title), Link: u, GUID: rssGUID{"true", u},
-			PubDate: e.Brief.Date.Format(rssDate), Description: html.EscapeString(e.Brief.Summary)})
+	if len(t.Entries) > 0 {
+		ch.LastBuildDate = t.Entries[0].Brief.Date.Format(rssDate)
 	}
 	var buf bytes.Buffer
 	buf.WriteString(`<?xml version="1.0" encoding="utf-8" standalone="yes"?>`)
 	if err := xml.NewEncoder(&buf).Encode(rss{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: ch}); err != nil {
 		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
 	}
+	// The items go last in the channel, which ends the document.
+	const end = "</channel></rss>"
+	if !bytes.HasSuffix(buf.Bytes(), []byte(end)) {
+		return nil, fmt.Errorf("feeds: %s: the channel does not end the feed", t.URL)
+	}
+	buf.Truncate(buf.Len() - len(end))
+	for i, e := range t.Entries {
+		if i == Limit {
+			break
+		}
+		item, ok := items.items[e]
+		if !ok {
+			return nil, fmt.Errorf("feeds: %s: no item for %s", t.URL, e.URL)
+		}
+		buf.Write(item)
+	}
+	buf.WriteString(end)
 	return buf.Bytes(), nil
 }
 

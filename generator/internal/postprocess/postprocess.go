@@ -106,9 +106,13 @@ func Jobs() []Job {
 		}},
 		{Name: "feeds", Run: func(s *Site) error {
 			fs := feeds.Site{Title: s.Title, BaseURL: s.BaseURL, Language: s.Language}
+			items, err := feeds.NewItems(fs, s.Index)
+			if err != nil {
+				return err
+			}
 			for _, k := range s.Index.Kinds {
 				for _, t := range s.Index.Terms[k.Name] {
-					data, err := feeds.RSS(fs, t, k.Singular)
+					data, err := feeds.RSS(items, t, k.Singular)
 					if err != nil {
 						return err
 					}

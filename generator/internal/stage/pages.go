@@ -8,6 +8,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -37,6 +38,9 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 	if !b.Updated.IsZero() {
 		fm["lastmod"] = b.Updated.Format("2006-01-02")
 	}
+	// The site feed's item (layouts/_partials/rss-item.xml) gives the GUID
+	// and categories the term feeds give (package feeds).
+	fm["feed"] = map[string]any{"guid": feeds.GUID(e), "categories": feeds.Categories(ix, e)}
 	var groups []map[string]string
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]

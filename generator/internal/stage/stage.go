@@ -11,7 +11,8 @@
 // indicator), with Hugo shortcode delimiters escaped: a brief is text, not a
 // template. A brief page also carries indicator_domains and
 // indicator_emails, its indicators the link render hook must never make
-// live (layouts/_partials/indicator-link.html).
+// live (layouts/_partials/indicator-link.html), and feed, its site feed
+// item's guid and categories (package feeds).
 package stage
 
 import (

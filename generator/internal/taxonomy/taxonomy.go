@@ -62,6 +62,10 @@ type Kind struct {
 	// Refs returns the names a brief gives for this kind, each with the
 	// front-matter path it came from (for error positions).
 	Refs func(b *brief.Brief) []Ref
+	// FeedCategory: an RSS item lists the brief's terms of this kind as
+	// <category> elements (feed readers file items under them; OpenCTI's
+	// RSS ingestion makes them labels).
+	FeedCategory bool
 }
 
 // Ref is one written name and where it was written.
@@ -84,7 +88,7 @@ func list(field string, get func(b *brief.Brief) []string) func(b *brief.Brief) 
 // Kinds returns the taxonomies in the order pages list them.
 func Kinds() []Kind {
 	return []Kind{
-		{Name: "actors", Singular: "actor", Title: "Actors", Resolution: ByKnown, Catalog: AttackGroups,
+		{Name: "actors", Singular: "actor", Title: "Actors", Resolution: ByKnown, Catalog: AttackGroups, FeedCategory: true,
 			Filler:      []string{"the", "team", "group", "gang"},
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Refs: func(b *brief.Brief) []Ref {
@@ -103,13 +107,13 @@ func Kinds() []Kind {
 				}
 				return out
 			}},
-		{Name: "sectors", Singular: "sector", Title: "Sectors", Resolution: BySector,
+		{Name: "sectors", Singular: "sector", Title: "Sectors", Resolution: BySector, FeedCategory: true,
 			Description: "Targeted sectors, on one controlled list aligned with STIX industry sectors.",
 			Refs:        list("sectors", func(b *brief.Brief) []string { return b.Sectors })},
 		{Name: "countries", Singular: "country", Title: "Countries", Resolution: ByCountry,
 			Description: "Where the victims are (ISO 3166-1).",
 			Refs:        list("countries", func(b *brief.Brief) []string { return b.Countries })},
-		{Name: "techniques", Singular: "technique", Title: "Techniques", Resolution: ByTechnique,
+		{Name: "techniques", Singular: "technique", Title: "Techniques", Resolution: ByTechnique, FeedCategory: true,
 			Description: "MITRE ATT&CK Enterprise techniques seen in briefs, grouped by tactic.",
 			Refs:        list("techniques", func(b *brief.Brief) []string { return b.Techniques })},
 		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
