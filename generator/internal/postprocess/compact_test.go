@@ -12,7 +12,7 @@ import (
 )
 
 // compactJobs are the jobs that write through WriteCompact, unminified.
-var compactJobs = []string{"briefs.json", "stix", "navigator", "tables"}
+var compactJobs = []string{"briefs.json", "stix", "taxii", "misp", "navigator", "tables"}
 
 // TestCompactOutputIsMinimal runs the jobs that skip the minifier over the
 // export fixture and the example content, and checks that the minifier

@@ -20,6 +20,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -31,9 +32,11 @@ import (
 	"golang.org/x/sync/errgroup"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/misp"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/navigator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/tables"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/taxii"
 	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/search"
@@ -89,6 +92,18 @@ type Site struct {
 	Title    string // the site's title (config.toml)
 	Language string // the site's locale, e.g. "en"
 	Out      *Writer
+
+	stixOnce  sync.Once
+	stixGraph *stix.Graph
+	stixErr   error
+}
+
+// STIX returns the site's STIX graph, built by the first job that asks:
+// the STIX bundles and the TAXII collections hold the same objects, and
+// building them once is most of either job's time.
+func (s *Site) STIX() (*stix.Graph, error) {
+	s.stixOnce.Do(func() { s.stixGraph, s.stixErr = stix.Build(s.Index, s.Vocab, s.BaseURL) })
+	return s.stixGraph, s.stixErr
 }
 
 // Job writes one kind of file into the built site.
@@ -137,7 +152,21 @@ func Jobs() []Job {
 			return s.Out.Write(search.Path, data)
 		}},
 		// The exports are compact encoding/json output: written as they are.
-		{Name: "stix", Run: func(s *Site) error { return stix.Write(s.Index, s.Vocab, s.BaseURL, s.Out.Compact()) }},
+		{Name: "stix", Run: func(s *Site) error {
+			g, err := s.STIX()
+			if err != nil {
+				return err
+			}
+			return stix.WriteGraph(g, s.Index, s.Out.Compact())
+		}},
+		{Name: "taxii", Run: func(s *Site) error {
+			g, err := s.STIX()
+			if err != nil {
+				return err
+			}
+			return taxii.Write(g, s.Index, s.Title, s.BaseURL, s.Out.Compact())
+		}},
+		{Name: "misp", Run: func(s *Site) error { return misp.Write(s.Index, s.Vocab, s.BaseURL, s.Title, s.Out.Compact()) }},
 		{Name: "navigator", Run: func(s *Site) error { return navigator.Write(s.Index, s.Vocab, s.BaseURL, s.Out.WriteCompact) }},
 		{Name: "tables", Run: func(s *Site) error { return tables.Write(s.Index, s.BaseURL, s.Out.WriteCompact) }},
 	}
