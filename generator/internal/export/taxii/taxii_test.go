@@ -222,3 +222,30 @@ func TestEmptySite(t *testing.T) {
 		t.Errorf("recent of an empty site: %+v", env)
 	}
 }
+
+// The manifest records are what encoding/json makes of manifestRecord.
+func TestManifestRecordEncoding(t *testing.T) {
+	files := write(t, exporttest.Check(t, exporttest.Archive(), ""))
+	var m struct {
+		Objects []json.RawMessage
+	}
+	decode(t, files, "taxii2/root/collections/all/manifest/index.json", &m)
+	for _, raw := range m.Objects {
+		var r struct {
+			ID        string `json:"id"`
+			DateAdded string `json:"date_added"`
+			Version   string `json:"version"`
+			MediaType string `json:"media_type"`
+		}
+		if err := json.Unmarshal(raw, &r); err != nil {
+			t.Fatal(err)
+		}
+		again, _ := json.Marshal(r)
+		if string(again) != string(raw) {
+			t.Fatalf("record %s\nencoding/json: %s", raw, again)
+		}
+	}
+	if len(m.Objects) < 20 {
+		t.Fatalf("%d records", len(m.Objects))
+	}
+}
