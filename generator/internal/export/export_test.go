@@ -14,6 +14,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
@@ -56,9 +57,11 @@ func checkFeeds(t *testing.T, s *exporttest.Site) {
 	files := s.Files(t)
 	ix := s.Result.Index
 	summaries, titles := map[string]string{}, map[string]string{}
+	entries := map[string]*index.Entry{}
 	for _, e := range ix.Entries {
 		summaries[strings.TrimSuffix(exporttest.BaseURL, "/")+e.URL] = e.Brief.Summary
 		titles[strings.TrimSuffix(exporttest.BaseURL, "/")+e.URL] = e.Brief.Title
+		entries[strings.TrimSuffix(exporttest.BaseURL, "/")+e.URL] = e
 	}
 	check := func(name, wantType string, want []string) {
 		f := parseFeed(t, files, name)
@@ -72,7 +75,16 @@ func checkFeeds(t *testing.T, s *exporttest.Site) {
 		var got []string
 		for _, it := range f.Items {
 			got = append(got, it.Link)
-			if it.GUID != it.Link {
+			// A JSON Feed item's id is its permalink; an RSS item's GUID is
+			// the brief's UUID, and it has the brief's categories.
+			if e := entries[it.Link]; wantType == "rss" && e != nil {
+				if want := feeds.GUID(e); it.GUID != want {
+					t.Errorf("%s: item %s has GUID %q, want %q", name, it.Link, it.GUID, want)
+				}
+				if want := feeds.Categories(ix, e); !slices.Equal(it.Categories, want) {
+					t.Errorf("%s: item %s has categories %q, want %q", name, it.Link, it.Categories, want)
+				}
+			} else if it.GUID != it.Link {
 				t.Errorf("%s: item %s has id %q; the permalink is its stable id", name, it.Link, it.GUID)
 			}
 			if wantType == "json" && it.Content != summaries[it.Link] {

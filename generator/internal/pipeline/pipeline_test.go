@@ -91,7 +91,7 @@ func TestCrossLinksBothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range []string{"https://briefs.test/briefs/alpha/", "https://briefs.test/briefs/bravo/"} {
-		if !bytes.Contains(feed, []byte("<guid isPermaLink=true>"+b+"</guid>")) && !bytes.Contains(feed, []byte("<guid isPermaLink=\"true\">"+b+"</guid>")) {
+		if !bytes.Contains(feed, []byte("<link>"+b+"</link>")) {
 			t.Errorf("the Volt Typhoon feed does not list %s", b)
 		}
 	}
