@@ -50,7 +50,7 @@
 //     to inherit the event's distribution keeps;
 //   - Attribute: each indicator (ipv4/ipv6 → ip-dst, domain, url, md5,
 //     sha1, sha256 → their types, email → email-src, filename) with its
-//     note as comment; to_ids is true for network and hash indicators and
+//     note as comment, its value as MISP stores it (storedValue); to_ids is true for network and hash indicators and
 //     false for a file name, which alone is not proof of malice (as in the
 //     STIX export); then the brief's page and its sources' URLs as link
 //     attributes in "External analysis", which OpenCTI turns into the
@@ -82,6 +82,8 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -123,14 +125,22 @@ func ValueHash(v string) string {
 	return hex.EncodeToString(h[:])
 }
 
+// IndicatorHash is how hashes.csv lists a brief's indicator of type
+// iocType (a brief.IOC type) and value v.
+func IndicatorHash(iocType, v string) string { return ValueHash(storedValue(iocType, v)) }
+
 // Write writes the feed and the galaxy of the published briefs of ix.
 func Write(ix *index.Index, v *vocab.Vocab, baseURL, title string, out export.Sink) error {
 	s, err := newSite(v, baseURL, title)
 	if err != nil {
 		return err
 	}
+	if err := s.prepare(ix); err != nil {
+		return err
+	}
 	type result struct {
-		manifest manifestEntry
+		uuid     string
+		manifest []byte // the event's manifest entry, encoded
 		hashes   []byte
 		err      error
 	}
@@ -144,16 +154,18 @@ func Write(ix *index.Index, v *vocab.Vocab, baseURL, title string, out export.Si
 			ev := s.event(e)
 			buf.Reset()
 			r := &results[i]
-			if err := enc.Encode(eventFile{ev}); err != nil {
+			if err := s.encodeEvent(&buf, enc, ev); err != nil {
 				r.err = fmt.Errorf("misp: %s: %w", e.URL, err)
 				return
 			}
-			buf.Truncate(buf.Len() - 1) // Encode's newline
 			if err := out.Write(EventPath(e.Brief.Slug), buf.Bytes()); err != nil {
 				r.err = err
 				return
 			}
-			r.manifest = ev.manifest()
+			r.uuid = ev.UUID
+			if r.manifest, r.err = encode(ev.manifest()); r.err != nil {
+				return
+			}
 			for _, a := range ev.Attribute {
 				r.hashes = append(r.hashes, ValueHash(a.Value)...)
 				r.hashes = append(r.hashes, ',')
@@ -162,20 +174,29 @@ func Write(ix *index.Index, v *vocab.Vocab, baseURL, title string, out export.Si
 			}
 		}
 	})
-	manifest := make(map[string]manifestEntry, len(results))
-	var hashes []byte
-	for i, r := range results {
+	nh, nm := 0, 2
+	for _, r := range results {
 		if r.err != nil {
 			return r.err
 		}
-		manifest[EventUUID(ix.Entries[i].Brief.Slug)] = r.manifest
+		nh, nm = nh+len(r.hashes), nm+len(r.uuid)+len(r.manifest)+4
+	}
+	hashes := make([]byte, 0, nh)
+	for _, r := range results {
 		hashes = append(hashes, r.hashes...)
 	}
-	data, err := encode(manifest)
-	if err != nil {
-		return fmt.Errorf("misp: manifest: %w", err)
+	// The manifest is an object of the entries by UUID, written as
+	// encoding/json writes a map (keys sorted; a UUID needs no escaping)
+	// from entries encoded in parallel above.
+	slices.SortFunc(results, func(a, b result) int { return strings.Compare(a.uuid, b.uuid) })
+	manifest := append(make([]byte, 0, nm), '{')
+	for i, r := range results {
+		if i > 0 {
+			manifest = append(manifest, ',')
+		}
+		manifest = append(append(append(append(manifest, '"'), r.uuid...), `":`...), r.manifest...)
 	}
-	if err := out.Write(Manifest, data); err != nil {
+	if err := out.Write(Manifest, append(manifest, '}')); err != nil {
 		return err
 	}
 	if err := out.Write(Hashes, hashes); err != nil {
@@ -201,6 +222,10 @@ type site struct {
 	base  string // without the trailing slash
 	title string
 	orgc  org
+	terms map[*index.Term]prepared
+	// galaxyHeads are the stock galaxies encoded up to their first
+	// cluster, by type.
+	galaxyHeads map[string][]byte
 }
 
 func newSite(v *vocab.Vocab, baseURL, title string) (*site, error) {
@@ -233,7 +258,46 @@ type event struct {
 	Tag              []tag       `json:"Tag"`
 	Attribute        []attribute `json:"Attribute"`
 	Galaxy           []galaxy    `json:"Galaxy,omitempty"`
-	EventReport      []report    `json:"EventReport"`
+	EventReport      []report    `json:"EventReport,omitempty"`
+}
+
+// encodeEvent writes the event file of ev to buf, as encoding/json writes
+// eventFile{ev} (TestEventEncoding), but with its galaxies' clusters copied
+// from prepare's encoding, not compacted again by the encoder: every event
+// holds a dozen clusters, and copying them is most of the saving.
+func (s *site) encodeEvent(buf *bytes.Buffer, enc *json.Encoder, ev *event) error {
+	head := *ev
+	head.Galaxy, head.EventReport = nil, nil
+	if err := enc.Encode(eventFile{&head}); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - len("}}\n"))
+	if len(ev.Galaxy) > 0 {
+		buf.WriteString(`,"Galaxy":[`)
+		for i, g := range ev.Galaxy {
+			if i > 0 {
+				buf.WriteByte(',')
+			}
+			buf.Write(s.galaxyHeads[g.Type])
+			for k, c := range g.Cluster {
+				if k > 0 {
+					buf.WriteByte(',')
+				}
+				buf.Write(c)
+			}
+			buf.WriteString("]}")
+		}
+		buf.WriteByte(']')
+	}
+	if len(ev.EventReport) > 0 {
+		buf.WriteString(`,"EventReport":`)
+		if err := enc.Encode(ev.EventReport); err != nil {
+			return err
+		}
+		buf.Truncate(buf.Len() - 1)
+	}
+	buf.WriteString("}}")
+	return nil
 }
 
 type org struct {
@@ -259,12 +323,12 @@ type attribute struct {
 }
 
 type galaxy struct {
-	UUID        string    `json:"uuid"`
-	Name        string    `json:"name"`
-	Type        string    `json:"type"`
-	Namespace   string    `json:"namespace"`
-	Description string    `json:"description"`
-	Cluster     []cluster `json:"GalaxyCluster"`
+	UUID        string            `json:"uuid"`
+	Name        string            `json:"name"`
+	Type        string            `json:"type"`
+	Namespace   string            `json:"namespace"`
+	Description string            `json:"description"`
+	Cluster     []json.RawMessage `json:"GalaxyCluster"` // clusters (prepare)
 }
 
 type cluster struct {
@@ -327,6 +391,22 @@ var attrTypes = map[string]attrType{
 	"filename": {"filename", "Payload delivery", false},
 }
 
+// storedValue is an indicator's value as MISP stores it (its
+// AttributeValidationTool lower-cases hashes and domain names and writes
+// IP addresses in their canonical form), so that hashes.csv hashes what a
+// MISP server's own attributes hash to and its correlations find them.
+func storedValue(iocType, v string) string {
+	switch iocType {
+	case "md5", "sha1", "sha256", "domain":
+		return strings.ToLower(v)
+	case "ipv4", "ipv6":
+		if a, err := netip.ParseAddr(v); err == nil {
+			return a.String()
+		}
+	}
+	return v
+}
+
 // distribution is MISP's distribution level for a TLP label.
 func distribution(t brief.TLP) string {
 	switch t {
@@ -368,9 +448,10 @@ func (s *site) event(e *index.Entry) *event {
 	seen := map[string]bool{}
 	for _, ioc := range b.IOCs {
 		m := attrTypes[ioc.Type]
-		if k := m.typ + "|" + ioc.Value; !seen[k] {
+		v := storedValue(ioc.Type, ioc.Value)
+		if k := m.typ + "|" + v; !seen[k] {
 			seen[k] = true
-			attr(m.typ, m.category, ioc.Value, ioc.Note, m.toIDS)
+			attr(m.typ, m.category, v, ioc.Note, m.toIDS)
 		}
 	}
 	page := s.base + e.URL
@@ -388,14 +469,16 @@ func (s *site) event(e *index.Entry) *event {
 		attr("link", "External analysis", src.URL, comment, false)
 	}
 
-	for _, g := range s.galaxies(e) {
-		if len(g.Cluster) == 0 {
-			continue
+	for _, sg := range stock {
+		g := sg.galaxy
+		for _, t := range e.Terms[sg.kind] {
+			p := s.terms[t]
+			ev.Tag = append(ev.Tag, p.tag)
+			g.Cluster = append(g.Cluster, p.cluster)
 		}
-		for _, c := range g.Cluster {
-			ev.Tag = append(ev.Tag, tag{Name: c.TagName, Colour: galaxyColour})
+		if len(g.Cluster) > 0 {
+			ev.Galaxy = append(ev.Galaxy, g)
 		}
-		ev.Galaxy = append(ev.Galaxy, g)
 	}
 	ev.EventReport = []report{{
 		UUID: stix.UUID("x-misp-event-report", uuid), Name: b.Title, Content: s.reportMarkdown(e),
@@ -429,47 +512,82 @@ var (
 		Description: "Country meta information based on the database provided by geonames.org."}
 )
 
-// galaxies are a brief's clusters, by stock galaxy: its actors, techniques,
-// sectors and countries.
-func (s *site) galaxies(e *index.Entry) []galaxy {
-	actors, techniques, sectors, countries := threatActorGalaxy, attackPatternGalaxy, sectorGalaxy, countryGalaxy
-	for _, t := range e.Terms["actors"] {
-		c := s.actorCluster(threatActorGalaxy.Type, t)
-		actors.Cluster = append(actors.Cluster, c)
-	}
-	for _, t := range e.Terms["techniques"] {
-		// misp-galaxy names a sub-technique by its own name ("Spearphishing
-		// Voice - T1566.004"), not the "Phishing: Spearphishing Voice" the
-		// site shows.
-		name := t.Name
-		if vt, ok := s.v.Technique(t.ID); ok {
-			name = vt.Name
-		}
-		value := name + " - " + t.ID
-		desc := "MITRE ATT&CK technique " + t.ID + ": " + t.Name + "."
-		meta := map[string]any{"external_id": []string{t.ID}, "refs": []string{vocab.TechniqueURL(t.ID)}}
-		var chain []string
-		for _, ta := range t.Tactics {
-			chain = append(chain, "mitre-attack:"+ta)
-		}
-		if len(chain) > 0 {
-			meta["kill_chain"] = chain
-		}
-		techniques.Cluster = append(techniques.Cluster, s.cluster(attackPatternGalaxy.Type, t, value, desc, meta))
-	}
-	for _, t := range e.Terms["sectors"] {
+// stock lists, for each stock galaxy, the kind of term whose clusters it
+// holds and how a term becomes one.
+var stock = []struct {
+	kind    string
+	galaxy  galaxy
+	cluster func(s *site, t *index.Term) cluster
+}{
+	{"actors", threatActorGalaxy, func(s *site, t *index.Term) cluster { return s.actorCluster(threatActorGalaxy.Type, t) }},
+	{"techniques", attackPatternGalaxy, (*site).techniqueCluster},
+	{"sectors", sectorGalaxy, func(s *site, t *index.Term) cluster {
 		meta := map[string]any{"refs": []string{s.base + t.URL}}
-		sectors.Cluster = append(sectors.Cluster, s.cluster(sectorGalaxy.Type, t, t.Name, "Organizations in the "+t.Name+" sector.", meta))
-	}
-	for _, t := range e.Terms["countries"] {
+		return s.cluster(sectorGalaxy.Type, t, t.Name, "Organizations in the "+t.Name+" sector.", meta)
+	}},
+	{"countries", countryGalaxy, func(s *site, t *index.Term) cluster {
 		name, ok := s.v.Country(t.ID)
 		if !ok {
 			name = t.Name
 		}
 		meta := map[string]any{"ISO": t.ID, "refs": []string{s.base + t.URL}}
-		countries.Cluster = append(countries.Cluster, s.cluster(countryGalaxy.Type, t, strings.ToLower(name), name, meta))
+		return s.cluster(countryGalaxy.Type, t, strings.ToLower(name), name, meta)
+	}},
+}
+
+// prepared is what every event naming a term says of it: its tag, and its
+// cluster, encoded once (a term is named by many briefs).
+type prepared struct {
+	tag     tag
+	cluster json.RawMessage
+}
+
+// prepare makes the tag and cluster of every term of a stock galaxy's
+// kind, and each stock galaxy's head.
+func (s *site) prepare(ix *index.Index) error {
+	s.terms = map[*index.Term]prepared{}
+	s.galaxyHeads = map[string][]byte{}
+	for _, g := range stock {
+		empty := g.galaxy
+		empty.Cluster = []json.RawMessage{}
+		data, err := encode(empty)
+		if err != nil {
+			return err
+		}
+		s.galaxyHeads[g.galaxy.Type] = bytes.TrimSuffix(data, []byte("]}"))
+		for _, t := range ix.Terms[g.kind] {
+			c := g.cluster(s, t)
+			data, err := encode(c)
+			if err != nil {
+				return fmt.Errorf("misp: %s: %w", t.URL, err)
+			}
+			s.terms[t] = prepared{tag: tag{Name: c.TagName, Colour: galaxyColour}, cluster: data}
+		}
 	}
-	return []galaxy{actors, techniques, sectors, countries}
+	return nil
+}
+
+// techniqueCluster is an ATT&CK technique as a cluster of the stock
+// mitre-attack-pattern galaxy.
+func (s *site) techniqueCluster(t *index.Term) cluster {
+	// misp-galaxy names a sub-technique by its own name ("Spearphishing
+	// Voice - T1566.004"), not the "Phishing: Spearphishing Voice" the site
+	// shows.
+	name := t.Name
+	if vt, ok := s.v.Technique(t.ID); ok {
+		name = vt.Name
+	}
+	value := name + " - " + t.ID
+	desc := "MITRE ATT&CK technique " + t.ID + ": " + t.Name + "."
+	meta := map[string]any{"external_id": []string{t.ID}, "refs": []string{vocab.TechniqueURL(t.ID)}}
+	var chain []string
+	for _, ta := range t.Tactics {
+		chain = append(chain, "mitre-attack:"+ta)
+	}
+	if len(chain) > 0 {
+		meta["kill_chain"] = chain
+	}
+	return s.cluster(attackPatternGalaxy.Type, t, value, desc, meta)
 }
 
 // cluster makes a cluster of galaxyType for a term.

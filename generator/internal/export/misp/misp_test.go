@@ -324,6 +324,18 @@ func TestManifestAndHashes(t *testing.T) {
 			wantHashes = append(wantHashes, hex.EncodeToString(h[:])+","+uuid)
 		}
 	}
+	// The manifest is written as encoding/json writes a map of its entries.
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal(files[misp.Manifest], &raw); err != nil {
+		t.Fatal(err)
+	}
+	var again bytes.Buffer
+	enc := json.NewEncoder(&again)
+	enc.SetEscapeHTML(false)
+	enc.Encode(raw)
+	if strings.TrimSuffix(again.String(), "\n") != string(files[misp.Manifest]) {
+		t.Errorf("the manifest is not what encoding/json writes of it:\n%s\n%s", files[misp.Manifest], again.String())
+	}
 	got := strings.Split(strings.TrimSuffix(string(files[misp.Hashes]), "\n"), "\n")
 	if !slices.Equal(got, wantHashes) {
 		t.Errorf("hashes.csv:\n got %q\nwant %q", got, wantHashes)
@@ -445,5 +457,60 @@ func TestGalaxy(t *testing.T) {
 	}
 	if wren.Description != "A fictional espionage cluster used to test the exports." {
 		t.Errorf("description %q", wren.Description)
+	}
+}
+
+// Values are written as MISP stores them, so that the feed cache's hashes
+// match a MISP server's own attributes: hashes and domain names in lower
+// case, IPv6 addresses compressed; two spellings of one value are one
+// attribute.
+func TestValuesAsMISPStoresThem(t *testing.T) {
+	files := feed(t, exporttest.Check(t, `
+-- content/briefs/2024/cases.md --
+---
+title: "Cases"
+date: 2024-05-01
+summary: "s"
+tlp: clear
+iocs:
+  - {type: md5, value: 0123456789ABCDEF0123456789ABCDEF}
+  - {type: md5, value: 0123456789abcdef0123456789abcdef}
+  - {type: domain, value: Evil.Example}
+  - {type: ipv6, value: "2001:0db8:0000:0000:0000:0000:0000:0007"}
+---
+Body.
+`, ""))
+	ev := readEvent(t, files, "cases")
+	var got []string
+	for _, a := range ev.Attribute {
+		if a.Type != "link" {
+			got = append(got, a.Type+" "+a.Value)
+		}
+	}
+	if want := []string{"md5 0123456789abcdef0123456789abcdef", "domain evil.example", "ip-dst 2001:db8::7"}; !slices.Equal(got, want) {
+		t.Errorf("attributes %q, want %q", got, want)
+	}
+	if !strings.Contains(string(files[misp.Hashes]), misp.ValueHash("evil.example")+","+ev.UUID+"\n") {
+		t.Errorf("hashes.csv does not hash the value as stored:\n%s", files[misp.Hashes])
+	}
+}
+
+// An event file is what encoding/json writes of the event (Write copies
+// the galaxies' clusters in rather than encode them again).
+func TestEventEncoding(t *testing.T) {
+	for _, archive := range []string{exporttest.Archive(), "-- content/briefs/2024/bare.md --\n---\ntitle: Bare\ndate: 2024-01-02\nsummary: s\ntlp: clear\n---\n"} {
+		c := exporttest.Check(t, archive, "")
+		fast, slow, err := misp.EventEncodings(c.Index, c.Vocab, baseURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(fast) == 0 || len(fast) != len(slow) {
+			t.Fatalf("%d and %d events", len(fast), len(slow))
+		}
+		for i := range fast {
+			if !bytes.Equal(fast[i], slow[i]) {
+				t.Errorf("event %d:\n got %s\nwant %s", i, fast[i], slow[i])
+			}
+		}
 	}
 }
