@@ -122,32 +122,83 @@ type rss struct {
 
 const rssDate = "Mon, 02 Jan 2006 15:04:05 -0700"
 
-// Items are the RSS <item> elements of a library's briefs, each encoded
-// once: a brief is an item of the feed of every term it names, the same
-// bytes in each.
+// Items are the items of a library's briefs, RSS and JSON Feed, each
+// encoded once: a brief is an item of the feeds of every term it names,
+// the same bytes in each.
 type Items struct {
-	s     Site
-	items map[*index.Entry][]byte
+	s    Site
+	rss  map[*index.Entry][]byte
+	json map[*index.Entry][]byte
 }
 
-// NewItems encodes the RSS item of every brief of ix.
+// NewItems encodes the items of every brief of ix.
 func NewItems(s Site, ix *index.Index) (*Items, error) {
-	encoded := make([][]byte, len(ix.Entries))
-	errs := make([]error, len(ix.Entries))
-	par.For(len(ix.Entries), func(i int) {
-		e := ix.Entries[i]
-		u := s.abs(e.URL)
-		encoded[i], errs[i] = xml.Marshal(rssItem{Title: html.EscapeString(e.Brief.Title), Link: u, GUID: rssGUID{"false", GUID(e)},
-			PubDate: e.Brief.Date.Format(rssDate), Description: html.EscapeString(e.Brief.Summary), Categories: Categories(ix, e)})
-	})
-	it := &Items{s: s, items: make(map[*index.Entry][]byte, len(ix.Entries))}
-	for i, e := range ix.Entries {
-		if errs[i] != nil {
-			return nil, fmt.Errorf("feeds: %s: %w", e.URL, errs[i])
-		}
-		it.items[e] = encoded[i]
+	type encoded struct {
+		rss, json []byte
+		err       error
 	}
-	return it, nil
+	all := make([]encoded, len(ix.Entries))
+	par.For(len(ix.Entries), func(i int) {
+		e, r := ix.Entries[i], &all[i]
+		u := s.abs(e.URL)
+		r.rss, r.err = xml.Marshal(rssItem{Title: html.EscapeString(e.Brief.Title), Link: u, GUID: rssGUID{"false", GUID(e)},
+			PubDate: e.Brief.Date.Format(rssDate), Description: html.EscapeString(e.Brief.Summary), Categories: Categories(ix, e)})
+		if r.err != nil {
+			return
+		}
+		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, Summary: e.Brief.Summary, ContentText: e.Brief.Summary,
+			DatePublished: e.Brief.Date.Format(jsonDate)}
+		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {
+			it.DateModified = e.Brief.Updated.Format(jsonDate)
+		}
+		r.json, r.err = encodeJSON(it)
+	})
+	items := &Items{s: s, rss: make(map[*index.Entry][]byte, len(ix.Entries)), json: make(map[*index.Entry][]byte, len(ix.Entries))}
+	for i, e := range ix.Entries {
+		if all[i].err != nil {
+			return nil, fmt.Errorf("feeds: %s: %w", e.URL, all[i].err)
+		}
+		items.rss[e], items.json[e] = all[i].rss, all[i].json
+	}
+	return items, nil
+}
+
+// encodeJSON is encoding/json's compact output with HTML escaping off (JSON
+// Feed's texts are plain text).
+func encodeJSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// splice writes doc, an encoded feed whose list of items is empty and
+// ends it (its last end bytes), with the encoded items of t's newest
+// briefs in that list, joined by sep.
+func splice(doc []byte, end, sep string, t *index.Term, items map[*index.Entry][]byte) ([]byte, error) {
+	if !bytes.HasSuffix(doc, []byte(end)) {
+		return nil, fmt.Errorf("feeds: %s: the items do not end the feed", t.URL)
+	}
+	entries := t.Entries[:min(len(t.Entries), Limit)]
+	n := len(doc)
+	for _, e := range entries {
+		item, ok := items[e]
+		if !ok {
+			return nil, fmt.Errorf("feeds: %s: no item for %s", t.URL, e.URL)
+		}
+		n += len(sep) + len(item)
+	}
+	out := append(make([]byte, 0, n), doc[:len(doc)-len(end)]...)
+	for i, e := range entries {
+		if i > 0 {
+			out = append(out, sep...)
+		}
+		out = append(out, items[e]...)
+	}
+	return append(out, end...), nil
 }
 
 // RSS returns a term's RSS 2.0 feed, its items from items.
@@ -169,23 +220,7 @@ func RSS(items *Items, t *index.Term, singular string) ([]byte, error) {
 		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
 	}
 	// The items go last in the channel, which ends the document.
-	const end = "</channel></rss>"
-	if !bytes.HasSuffix(buf.Bytes(), []byte(end)) {
-		return nil, fmt.Errorf("feeds: %s: the channel does not end the feed", t.URL)
-	}
-	buf.Truncate(buf.Len() - len(end))
-	for i, e := range t.Entries {
-		if i == Limit {
-			break
-		}
-		item, ok := items.items[e]
-		if !ok {
-			return nil, fmt.Errorf("feeds: %s: no item for %s", t.URL, e.URL)
-		}
-		buf.Write(item)
-	}
-	buf.WriteString(end)
-	return buf.Bytes(), nil
+	return splice(buf.Bytes(), "</channel></rss>", "", t, items.rss)
 }
 
 type jsonItem struct {
@@ -211,7 +246,8 @@ type jsonFeed struct {
 const jsonDate = "2006-01-02T15:04:05Z07:00"
 
 // JSON returns a term's JSON Feed 1.1.
-func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
+func JSON(items *Items, t *index.Term, singular string) ([]byte, error) {
+	s := items.s
 	f := jsonFeed{
 		Version:     "https://jsonfeed.org/version/1.1",
 		Title:       s.title(t, singular),
@@ -221,23 +257,10 @@ func JSON(s Site, t *index.Term, singular string) ([]byte, error) {
 		Language:    s.Language,
 		Items:       []jsonItem{},
 	}
-	for i, e := range t.Entries {
-		if i == Limit {
-			break
-		}
-		u := s.abs(e.URL)
-		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, Summary: e.Brief.Summary, ContentText: e.Brief.Summary,
-			DatePublished: e.Brief.Date.Format(jsonDate)}
-		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {
-			it.DateModified = e.Brief.Updated.Format(jsonDate)
-		}
-		f.Items = append(f.Items, it)
-	}
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(f); err != nil {
+	doc, err := encodeJSON(f)
+	if err != nil {
 		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
 	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+	// The items are the feed object's last member.
+	return splice(doc, "]}", ",", t, items.json)
 }

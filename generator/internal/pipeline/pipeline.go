@@ -479,7 +479,7 @@ func forbidden(c *Checked) []string {
 		}
 		for _, ioc := range b.IOCs {
 			if !public[ioc.Value] {
-				out = append(out, ioc.Value, indicator.Defang(ioc.Type, ioc.Value), misp.ValueHash(ioc.Value))
+				out = append(out, ioc.Value, indicator.Defang(ioc.Type, ioc.Value), misp.IndicatorHash(ioc.Type, ioc.Value))
 			}
 		}
 	}

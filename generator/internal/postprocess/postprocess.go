@@ -134,7 +134,7 @@ func Jobs() []Job {
 					if err := s.Out.Write(export.TermRSS(t), data); err != nil {
 						return err
 					}
-					if data, err = feeds.JSON(fs, t, k.Singular); err != nil {
+					if data, err = feeds.JSON(items, t, k.Singular); err != nil {
 						return err
 					}
 					if err := s.Out.WriteCompact(export.TermJSONFeed(t), data); err != nil {
@@ -196,11 +196,12 @@ func NewWriter(dir string) *Writer { return &Writer{Dir: dir, m: NewMinifier()} 
 // Write minifies data by the file's media type and writes it at rel.
 func (w *Writer) Write(rel string, data []byte) error {
 	if mt := MediaType(rel); mt != "" {
-		var buf bytes.Buffer
-		if err := w.m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+		// Bytes reads data in place (Minify with a reader copies it first).
+		min, err := w.m.Bytes(mt, data)
+		if err != nil {
 			return fmt.Errorf("minifying %s: %w", rel, err)
 		}
-		data = buf.Bytes()
+		data = min
 	}
 	return w.WriteCompact(rel, data)
 }
