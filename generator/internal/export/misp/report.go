@@ -24,6 +24,7 @@ import (
 func (s *site) reportMarkdown(e *index.Entry) string {
 	b := e.Brief
 	var w strings.Builder
+	w.Grow(len(b.Body) + 2*(len(b.Title)+len(b.Summary)) + 200*(len(e.Claims)+len(e.Sources)) + 200)
 	w.WriteString("# " + mdText(b.Title) + "\n\n")
 	if b.Summary != "" {
 		w.WriteString(mdText(b.Summary) + "\n\n")
