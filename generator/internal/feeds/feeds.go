@@ -126,13 +126,20 @@ const rssDate = "Mon, 02 Jan 2006 15:04:05 -0700"
 // encoded once: a brief is an item of the feeds of every term it names,
 // the same bytes in each.
 type Items struct {
-	s    Site
-	rss  map[*index.Entry][]byte
-	json map[*index.Entry][]byte
+	s      Site
+	rss    map[*index.Entry][]byte
+	json   map[*index.Entry][]byte
+	minify func(xml []byte) ([]byte, error)
 }
 
-// NewItems encodes the items of every brief of ix.
-func NewItems(s Site, ix *index.Index) (*Items, error) {
+// NewItems encodes the items of every brief of ix. minify, when not nil,
+// minifies XML: RSS items are then minified once, here, and RSS minifies
+// the rest of each feed, so a feed is minified without minifying its items
+// again in every feed that lists them.
+func NewItems(s Site, ix *index.Index, minify func(xml []byte) ([]byte, error)) (*Items, error) {
+	if minify == nil {
+		minify = func(xml []byte) ([]byte, error) { return xml, nil }
+	}
 	type encoded struct {
 		rss, json []byte
 		err       error
@@ -146,6 +153,9 @@ func NewItems(s Site, ix *index.Index) (*Items, error) {
 		if r.err != nil {
 			return
 		}
+		if r.rss, r.err = minify(r.rss); r.err != nil {
+			return
+		}
 		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, Summary: e.Brief.Summary, ContentText: e.Brief.Summary,
 			DatePublished: e.Brief.Date.Format(jsonDate)}
 		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {
@@ -153,7 +163,7 @@ func NewItems(s Site, ix *index.Index) (*Items, error) {
 		}
 		r.json, r.err = encodeJSON(it)
 	})
-	items := &Items{s: s, rss: make(map[*index.Entry][]byte, len(ix.Entries)), json: make(map[*index.Entry][]byte, len(ix.Entries))}
+	items := &Items{s: s, rss: make(map[*index.Entry][]byte, len(ix.Entries)), json: make(map[*index.Entry][]byte, len(ix.Entries)), minify: minify}
 	for i, e := range ix.Entries {
 		if all[i].err != nil {
 			return nil, fmt.Errorf("feeds: %s: %w", e.URL, all[i].err)
@@ -191,7 +201,9 @@ func splice(doc []byte, end, sep string, t *index.Term, items map[*index.Entry][
 		}
 		n += len(sep) + len(item)
 	}
-	out := append(make([]byte, 0, n), doc[:len(doc)-len(end)]...)
+	// One byte more than it needs: the minifier's input wants room for a
+	// terminating NUL, or it copies the whole feed to add one.
+	out := append(make([]byte, 0, n+1), doc[:len(doc)-len(end)]...)
 	for i, e := range entries {
 		if i > 0 {
 			out = append(out, sep...)
@@ -201,7 +213,8 @@ func splice(doc []byte, end, sep string, t *index.Term, items map[*index.Entry][
 	return append(out, end...), nil
 }
 
-// RSS returns a term's RSS 2.0 feed, its items from items.
+// RSS returns a term's RSS 2.0 feed, its items from items, minified with
+// their minifier.
 func RSS(items *Items, t *index.Term, singular string) ([]byte, error) {
 	s := items.s
 	ch := rssChannel{
@@ -219,8 +232,12 @@ func RSS(items *Items, t *index.Term, singular string) ([]byte, error) {
 	if err := xml.NewEncoder(&buf).Encode(rss{Version: "2.0", Atom: "http://www.w3.org/2005/Atom", Channel: ch}); err != nil {
 		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
 	}
+	doc, err := items.minify(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
+	}
 	// The items go last in the channel, which ends the document.
-	return splice(buf.Bytes(), "</channel></rss>", "", t, items.rss)
+	return splice(doc, "</channel></rss>", "", t, items.rss)
 }
 
 type jsonItem struct {

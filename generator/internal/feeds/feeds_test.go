@@ -29,7 +29,7 @@ techniques: [T1190, T1059.001]
 ---
 Body.
 `, "")
-	items, err := feeds.NewItems(feeds.Site{Title: "T", BaseURL: "https://briefs.test/", Language: "en"}, c.Index)
+	items, err := feeds.NewItems(feeds.Site{Title: "T", BaseURL: "https://briefs.test/", Language: "en"}, c.Index, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

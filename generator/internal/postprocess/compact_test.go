@@ -11,8 +11,9 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
-// compactJobs are the jobs that write through WriteCompact, unminified.
-var compactJobs = []string{"briefs.json", "stix", "taxii", "misp", "navigator", "tables"}
+// compactJobs are the jobs that write through WriteCompact, unminified
+// (the term feeds minify their RSS themselves, once per item).
+var compactJobs = []string{"briefs.json", "feeds", "stix", "taxii", "misp", "navigator", "tables"}
 
 // TestCompactOutputIsMinimal runs the jobs that skip the minifier over the
 // export fixture and the example content, and checks that the minifier

@@ -121,7 +121,8 @@ func Jobs() []Job {
 		}},
 		{Name: "feeds", Run: func(s *Site) error {
 			fs := feeds.Site{Title: s.Title, BaseURL: s.BaseURL, Language: s.Language}
-			items, err := feeds.NewItems(fs, s.Index)
+			// RSS comes out minified: each brief's item is minified once.
+			items, err := feeds.NewItems(fs, s.Index, func(x []byte) ([]byte, error) { return s.Out.m.Bytes("application/xml", x) })
 			if err != nil {
 				return err
 			}
@@ -131,7 +132,7 @@ func Jobs() []Job {
 					if err != nil {
 						return err
 					}
-					if err := s.Out.Write(export.TermRSS(t), data); err != nil {
+					if err := s.Out.WriteCompact(export.TermRSS(t), data); err != nil {
 						return err
 					}
 					if data, err = feeds.JSON(items, t, k.Singular); err != nil {
