@@ -63,6 +63,19 @@ type rssItem struct {
 	Categories  []string `xml:"category"`
 }
 
+// InSiteFeed reports whether a brief may be an item of the site's RSS feed,
+// which Hugo renders (layouts/home.rss.xml): the Limit newest briefs, in
+// Hugo's order, whose tie-breaks between briefs of one date are its own.
+// Every brief dated on or after the Limit-th newest may be; the stage gives
+// those, and only those, the GUID and categories the feed's items need
+// (front matter Hugo decodes for every page it is given to).
+func InSiteFeed(ix *index.Index, e *index.Entry) bool {
+	if len(ix.Entries) <= Limit {
+		return true
+	}
+	return !e.Brief.Date.Before(ix.Entries[Limit-1].Brief.Date)
+}
+
 // GUID is a brief's RSS <guid> (isPermaLink="false"): urn:uuid: and the
 // brief's UUID (stix.ReportUUID), the ID of its STIX report and its MISP
 // event too, which outlives a change of domain or path.

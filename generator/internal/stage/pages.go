@@ -40,7 +40,9 @@ func briefPage(e *index.Entry, related []*index.Entry, ix *index.Index, v *vocab
 	}
 	// The site feed's item (layouts/_partials/rss-item.xml) gives the GUID
 	// and categories the term feeds give (package feeds).
-	fm["feed"] = map[string]any{"guid": feeds.GUID(e), "categories": feeds.Categories(ix, e)}
+	if feeds.InSiteFeed(ix, e) {
+		fm["feed"] = map[string]any{"guid": feeds.GUID(e), "categories": feeds.Categories(ix, e)}
+	}
 	var groups []map[string]string
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]

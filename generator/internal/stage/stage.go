@@ -11,8 +11,9 @@
 // indicator), with Hugo shortcode delimiters escaped: a brief is text, not a
 // template. A brief page also carries indicator_domains and
 // indicator_emails, its indicators the link render hook must never make
-// live (layouts/_partials/indicator-link.html), and feed, its site feed
-// item's guid and categories (package feeds).
+// live (layouts/_partials/indicator-link.html), and, if it may be among
+// the site feed's newest briefs (feeds.InSiteFeed), feed: its feed item's
+// guid and categories.
 package stage
 
 import (
