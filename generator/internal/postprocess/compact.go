@@ -55,9 +55,14 @@ func (w *Writer) StreamCompact(rel string, fn func(io.Writer) error) error {
 // create makes rel's directory and returns its path.
 func (w *Writer) create(rel string) (string, error) {
 	p := filepath.Join(w.Dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	dir := filepath.Dir(p)
+	if _, made := w.dirs.Load(dir); made {
+		return p, nil // many files share a directory: one MkdirAll (a stat at least) each is a syscall saved
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
+	w.dirs.Store(dir, true)
 	return p, nil
 }
 

@@ -79,8 +79,9 @@ func MediaType(name string) string {
 // Writer writes minified files under a site directory. It is safe for
 // concurrent use.
 type Writer struct {
-	Dir string
-	m   *minify.M
+	Dir  string
+	m    *minify.M
+	dirs sync.Map // directories made so far (create)
 }
 
 // Site is what a post-process job gets: the index of what is published and

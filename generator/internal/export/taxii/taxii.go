@@ -43,6 +43,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
@@ -137,16 +139,19 @@ func Write(g *stix.Graph, ix *index.Index, title, baseURL string, out export.Sin
 	if err != nil {
 		return err
 	}
+	// The four files at once: all's objects are the size of the site's
+	// bundle, and its manifest has a record for each.
+	var eg errgroup.Group
 	for id, objs := range map[string][]int{All: all, RecentID: some} {
 		dir := Collections + id + "/"
-		if err := out.Stream(dir+"objects/"+Index, func(w io.Writer) error { return envelope(w, g, objs) }); err != nil {
-			return err
-		}
-		if err := out.Stream(dir+"manifest/"+Index, func(w io.Writer) error { return manifest(w, g, objs) }); err != nil {
-			return err
-		}
+		eg.Go(func() error {
+			return out.Stream(dir+"objects/"+Index, func(w io.Writer) error { return envelope(w, g, objs) })
+		})
+		eg.Go(func() error {
+			return out.Stream(dir+"manifest/"+Index, func(w io.Writer) error { return manifest(w, g, objs) })
+		})
 	}
-	return nil
+	return eg.Wait()
 }
 
 // recentEntries are the briefs dated within Recent of the newest.
