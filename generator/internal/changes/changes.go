@@ -18,7 +18,11 @@
 //     the base and resolves to none now: a profile renamed or removed while
 //     briefs still use its old name, which would split the term in two;
 //   - every diagnostic, when the change touches the generator itself
-//     (generator/ or go.mod), since the rules may have changed with it.
+//     (generator/ or go.mod), since the rules may have changed with it;
+//   - a warning for each published brief whose content the change edits
+//     without moving date: or updated: forward, since its MISP event's
+//     timestamp would not move and subscribers would keep the old copy
+//     (package misp).
 //
 // Report.Markdown summarizes the change for a reviewer: the briefs added,
 // changed, moved and removed, with title, date and TLP label, and the
@@ -237,6 +241,7 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 	if profilesChanged {
 		reported.Merge(lostProfiles(base, head))
 	}
+	reported.Merge(staleEvents(files, base, head))
 	r.Diagnostics = reported.Items()
 
 	r.Briefs, r.Profiles = items(files, base, head, r.Diagnostics)

@@ -2,6 +2,7 @@ package changes_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -172,8 +173,10 @@ func TestWorkingTreeMovesAndMergeBase(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("briefs:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
-	// The moved file is touched: its warning is reported now.
-	if d := strs(r.Diagnostics); len(d) != 1 || !strings.HasPrefix(d[0], "content/briefs/2023/older-brief.md:6: warning: sectors[0]:") {
+	// The moved file is touched: its warning is reported now. The edited
+	// brief gained a technique without a new updated: date.
+	if d := strs(r.Diagnostics); len(d) != 2 || !strings.HasPrefix(d[0], "content/briefs/2023/older-brief.md:6: warning: sectors[0]:") ||
+		!strings.HasPrefix(d[1], "content/briefs/2024/edge-devices.md:3: warning: date: this published brief changed") {
 		t.Errorf("diagnostics: %v", d)
 	}
 
@@ -346,5 +349,43 @@ Body.
 	}
 	if strings.Contains(md, "https://evil") {
 		t.Errorf("a dropped indicator is live in the summary:\n%s", md)
+	}
+}
+
+// A published brief whose content changes must move date: or updated:
+// forward, or its MISP event keeps its timestamp and subscribers never see
+// the change: check --changed warns on the line to edit. Reformatting the
+// front matter is no change of content; a new updated: day settles it.
+func TestChangedBriefWithoutNewUpdatedDate(t *testing.T) {
+	const head = "---\ntitle: Edge devices as the way in\ndate: 2024-02-07\n%ssummary: %s\ntlp: clear\nsources:\n  - {name: CISA, url: \"https://www.cisa.gov/aa24-038a\"}\nactors: [Volt Typhoon]\nsectors: [Energy]\ntechniques: [T1190]\nmalware: [KV-botnet]\n---\nBody.\n"
+	stale := func(r *changes.Report) []string {
+		var out []string
+		for _, d := range strs(r.Diagnostics) {
+			if strings.Contains(d, "MISP event") {
+				out = append(out, d)
+			}
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name, updated, summary string
+		want                   []string
+	}{
+		{"new summary, same dates", "", "Routers at end of life carried the traffic, and more.", []string{
+			"content/briefs/2024/edge-devices.md:3: warning: date: this published brief changed, but neither date: nor updated: moved past 2024-02-07, so its MISP event keeps its timestamp and MISP and OpenCTI subscribers keep the copy they have; set updated: to the day this change is published",
+		}},
+		{"new summary, updated: not after date", "updated: 2024-02-07\n", "Routers at end of life carried the traffic, and more.", []string{
+			"content/briefs/2024/edge-devices.md:4: warning: updated: this published brief changed, but neither date: nor updated: moved past 2024-02-07, so its MISP event keeps its timestamp and MISP and OpenCTI subscribers keep the copy they have; set updated: to the day this change is published",
+		}},
+		{"new summary, new updated: day", "updated: 2024-03-01\n", "Routers at end of life carried the traffic, and more.", nil},
+		{"front matter reformatted", "", "\"Routers at end of life carried the traffic.\"", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			dir := project(t)
+			write(t, dir, "content/briefs/2024/edge-devices.md", fmt.Sprintf(head, c.updated, c.summary))
+			if got := stale(run(t, dir, "main")); !slices.Equal(got, c.want) {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(c.want, "\n"))
+			}
+		})
 	}
 }

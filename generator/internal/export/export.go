@@ -1,21 +1,25 @@
 // Package export is the contract between a build and its exporters: the
 // programs that write the machine-readable files beside the pages (STIX 2.1
 // bundles, ATT&CK Navigator layers, briefs.json and CSV, per-term JSON,
-// term feeds, the search data). It names those files and decides which
-// brief and term gets which (ForBrief, ForTerm, TermFeeds), so the pages
-// that link an export and the exporter that writes it agree by
-// construction.
+// term feeds, the search data, the MISP feed and galaxy, the TAXII 2.1
+// API). It names those files and decides which brief and term gets which
+// (ForBrief, ForTerm, TermFeeds), so the pages that link an export and the
+// exporter that writes it agree by construction.
 //
 // An exporter accepts a Site (the index of what the build publishes and the
 // facts of the build) and writes its files through a Sink; it writes
 // nothing else. Each lives in a subpackage with one job (stix, navigator,
-// tables, feeds, search); package exporters lists the ones a build runs,
-// and package postprocess runs them, concurrently, through a sink that
-// writes every file in its final, minified form.
+// tables, feeds, search, misp, taxii); package exporters lists the ones a
+// build runs, and package postprocess runs them, concurrently, through a
+// sink that writes every file in its final, minified form. What several
+// exporters derive from the whole site they share through the Site
+// (Shared: the STIX graph, which the STIX bundles and the TAXII
+// collections hold alike), built once per build.
 package export
 
 import (
 	"io"
+	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -32,6 +36,34 @@ type Site struct {
 	BaseURL  string // absolute, with a trailing slash
 	Title    string // the site's title
 	Language string // the site's language code ("en")
+
+	shared sync.Map // key → *sharedValue (Shared)
+}
+
+type sharedValue struct {
+	once sync.Once
+	v    any
+	err  error
+}
+
+// Shared returns the value build makes of s under key, made once per Site:
+// by the first exporter that asks (one that asks meanwhile waits for it)
+// and handed to every later one. It is for what several exporters derive
+// from the whole site, where building it twice would cost a build its time
+// (the STIX graph: see stix.SiteGraph). build sees the Site as every
+// exporter does; the value must not change once build returns, since
+// exporters read it concurrently. key is a value of a type unexported by
+// the package that builds the value, as for context.Context's keys, so
+// that every caller with one key asks for one T.
+func Shared[T any](s *Site, key any, build func(*Site) (T, error)) (T, error) {
+	sv, _ := s.shared.LoadOrStore(key, &sharedValue{})
+	v := sv.(*sharedValue)
+	v.once.Do(func() { v.v, v.err = build(s) })
+	if v.err != nil {
+		var zero T
+		return zero, v.err
+	}
+	return v.v.(T), nil
 }
 
 // Exporter writes one kind of export of a whole site.
@@ -55,6 +87,18 @@ type Sink interface {
 	Write(path string, data []byte) error
 	// Stream writes the file fn produces, for one too big to hold whole.
 	Stream(path string, fn func(w io.Writer) error) error
+	// Minify returns data, a file of media type mediaType or a part of
+	// one, in the form Write gives such a file: minified, or as it is for
+	// a type the sink writes as it is (JSON, and types without a
+	// minifier). It is for an exporter that assembles many files from the
+	// same parts (the term feeds: a brief's RSS item is in the feed of
+	// every term it names), which minifies each part once, not once in
+	// every file, and writes the files with WriteMinified.
+	Minify(mediaType string, data []byte) ([]byte, error)
+	// WriteMinified writes data at path as it is: a file made of what
+	// Minify returned, which minifying whole would leave unchanged
+	// (postprocess.TestCompactOutputIsMinimal holds the feeds to that).
+	WriteMinified(path string, data []byte) error
 }
 
 // File is one export of a page: what a link to it says and where it is.

@@ -137,13 +137,13 @@ func TestBuiltSite(t *testing.T) {
 	// lists exactly its briefs, newest first, with stable IDs, and says
 	// titles and summaries that look like HTML as text.
 	t.Run("feeds", func(t *testing.T) {
-		exporttest.CheckFeed(t, export.SiteRSS, files[export.SiteRSS], "rss", ix.Entries)
-		exporttest.CheckFeed(t, export.SiteJSONFeed, files[export.SiteJSONFeed], "json", ix.Entries)
+		exporttest.CheckFeed(t, export.SiteRSS, files[export.SiteRSS], "rss", ix, ix.Entries)
+		exporttest.CheckFeed(t, export.SiteJSONFeed, files[export.SiteJSONFeed], "json", ix, ix.Entries)
 		n := 2
 		for _, k := range ix.Kinds {
 			for _, term := range ix.Terms[k.Name] {
 				for _, f := range export.TermFeeds(term) {
-					exporttest.CheckFeed(t, f.Path, files[f.Path], map[string]string{export.RSSType: "rss", export.JSONFeedType: "json"}[f.Type], term.Entries)
+					exporttest.CheckFeed(t, f.Path, files[f.Path], map[string]string{export.RSSType: "rss", export.JSONFeedType: "json"}[f.Type], ix, term.Entries)
 					n++
 				}
 			}

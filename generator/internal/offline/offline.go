@@ -18,6 +18,13 @@
 //   - every page carries "Offline edition, built from N briefs as of DATE",
 //     DATE being the newest brief's date, so the same content always gives
 //     the same bytes.
+//
+// The edition keeps the MISP feed and galaxy (misp/): they are data, and a
+// MISP server reads the unpacked misp/ directory as a feed of input source
+// "local". It leaves out the TAXII API (taxii2/): TAXII is a protocol of
+// HTTP servers, its endpoints are directory URLs that only a server's
+// rewrites and headers answer, and the same objects are in the edition's
+// STIX bundles.
 package offline
 
 import (
@@ -39,6 +46,7 @@ import (
 
 	"golang.org/x/net/html"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/taxii"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 )
@@ -83,6 +91,10 @@ func Build(ctx context.Context, o pipeline.Options, tmpParent string) (*Edition,
 	if err != nil {
 		e.Close()
 		return e, err
+	}
+	if err := os.RemoveAll(filepath.Join(e.Dir, filepath.FromSlash(taxii.Discovery))); err != nil {
+		e.Close()
+		return e, fmt.Errorf("offline: %w", err)
 	}
 	e.Briefs = len(res.Published)
 	if res.Index != nil && len(res.Index.Entries) > 0 {

@@ -118,6 +118,16 @@ func TestEditionWorksFromDisk(t *testing.T) {
 		t.Errorf("the search page's noscript links are not relative links to files:\n%s", search)
 	}
 
+	// The MISP feed is data and stays; TAXII needs a server and goes.
+	if _, ok := tree["misp/manifest.json"]; !ok {
+		t.Error("the edition has no MISP feed")
+	}
+	for rel := range tree {
+		if strings.HasPrefix(rel, "taxii2/") {
+			t.Errorf("the edition has the TAXII file %s", rel)
+		}
+	}
+
 	// TLP: the amber brief is nowhere, not even in the search index.
 	for rel, data := range tree {
 		for _, leak := range []string{"amber-secret", "Amber only", "Restricted body text"} {

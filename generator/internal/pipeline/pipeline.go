@@ -38,6 +38,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/check"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/misp"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
@@ -320,7 +321,10 @@ func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 
 // forbidden lists strings that identify a brief left out (excluded by TLP
 // or held back until its date) and appear in no published one: its URL
-// path, its title and its indicators.
+// path, its title, its indicators, and what names it in the feeds for
+// platforms: its UUID (its MISP event's and its STIX report's, as in the
+// TAXII collections) and the MD5 of each of its indicators (how
+// misp/hashes.csv lists a value).
 func forbidden(c *Checked) []string {
 	if len(c.Excluded)+len(c.HeldBack) == 0 {
 		return nil
@@ -335,14 +339,14 @@ func forbidden(c *Checked) []string {
 	var out []string
 	for _, b := range slices.Concat(c.Excluded, c.HeldBack) {
 		if b.Slug != "" {
-			out = append(out, "/briefs/"+b.Slug+"/")
+			out = append(out, "/briefs/"+b.Slug+"/", misp.EventUUID(b.Slug))
 		}
 		if b.Title != "" && !public[b.Title] {
 			out = append(out, b.Title)
 		}
 		for _, ioc := range b.IOCs {
 			if !public[ioc.Value] {
-				out = append(out, ioc.Value, indicator.Defang(ioc.Type, ioc.Value))
+				out = append(out, ioc.Value, indicator.Defang(ioc.Type, ioc.Value), misp.IndicatorHash(ioc.Type, ioc.Value))
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -98,7 +99,7 @@ func TestCrossLinksBothWays(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, b := range []string{"https://briefs.test/briefs/alpha/", "https://briefs.test/briefs/bravo/"} {
-		if !bytes.Contains(feed, []byte("<guid isPermaLink=true>"+b+"</guid>")) && !bytes.Contains(feed, []byte("<guid isPermaLink=\"true\">"+b+"</guid>")) {
+		if !bytes.Contains(feed, []byte("<link>"+b+"</link>")) {
 			t.Errorf("the Volt Typhoon feed does not list %s", b)
 		}
 	}
@@ -302,5 +303,37 @@ func TestYearSectionsAreInvisible(t *testing.T) {
 	}
 	if !bytes.Contains(feed, []byte("https://briefs.test/briefs/alpha/")) {
 		t.Error("the site feed does not list alpha")
+	}
+}
+
+// The site feed lists the 50 newest briefs, as Hugo orders them; only the
+// briefs that may be among them carry the data of a feed item, and every
+// item has it, even where briefs of one date straddle the 50th place.
+func TestSiteFeedItemsAtTheLimit(t *testing.T) {
+	var archive strings.Builder
+	for i := range 60 {
+		date := "2024-03-01" // the 46th to 60th newest share a date
+		if i < 45 {
+			date = fmt.Sprintf("2024-04-%02d", 30-i%30)
+			if i >= 30 {
+				date = fmt.Sprintf("2024-05-%02d", 30-i%30)
+			}
+		}
+		fmt.Fprintf(&archive, "-- content/briefs/2024/b%02d.md --\n---\ntitle: Brief %02d\ndate: %s\nsummary: s\ntlp: clear\nactors: [Actor %02d]\n---\nBody.\n", i, i, date, i)
+	}
+	dir := sitetest.Project(t, archive.String())
+	build(t, dir)
+	feed, err := os.ReadFile(filepath.Join(dir, "public", "index.xml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := bytes.Count(feed, []byte("<item>")); n != 50 {
+		t.Fatalf("the site feed has %d items, want 50", n)
+	}
+	if n := bytes.Count(feed, []byte("<guid isPermaLink=false>urn:uuid:")) + bytes.Count(feed, []byte(`<guid isPermaLink="false">urn:uuid:`)); n != 50 {
+		t.Errorf("%d items have a GUID", n)
+	}
+	if n := bytes.Count(feed, []byte("<category>Actor ")); n != 50 {
+		t.Errorf("%d items name their actor", n)
 	}
 }

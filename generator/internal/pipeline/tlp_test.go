@@ -3,12 +3,14 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/misp"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
@@ -82,9 +84,13 @@ func TestPublicBuildExcludesGreen(t *testing.T) {
 }
 
 // The verify stage fails a build in which anything (here a template an
-// author edited) carries the title, URL or an indicator of an excluded brief.
+// author edited) carries the title, URL or an indicator of an excluded
+// brief, or what would name it in the MISP feed and the TAXII collections:
+// its event's UUID (its STIX report's) and the MD5 of an indicator, as
+// hashes.csv lists it.
 func TestVerifyCatchesLeaks(t *testing.T) {
-	for _, leak := range []string{"Charlie restricted brief", "charlie-secret[.]example", "/briefs/charlie/"} {
+	for _, leak := range []string{"Charlie restricted brief", "charlie-secret[.]example", "/briefs/charlie/",
+		misp.EventUUID("charlie"), misp.ValueHash("charlie-secret.example")} {
 		t.Run(leak, func(t *testing.T) {
 			dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar")+"-- layouts/404.html --\n{{ define \"main\" }}see "+leak+"{{ end }}\n")
 			_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir})
@@ -95,5 +101,49 @@ func TestVerifyCatchesLeaks(t *testing.T) {
 				t.Error("public/ was written")
 			}
 		})
+	}
+}
+
+// The MISP feed and the TAXII collections of a public build hold nothing of
+// the amber brief: not its event, title, UUID, indicator or the indicator's
+// hash; an internal edition that includes it has its event, labelled
+// TLP:AMBER.
+func TestPlatformFeedsLeaveOutRestricted(t *testing.T) {
+	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	build(t, dir)
+	tree := sitetest.Tree(t, filepath.Join(dir, "public"))
+	var manifest map[string]any
+	if err := json.Unmarshal(tree[misp.Manifest], &manifest); err != nil {
+		t.Fatal(err)
+	}
+	if len(manifest) != 2 {
+		t.Errorf("the public manifest lists %d events, want the 2 public briefs'", len(manifest))
+	}
+	checked := 0
+	for name, data := range tree {
+		if !strings.HasPrefix(name, "misp/") && !strings.HasPrefix(name, "taxii2/") {
+			continue
+		}
+		checked++
+		for _, s := range []string{"Charlie", misp.EventUUID("charlie"), "charlie-secret", misp.ValueHash("charlie-secret.example"), "Secret Actor"} {
+			if bytes.Contains(data, []byte(s)) {
+				t.Errorf("%s contains %q from the amber brief", name, s)
+			}
+		}
+	}
+	if checked < 10 {
+		t.Fatalf("only %d MISP and TAXII files", checked)
+	}
+
+	internal := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
+	if _, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: internal, MaxTLP: brief.TLPAmber}); err != nil {
+		t.Fatal(err)
+	}
+	event, err := os.ReadFile(filepath.Join(internal, "public", filepath.FromSlash(misp.EventPath("charlie"))))
+	if err != nil {
+		t.Fatalf("the internal edition has no event for the amber brief: %v", err)
+	}
+	if !bytes.Contains(event, []byte(`"name":"tlp:amber"`)) {
+		t.Errorf("the amber brief's event is not tagged tlp:amber: %s", event)
 	}
 }

@@ -3,11 +3,13 @@ package postprocess
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"regexp"
+	"sync"
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
@@ -72,8 +74,9 @@ func minified(path string) string {
 // under a site directory, each minified by its media type but JSON (see
 // Compact). It is safe for concurrent use.
 type Writer struct {
-	Dir string
-	m   *minify.M
+	Dir  string
+	m    *minify.M
+	dirs sync.Map // directories made so far (create)
 }
 
 // NewWriter returns a Writer for dir.
@@ -83,12 +86,31 @@ func NewWriter(dir string) *Writer { return &Writer{Dir: dir, m: NewMinifier()} 
 // minified unless it is JSON.
 func (w *Writer) Write(path string, data []byte) error {
 	if mt := minified(path); mt != "" {
-		var buf bytes.Buffer
-		if err := w.m.Minify(mt, &buf, bytes.NewReader(data)); err != nil {
+		// Bytes reads data in place (Minify with a reader copies it first).
+		min, err := w.m.Bytes(mt, data)
+		if err != nil {
 			return fmt.Errorf("minifying %s: %w", path, err)
 		}
-		data = buf.Bytes()
+		data = min
 	}
+	return w.WriteMinified(path, data)
+}
+
+// Minify returns data, a file of media type mediaType or a part of one,
+// minified, or as it is for JSON (Compact) and types without a minifier.
+func (w *Writer) Minify(mediaType string, data []byte) ([]byte, error) {
+	if mediaType == Compact {
+		return data, nil
+	}
+	out, err := w.m.Bytes(mediaType, data)
+	if errors.Is(err, minify.ErrNotExist) {
+		return data, nil
+	}
+	return out, err
+}
+
+// WriteMinified writes data at path as it is.
+func (w *Writer) WriteMinified(path string, data []byte) error {
 	p, err := w.create(path)
 	if err != nil {
 		return err
@@ -132,8 +154,13 @@ func (w *Writer) Stream(path string, fn func(io.Writer) error) error {
 // create makes the directory of path and returns the file's name.
 func (w *Writer) create(path string) (string, error) {
 	p := filepath.Join(w.Dir, filepath.FromSlash(path))
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+	dir := filepath.Dir(p)
+	if _, made := w.dirs.Load(dir); made {
+		return p, nil // many files share a directory: one MkdirAll (a stat at least) each is a syscall saved
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return "", err
 	}
+	w.dirs.Store(dir, true)
 	return p, nil
 }

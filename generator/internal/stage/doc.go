@@ -50,6 +50,9 @@
 //	related                pre-rendered related briefs
 //	indicator_domains      its indicator domains and e-mail addresses, which the
 //	indicator_emails       link render hook never makes live
+//	feed                   {GUID, Categories}: its site-feed RSS item's GUID and
+//	                       categories, only if it may be among the feed's newest
+//	                       briefs (feeds.InSiteFeed)
 //
 // A term's page (TermPage; layouts/term/page.html):
 //

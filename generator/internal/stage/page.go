@@ -46,6 +46,12 @@ type BriefPage struct {
 	// render hook never makes live (layouts/_markup/render-link.html).
 	IndicatorDomains []string `json:"indicator_domains,omitempty"`
 	IndicatorEmails  []string `json:"indicator_emails,omitempty"`
+	// Feed is the brief's item data in the site's RSS feed
+	// (layouts/_partials/rss-item.xml), given only to the briefs that may
+	// be among the feed's newest (feeds.InSiteFeed): Hugo decodes the front
+	// matter of every page it is given, and 10,000 briefs' categories cost
+	// the staged content megabytes.
+	Feed *FeedItem `json:"feed,omitempty"`
 }
 
 // TermPage is a term's page, <kind>/<slug>.md, rendered by
@@ -201,6 +207,14 @@ type Export struct {
 	Label string
 	URL   string // relative to the site root
 	Type  string // media type
+}
+
+// FeedItem is what a brief's RSS item says besides its page's title, date
+// and summary: the same GUID and categories as in the term feeds (package
+// export/feeds).
+type FeedItem struct {
+	GUID       string   // "urn:uuid:" and the brief's UUID (feeds.GUID)
+	Categories []string // its actors, sectors and techniques (feeds.Categories)
 }
 
 // Feeds are a term's feeds, relative to the site root.

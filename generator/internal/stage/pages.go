@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/feeds"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -50,6 +51,11 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	}
 	if !b.Updated.IsZero() {
 		p.Lastmod = b.Updated.Format("2006-01-02")
+	}
+	// The site feed's item (layouts/_partials/rss-item.xml) gives the GUID
+	// and categories the term feeds give (package export/feeds).
+	if feeds.InSiteFeed(ix, e) {
+		p.Feed = &FeedItem{GUID: feeds.GUID(e), Categories: feeds.Categories(ix, e)}
 	}
 	for _, k := range ix.Kinds {
 		terms := e.Terms[k.Name]

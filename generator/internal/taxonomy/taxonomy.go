@@ -167,6 +167,10 @@ type Kind struct {
 	STIX  bool // each term gets a STIX 2.1 bundle of its own (package export/stix must map the kind)
 	Layer bool // each term gets an ATT&CK Navigator layer, when its briefs name techniques
 	CSV   bool // briefs.csv has a column (named Name) listing a brief's terms of this kind
+	// FeedCategory: an RSS item lists the brief's terms of this kind as
+	// <category> elements (feed readers file items under them; OpenCTI's
+	// RSS ingestion makes them labels).
+	FeedCategory bool
 }
 
 // Ref is one written name and where it was written.
@@ -214,7 +218,7 @@ func Kinds() Table {
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
 			CampaignTimeline: true, SearchExample: 1,
-			RelatedWeight: 100, SearchWeight: 0.6, STIX: true, Layer: true, CSV: true},
+			RelatedWeight: 100, SearchWeight: 0.6, STIX: true, Layer: true, CSV: true, FeedCategory: true},
 		{Name: "campaigns", Singular: "campaign", Title: "Campaigns", Resolution: ByProfile, Role: Dated,
 			Description: "Named operations and intrusion sets, with the months they were seen.",
 			Nav:         true, HomeStat: true,
@@ -223,7 +227,7 @@ func Kinds() Table {
 			Description: "Targeted sectors, on one controlled list aligned with STIX industry sectors.",
 			Field:       "sectors", FieldDoc: "targeted sectors (canonical names or synonyms)",
 			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, SearchExample: 4,
-			SearchWeight: 0.4, Layer: true, CSV: true},
+			SearchWeight: 0.4, Layer: true, CSV: true, FeedCategory: true},
 		{Name: "countries", Singular: "country", Title: "Countries", Resolution: ByCountry,
 			Description: "Where the victims are (ISO 3166-1).",
 			Field:       "countries", FieldDoc: "victim locations, ISO 3166-1 alpha-2 codes; quote \"NO\"",
@@ -234,7 +238,7 @@ func Kinds() Table {
 			Field:       "techniques", FieldDoc: "MITRE ATT&CK technique IDs (T1190, T1059.001)",
 			Nav: true, HomeStat: true, HomeTop: "Most seen techniques", BriefChips: true, StackedChips: true,
 			IDs: IDShown, GroupByTactic: true, SearchExample: 2,
-			RelatedWeight: 10, SearchWeight: 0.5, CSV: true},
+			RelatedWeight: 10, SearchWeight: 0.5, CSV: true, FeedCategory: true},
 		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
 			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",

@@ -5,7 +5,9 @@
 // URLs of XML files) that points inside the site, and reports the ones whose
 // target file does not exist. Leaks reports every file that contains any of
 // a set of forbidden strings (the slugs, titles and indicators of briefs a
-// build excluded).
+// build excluded, and the UUIDs and indicator hashes that would name them
+// in the MISP feed and the TAXII collections): every file, whatever its
+// type.
 package verify
 
 import (

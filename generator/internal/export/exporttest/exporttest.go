@@ -125,6 +125,13 @@ func (f *Files) Write(path string, data []byte) error {
 	return nil
 }
 
+// Minify returns data as it is: Files keeps what exporters write, not
+// what the post-process stage makes of it.
+func (f *Files) Minify(_ string, data []byte) ([]byte, error) { return data, nil }
+
+// WriteMinified keeps a copy of data at path, as Write.
+func (f *Files) WriteMinified(path string, data []byte) error { return f.Write(path, data) }
+
 // Stream keeps what fn writes at path.
 func (f *Files) Stream(path string, fn func(io.Writer) error) error {
 	var buf bytes.Buffer

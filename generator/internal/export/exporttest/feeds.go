@@ -19,10 +19,12 @@ import (
 // CheckFeed parses data, the feed file called name, with gofeed (which
 // detects the format) and checks that it is a feed of wantType ("rss" or
 // "json") listing exactly the permalinks of entries (the briefs it is
-// about, newest first) up to feeds.Limit, each with its permalink as its
-// stable ID, a date, and its brief's title and summary as text (see
-// CheckFeedText). It returns the parsed feed.
-func CheckFeed(t testing.TB, name string, data []byte, wantType string, entries []*index.Entry) *gofeed.Feed {
+// about, newest first) up to feeds.Limit, each with a date, and its
+// brief's title and summary as text (see CheckFeedText). A JSON Feed item
+// has its permalink as its stable ID; an RSS item has the brief's UUID
+// (feeds.GUID) and its categories (feeds.Categories over ix). It returns
+// the parsed feed.
+func CheckFeed(t testing.TB, name string, data []byte, wantType string, ix *index.Index, entries []*index.Entry) *gofeed.Feed {
 	t.Helper()
 	f, err := gofeed.NewParser().Parse(bytes.NewReader(data))
 	if err != nil {
@@ -36,9 +38,11 @@ func CheckFeed(t testing.TB, name string, data []byte, wantType string, entries 
 	}
 	base := strings.TrimSuffix(BaseURL, "/")
 	summaries, titles := map[string]string{}, map[string]string{}
+	byLink := map[string]*index.Entry{}
 	var want []string
 	for i, e := range entries {
 		summaries[base+e.URL], titles[base+e.URL] = e.Brief.Summary, e.Brief.Title
+		byLink[base+e.URL] = e
 		if i < feeds.Limit {
 			want = append(want, base+e.URL)
 		}
@@ -47,7 +51,14 @@ func CheckFeed(t testing.TB, name string, data []byte, wantType string, entries 
 	var got []string
 	for _, it := range f.Items {
 		got = append(got, it.Link)
-		if it.GUID != it.Link {
+		if e := byLink[it.Link]; wantType == "rss" && e != nil {
+			if want := feeds.GUID(e); it.GUID != want {
+				t.Errorf("%s: item %s has GUID %q, want %q", name, it.Link, it.GUID, want)
+			}
+			if want := feeds.Categories(ix, e); !slices.Equal(it.Categories, want) {
+				t.Errorf("%s: item %s has categories %q, want %q", name, it.Link, it.Categories, want)
+			}
+		} else if it.GUID != it.Link {
 			t.Errorf("%s: item %s has id %q; the permalink is its stable id", name, it.Link, it.GUID)
 		}
 		if wantType == "json" && it.Content != summaries[it.Link] {

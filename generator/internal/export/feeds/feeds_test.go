@@ -1,7 +1,9 @@
 package feeds_test
 
 import (
+	"encoding/xml"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,6 +13,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/exporttest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/feeds"
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/stix"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
@@ -33,7 +36,7 @@ func checkTermFeeds(t *testing.T, s *export.Site, files map[string][]byte) map[s
 					t.Errorf("no feed %s", f.Path)
 					continue
 				}
-				out[f.Path] = exporttest.CheckFeed(t, f.Path, data, feedType[f.Type], term.Entries)
+				out[f.Path] = exporttest.CheckFeed(t, f.Path, data, feedType[f.Type], s.Index, term.Entries)
 			}
 		}
 	}
@@ -63,7 +66,7 @@ func TestActorFeed(t *testing.T) {
 	s := exporttest.Fixture(t, "")
 	files := exporttest.Export(t, s, feeds.Exporter{})
 	wren, _ := s.Index.Term("actors", "copper-wren")
-	f := exporttest.CheckFeed(t, "feed.json", files["actors/copper-wren/feed.json"], "json", wren.Entries)
+	f := exporttest.CheckFeed(t, "feed.json", files["actors/copper-wren/feed.json"], "json", s.Index, wren.Entries)
 	if len(f.Items) != 2 || f.Items[0].Link != "https://briefs.test/briefs/slate-heron/" || f.Items[1].Link != "https://briefs.test/briefs/harbor-lure/" {
 		t.Errorf("Copper Wren's JSON Feed: %v", f.Items)
 	}
@@ -76,7 +79,7 @@ func TestActorFeed(t *testing.T) {
 	if f.Items[0].UpdatedParsed == nil || f.Items[0].UpdatedParsed.Format("2006-01-02") != "2024-06-20" {
 		t.Errorf("the updated brief has no date_modified: %v", f.Items[0].Updated)
 	}
-	rss := exporttest.CheckFeed(t, "index.xml", files["actors/copper-wren/index.xml"], "rss", wren.Entries)
+	rss := exporttest.CheckFeed(t, "index.xml", files["actors/copper-wren/index.xml"], "rss", s.Index, wren.Entries)
 	if rss.Link != "https://briefs.test/actors/copper-wren/" || rss.Language != "en" {
 		t.Errorf("RSS link %q, language %q", rss.Link, rss.Language)
 	}
@@ -110,12 +113,63 @@ func TestFeedsListTheNewest(t *testing.T) {
 		term.Entries = append(term.Entries, &index.Entry{URL: "/briefs/" + slug + "/",
 			Brief: &brief.Brief{Slug: slug, Title: "Brief " + slug, Summary: "About " + slug, Date: time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, -i)}})
 	}
-	ix := &index.Index{Kinds: taxonomy.Kinds(), Terms: map[string][]*index.Term{"sectors": {term}}}
+	ix := &index.Index{Kinds: taxonomy.Kinds(), Entries: term.Entries, Terms: map[string][]*index.Term{"sectors": {term}}}
 	s := &export.Site{Index: ix, BaseURL: exporttest.BaseURL, Title: exporttest.Title, Language: exporttest.Language}
 	files := exporttest.Export(t, s, feeds.Exporter{})
 	for _, f := range export.TermFeeds(term) {
-		if got := exporttest.CheckFeed(t, f.Path, files[f.Path], feedType[f.Type], term.Entries); len(got.Items) != feeds.Limit {
+		if got := exporttest.CheckFeed(t, f.Path, files[f.Path], feedType[f.Type], s.Index, term.Entries); len(got.Items) != feeds.Limit {
 			t.Errorf("%s lists %d briefs, want %d", f.Path, len(got.Items), feeds.Limit)
+		}
+	}
+}
+
+// A term feed's items carry the brief's UUID as a GUID that is not a
+// permalink and its actors, sectors and techniques as plain-text
+// categories (a name with markup arrives as those characters), the same
+// item in the feed of each term the brief names.
+func TestRSSItems(t *testing.T) {
+	t.Parallel()
+	s := exporttest.Library(t, `
+-- content/briefs/2024/odd.md --
+---
+title: "Odd names"
+date: 2024-05-01
+summary: "s"
+tlp: clear
+actors: ["Tom & <Jerry>"]
+sectors: [Energy]
+countries: [NL]
+techniques: [T1190, T1059.001]
+---
+Body.
+`, "")
+	files := exporttest.Export(t, s, feeds.Exporter{})
+	type item struct {
+		GUID struct {
+			IsPermaLink string `xml:"isPermaLink,attr"`
+			Value       string `xml:",chardata"`
+		} `xml:"guid"`
+		Categories []string `xml:"category"`
+	}
+	for _, kind := range []string{"actors", "sectors", "techniques", "countries"} {
+		term := s.Index.Terms[kind][0]
+		data := files[export.TermRSS(term)]
+		var rss struct {
+			Items []item `xml:"channel>item"`
+		}
+		if err := xml.Unmarshal(data, &rss); err != nil {
+			t.Fatalf("%s: %v\n%s", kind, err, data)
+		}
+		if len(rss.Items) != 1 {
+			t.Fatalf("%s: %d items", kind, len(rss.Items))
+		}
+		it := rss.Items[0]
+		if it.GUID.Value != "urn:uuid:"+stix.ReportUUID("odd") || it.GUID.IsPermaLink != "false" {
+			t.Errorf("GUID %+v", it.GUID)
+		}
+		want := []string{"Tom & <Jerry>", "Energy", "Exploit Public-Facing Application - T1190", "Command and Scripting Interpreter: PowerShell - T1059.001"}
+		if !slices.Equal(it.Categories, want) {
+			t.Errorf("%s: categories %q, want %q", kind, it.Categories, want)
 		}
 	}
 }

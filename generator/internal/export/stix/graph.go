@@ -34,10 +34,12 @@ type Graph struct {
 
 // node is one encoded object.
 type node struct {
-	raw  []byte  // the object's JSON, as every bundle holds it
-	refs []int32 // the objects it refers to: a bundle holding it holds them
-	rels []int32 // the relationships whose source or target it is
-	hops []int32 // an actor's: what its campaigns use and target (see hops)
+	raw     []byte // the object's JSON, as every bundle holds it
+	id      string
+	version int64   // Unix time of its modified (or, never modified, created) property
+	refs    []int32 // the objects it refers to: a bundle holding it holds them
+	rels    []int32 // the relationships whose source or target it is
+	hops    []int32 // an actor's: what its campaigns use and target (see hops)
 	// A relationship's type and ends.
 	rel      string
 	src, dst int32
@@ -99,7 +101,9 @@ func encode(b *builder) (*Graph, error) {
 	next := deg[:len(all)]
 	for i, r := range all {
 		it, n, start := r.it, &g.nodes[i], len(refs)
+		n.id = it.id
 		if it.o == nil { // a relationship
+			n.version = it.last
 			n.rel, n.src, n.dst = it.rel, it.src.ord, it.dst.ord
 			refs = append(refs, n.src, n.dst)
 			if it.claimant != nil {
@@ -111,6 +115,11 @@ func encode(b *builder) (*Graph, error) {
 			rels[next[n.src]], next[n.src] = int32(i), next[n.src]+1
 			rels[next[n.dst]], next[n.dst] = int32(i), next[n.dst]+1
 		} else {
+			v, err := time.Parse(stamp, cmp.Or(it.o.Modified, it.o.Created))
+			if err != nil {
+				return nil, fmt.Errorf("stix: %s: %w", it.id, err)
+			}
+			n.version = v.Unix()
 			for _, ref := range it.o.refs() {
 				to, ok := b.items[ref]
 				if !ok {
@@ -363,9 +372,53 @@ func (g *Graph) WriteSite(w io.Writer) error {
 	return nil
 }
 
-// Exporter writes the STIX bundles: it builds the graph and writes the
-// site's bundle (streamed), then each brief's and each term's that has one
-// (export.HasSTIX), on as many goroutines as there are processors.
+// Len is the number of objects in the graph.
+func (g *Graph) Len() int { return len(g.nodes) }
+
+// Object returns the graph's object i (in bundle order, 0 <= i < Len):
+// its JSON as every bundle holds it (valid as long as the graph), its ID
+// and its version, the value of its modified property (created, for an
+// object never modified), as a TAXII manifest lists it.
+func (g *Graph) Object(i int) (raw []byte, id string, version time.Time) {
+	n := &g.nodes[i]
+	return n.raw, n.id, time.Unix(n.version, 0).UTC()
+}
+
+// Select returns, in bundle order, the objects that the bundles of the
+// given briefs hold together: each brief's report and everything it refers
+// to, transitively, each once.
+func (g *Graph) Select(entries []*index.Entry) ([]int, error) {
+	b := g.bundler()
+	b.reset()
+	for _, e := range entries {
+		r, ok := g.reports[e]
+		if !ok {
+			return nil, fmt.Errorf("stix: %s has no report", e.URL)
+		}
+		b.add(r)
+	}
+	slices.Sort(b.list)
+	out := make([]int, len(b.list))
+	for k, j := range b.list {
+		out[k] = int(j)
+	}
+	return out, nil
+}
+
+// graphKey is the key of the site's graph among the values exporters
+// share (export.Shared).
+type graphKey struct{}
+
+// SiteGraph returns the STIX graph of s, built once per build by the first
+// exporter that asks: the STIX bundles and the TAXII collections hold the
+// same objects, and building them is most of either exporter's time.
+func SiteGraph(s *export.Site) (*Graph, error) {
+	return export.Shared(s, graphKey{}, func(s *export.Site) (*Graph, error) { return Build(s.Index, s.Vocab, s.BaseURL) })
+}
+
+// Exporter writes the STIX bundles: the site's (streamed), then each
+// brief's and each term's that has one (export.HasSTIX), on as many
+// goroutines as there are processors, from the site's graph (SiteGraph).
 type Exporter struct{}
 
 // Name is "stix".
@@ -373,11 +426,17 @@ func (Exporter) Name() string { return "stix" }
 
 // Export writes every bundle of s through out.
 func (Exporter) Export(s *export.Site, out export.Sink) error {
-	ix := s.Index
-	g, err := Build(ix, s.Vocab, s.BaseURL)
+	g, err := SiteGraph(s)
 	if err != nil {
 		return err
 	}
+	return WriteGraph(g, s.Index, out)
+}
+
+// WriteGraph writes every bundle of a built graph to out: the site's
+// (streamed), then each brief's and each actor's and campaign's, on as many
+// goroutines as there are processors.
+func WriteGraph(g *Graph, ix *index.Index, out export.Sink) error {
 	if err := out.Stream(export.SiteSTIX, g.WriteSite); err != nil {
 		return err
 	}

@@ -23,6 +23,17 @@ func ID(typ, key string) string {
 	return m.id(typ, key)
 }
 
+// UUID is the UUID part of ID(typ, key): what other formats that identify
+// the same thing by a bare UUID use (a brief's MISP event is its report,
+// ReportUUID), so that one scheme names it everywhere.
+func UUID(typ, key string) string {
+	return strings.TrimPrefix(ID(typ, key), typ+"--")
+}
+
+// ReportUUID is the UUID of the report of the brief whose slug is slug: of
+// its STIX report, its MISP event and its RSS item's GUID alike.
+func ReportUUID(slug string) string { return UUID("report", slug) }
+
 // idMaker makes identifiers as ID does, of a key given in parts, reusing
 // its hash and buffer: a large library has some 150,000 relationships,
 // each identified by the concatenation of its type and its ends' IDs.

@@ -143,21 +143,21 @@ func (b *builder) hop(a *item, rels []*item) {
 
 // Build makes and encodes the STIX objects of every published brief.
 func Build(ix *index.Index, v *vocab.Vocab, baseURL string) (*Graph, error) {
-	u, err := url.Parse(baseURL)
+	pub, err := PublisherOf(baseURL)
 	if err != nil {
-		return nil, fmt.Errorf("stix: base URL: %w", err)
+		return nil, err
 	}
 	b := &builder{
-		items:   map[string]*item{},
-		terms:   map[*index.Term]*item{},
-		rels:    map[relKey]*item{},
-		reports: make(map[*index.Entry]*item, len(ix.Entries)),
-		v:       v,
-		ix:      ix,
-		base:    strings.TrimRight(baseURL, "/"),
-		host:    cmp.Or(u.Host, "threat-briefs"), // the publisher's name: the site's host
+		items:     map[string]*item{},
+		terms:     map[*index.Term]*item{},
+		rels:      map[relKey]*item{},
+		reports:   make(map[*index.Entry]*item, len(ix.Entries)),
+		v:         v,
+		ix:        ix,
+		base:      strings.TrimRight(baseURL, "/"),
+		host:      pub.Name,
+		publisher: pub.ID,
 	}
-	b.publisher = ID("identity", "publisher|"+b.base)
 	for _, e := range ix.Entries {
 		if err := b.brief(e); err != nil {
 			return nil, err
@@ -165,6 +165,26 @@ func Build(ix *index.Index, v *vocab.Vocab, baseURL string) (*Graph, error) {
 	}
 	b.finish()
 	return encode(b)
+}
+
+// Publisher is the organization that publishes a site's briefs: the
+// created_by_ref of every report, and the Orgc of every MISP event.
+type Publisher struct {
+	ID   string // identity--<UUID>, from the base URL
+	Name string // the site's host
+}
+
+// UUID is the UUID part of the publisher's ID.
+func (p Publisher) UUID() string { return strings.TrimPrefix(p.ID, "identity--") }
+
+// PublisherOf returns the publisher of the site at baseURL.
+func PublisherOf(baseURL string) (Publisher, error) {
+	u, err := url.Parse(baseURL)
+	if err != nil {
+		return Publisher{}, fmt.Errorf("stix: base URL: %w", err)
+	}
+	base := strings.TrimRight(baseURL, "/")
+	return Publisher{ID: ID("identity", "publisher|"+base), Name: cmp.Or(u.Host, "threat-briefs")}, nil
 }
 
 func ts(t time.Time) string { return t.UTC().Format(stamp) }

@@ -916,3 +916,21 @@ func TestPatternQuoting(t *testing.T) {
 		}
 	}
 }
+
+// The site's graph is built once per Site: the STIX and TAXII exporters
+// of one build read one graph, and another build (another Site) gets its
+// own.
+func TestSiteGraphIsShared(t *testing.T) {
+	t.Parallel()
+	s := exporttest.Fixture(t, "")
+	a, err := stix.SiteGraph(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := stix.SiteGraph(s); a != b {
+		t.Error("a second call built another graph")
+	}
+	if c, _ := stix.SiteGraph(exporttest.Fixture(t, "")); c == a {
+		t.Error("another site got this site's graph")
+	}
+}
