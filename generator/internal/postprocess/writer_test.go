@@ -118,3 +118,30 @@ func TestRunNamesTheExporterThatFailed(t *testing.T) {
 		}
 	}
 }
+
+// Minify gives a part of a file the form Write gives such a file (minified,
+// or as it is for JSON and types without a minifier), and WriteMinified
+// writes what it is given as it is: an exporter that assembles files from
+// parts minifies each part once (package export/feeds).
+func TestWriterMinifyAndWriteMinified(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	w := postprocess.NewWriter(dir)
+	for _, tc := range []struct{ mediaType, in, want string }{
+		{"application/xml", "<item>\n  <title> A </title>\n</item>\n", "<item><title>A</title></item>"},
+		{postprocess.Compact, "{ \"a\" : 1 }", "{ \"a\" : 1 }"},
+		{"text/csv", "a, b\n", "a, b\n"},
+	} {
+		got, err := w.Minify(tc.mediaType, []byte(tc.in))
+		if err != nil || string(got) != tc.want {
+			t.Errorf("Minify(%s, %q) = %q, %v; want %q", tc.mediaType, tc.in, got, err, tc.want)
+		}
+	}
+	const raw = "<rss>\n  <channel/>\n</rss>\n"
+	if err := w.WriteMinified("a/b/index.xml", []byte(raw)); err != nil {
+		t.Fatal(err)
+	}
+	if got := sitetest.Tree(t, dir)["a/b/index.xml"]; string(got) != raw {
+		t.Errorf("WriteMinified wrote %q, want %q as it is", got, raw)
+	}
+}
