@@ -57,6 +57,13 @@ type Options struct {
 	Log         io.Writer // Hugo's warnings; nil discards them
 	// Preview marks a build for the local preview server (live reload).
 	Preview bool
+	// Offline builds the offline edition, read from file:// wherever it is
+	// unpacked: the same pages rendered by the same templates, with every
+	// link relative and naming a file, no canonical link or integrity
+	// attribute, and the edition's banner (package stage, BuildData); the
+	// verify stage then also refuses a link that would not work from disk
+	// (verify.Options.Offline).
+	Offline bool
 	// TemplateMetrics, when set, receives Hugo's per-template timings.
 	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
@@ -200,7 +207,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	if err := tm.run("verify", func() error {
-		broken, err := verify.Links(tmp, baseURL)
+		broken, err := verify.Links(tmp, verify.Options{BaseURL: baseURL, Offline: o.Offline})
 		if err != nil {
 			return err
 		}
@@ -275,7 +282,7 @@ func stageSite(c *Checked, o Options) (*stage.Site, error) {
 	if gp.RelatedCount != nil {
 		related = *gp.RelatedCount
 	}
-	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related,
+	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, Offline: o.Offline, CoocLimit: gp.CoocLimit, RelatedCount: related,
 		Layouts: os.DirFS(filepath.Join(o.ProjectDir, "layouts"))})
 }
 
@@ -313,7 +320,7 @@ func generatorParams(projectDir string) (genParams, error) {
 func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 	return render.Options{
 		ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
-		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true,
+		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true, RelativeURLs: o.Offline,
 		Log: o.Log, TemplateMetrics: o.TemplateMetrics, Sources: staged.Sources,
 	}
 }
