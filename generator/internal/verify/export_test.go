@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"net/url"
 	"testing"
+
+	"golang.org/x/net/html"
 )
 
 // For the external tests.
@@ -16,6 +18,36 @@ var (
 func noscriptAsDiv(data []byte) []byte {
 	data = bytes.ReplaceAll(data, []byte("<noscript>"), []byte("<div>"))
 	return bytes.ReplaceAll(data, []byte("</noscript>"), []byte("</div>"))
+}
+
+// refs extracts the link targets of an HTML document (href, src and action
+// of the elements that load or link something) with golang.org/x/net/html's
+// tokenizer: the oracle scanLinks is checked against (TestScanMatchesTokenizer).
+func refs(data []byte) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "a", "link", "script", "img", "form", "iframe", "source":
+			default:
+				continue
+			}
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "href", "src", "action":
+					out = append(out, string(v))
+				}
+			}
+		}
+	}
 }
 
 // The fast path for plain relative links resolves exactly as resolve does.

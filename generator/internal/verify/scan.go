@@ -10,7 +10,7 @@ import (
 var linkTags = map[string]bool{"a": true, "link": true, "script": true, "img": true, "form": true, "iframe": true, "source": true}
 
 // scanLinks returns the href, src and action values of the link elements of
-// an HTML document, in order. It does what refs does with golang.org/x/net/html's
+// an HTML document, in order. It does what the tests' refs does with golang.org/x/net/html's
 // tokenizer at a fraction of the cost: verify reads every page of a build,
 // and tokenizing all of a 10,000-brief site took seconds. It understands
 // what can hide a "<" from it (comments, quoted attribute values, the raw

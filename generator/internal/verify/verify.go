@@ -194,35 +194,6 @@ func offlineRule(ref, rel string, base *url.URL) string {
 	return ""
 }
 
-// refs extracts the link targets of an HTML document: href, src and action
-// of the elements that load or link something.
-func refs(data []byte) []string {
-	var out []string
-	z := html.NewTokenizer(bytes.NewReader(data))
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return out
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			switch string(name) {
-			case "a", "link", "script", "img", "form", "iframe", "source":
-			default:
-				continue
-			}
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
-				switch string(k) {
-				case "href", "src", "action":
-					out = append(out, string(v))
-				}
-			}
-		}
-	}
-}
-
 // resolve maps a reference found in file rel to a path under the site root,
 // or reports that it points elsewhere.
 func resolve(ref, rel string, base *url.URL, basePath string) (string, bool) {
