@@ -140,14 +140,26 @@ func (t timer) run(name string, fn func() error) error { return check.Time(t.tim
 
 // Check loads, validates and indexes the project (package check).
 func Check(o Options) (*Checked, error) {
-	if err := o.normalize(); err != nil {
-		return nil, fmt.Errorf("options: %w", err)
-	}
-	loc, err := TimeZone(o.ProjectDir)
+	co, err := CheckOptions(o)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, err
 	}
-	return check.Run(check.Options{FS: o.FS, MaxTLP: o.MaxTLP, Today: Today(o.Now(), loc), TimeZone: loc, BuildFuture: o.BuildFuture, Kinds: o.Kinds})
+	return check.Run(co)
+}
+
+// CheckOptions are the options of the check (package check) that Check
+// and Build run for o: what a caller that needs only the check (as package
+// changes does) passes to check.Run, without linking Hugo's renderer.
+func CheckOptions(o Options) (check.Options, error) {
+	if err := o.normalize(); err != nil {
+		return check.Options{}, fmt.Errorf("options: %w", err)
+	}
+	co, err := check.ForProject(o.ProjectDir, o.Now())
+	if err != nil {
+		return check.Options{}, err
+	}
+	co.FS, co.MaxTLP, co.BuildFuture, co.Kinds = o.FS, o.MaxTLP, o.BuildFuture, o.Kinds
+	return co, nil
 }
 
 // ErrInvalid is returned (wrapped) by Build when validation found errors.
