@@ -127,7 +127,7 @@ func Links(dir string, o Options) ([]Broken, error) {
 			return
 		}
 		var buf []byte
-		for _, ref := range scanLinks(data) {
+		for _, ref := range PageLinks(data) {
 			if o.Offline {
 				if why := offlineRule(ref, rel, base); why != "" {
 					results[i] = append(results[i], Broken{File: rel, URL: ref, Why: why})
