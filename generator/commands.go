@@ -13,6 +13,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/bench"
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/changes"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/membudget"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
@@ -178,7 +179,11 @@ no published brief names any more, and dropped indicators.
 			var report *changes.Report
 			checked, n, scope := 0, 0, ""
 			if changed != "" {
-				report, err = changes.Run(cmd.Context(), o, changed)
+				co, err := pipeline.CheckOptions(o)
+				if err != nil {
+					return err
+				}
+				report, err = changes.Run(cmd.Context(), o.ProjectDir, co, changed)
 				if err != nil {
 					return err
 				}
@@ -275,11 +280,11 @@ today would be held back by build.`,
 			if err != nil {
 				return err
 			}
-			loc, err := pipeline.TimeZone(dir)
+			loc, err := check.TimeZone(dir)
 			if err != nil {
 				return fmt.Errorf("new: %w", err)
 			}
-			p, err := scaffold.Write(dir, taxonomy.Kinds(), title, pipeline.Today(clock(cmd.Context())(), loc))
+			p, err := scaffold.Write(dir, taxonomy.Kinds(), title, check.Today(clock(cmd.Context())(), loc))
 			if err != nil {
 				return err
 			}

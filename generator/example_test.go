@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -14,6 +15,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
 )
 
 // TestExampleSiteHasNoBrokenLinks builds the repository's own content and
@@ -87,6 +89,23 @@ func TestExampleSiteHasNoBrokenLinks(t *testing.T) {
 		}
 	}
 	t.Logf("crawled %d URLs; %d pages rendered", len(seen), res.Pages)
+
+	// On every page, verify's fast scanner finds exactly the links the
+	// HTML tokenizer finds, noscript content included (a reader without
+	// scripts follows those links, so verify checks them).
+	pages := 0
+	for name, data := range sitetest.Tree(t, dest) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pages++
+		if got, want := verify.PageLinks(data), sitetest.TokenizerLinks(data); !slices.Equal(got, want) {
+			t.Errorf("%s:\nverify.PageLinks %q\ntokenizer        %q", name, got, want)
+		}
+	}
+	if pages < 100 {
+		t.Errorf("only %d pages compared", pages)
+	}
 }
 
 func refs(doc string) []string {

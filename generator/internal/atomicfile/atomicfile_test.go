@@ -9,6 +9,7 @@ import (
 )
 
 func TestWriteReplacesAndLeavesNoTemporaryFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	p := filepath.Join(dir, "a.tsv")
 	for _, data := range []string{"first\n", "second\n"} {
@@ -30,6 +31,7 @@ func TestWriteReplacesAndLeavesNoTemporaryFile(t *testing.T) {
 }
 
 func TestWriteIntoMissingDirectoryFails(t *testing.T) {
+	t.Parallel()
 	if err := atomicfile.Write(filepath.Join(t.TempDir(), "missing", "a"), []byte("x")); err == nil {
 		t.Error("no error for a missing directory")
 	}

@@ -7,7 +7,7 @@
 // tree, so committed, uncommitted and untracked files all count. Validation
 // needs the whole project (a name resolves against every profile, a slug
 // must be unique among all briefs), so Run checks both the base's content/
-// (read with git archive) and the working tree in full with pipeline.Check,
+// (read with git archive) and the working tree in full with check.Run,
 // then keeps what concerns the change:
 //
 //   - every diagnostic of a brief or profile the change adds, edits or moves;
@@ -49,9 +49,9 @@ import (
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
-	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/story"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -132,9 +132,11 @@ func (r *Report) ErrorCount() int {
 	return n
 }
 
-// Run compares the project in o with the merge base of ref.
-func Run(ctx context.Context, o pipeline.Options, ref string) (*Report, error) {
-	dir := cmp.Or(o.ProjectDir, ".")
+// Run compares the project in the git work tree dir, checked with o (see
+// check.ForProject; o.FS, if set, is the working tree's content), with the
+// merge base of ref.
+func Run(ctx context.Context, dir string, o check.Options, ref string) (*Report, error) {
+	dir = cmp.Or(dir, ".")
 	d, err := gitDiff(ctx, dir, ref)
 	if err != nil {
 		return nil, fmt.Errorf("changes: %w", err)
@@ -143,22 +145,21 @@ func Run(ctx context.Context, o pipeline.Options, ref string) (*Report, error) {
 	if err != nil {
 		return nil, fmt.Errorf("changes: %w", err)
 	}
-	head, err := pipeline.Check(o)
+	if o.FS == nil {
+		o.FS = os.DirFS(dir)
+	}
+	head, err := check.Run(o)
 	if err != nil {
 		return nil, err
 	}
 	bo := o
 	bo.FS = baseFS
-	base, err := pipeline.Check(bo)
+	base, err := check.Run(bo)
 	if err != nil {
 		return nil, fmt.Errorf("changes: checking %s: %w", ref, err)
 	}
 	r := Compare(d, base, head)
-	headFS := o.FS
-	if headFS == nil {
-		headFS = os.DirFS(dir)
-	}
-	fieldChanges(r.Briefs, baseFS, headFS)
+	fieldChanges(r.Briefs, baseFS, o.FS)
 	return r, nil
 }
 
@@ -190,7 +191,7 @@ func tooling(p string) bool {
 
 // Compare reports what the change d does, given full checks of the content
 // at its base and in the working tree.
-func Compare(d *Diff, base, head *pipeline.Checked) *Report {
+func Compare(d *Diff, base, head *check.Checked) *Report {
 	r := &Report{Ref: d.Ref, Base: d.Base, Checked: head.BriefFiles, kinds: head.Kinds}
 	ks := head.Kinds
 
@@ -253,7 +254,7 @@ func Compare(d *Diff, base, head *pipeline.Checked) *Report {
 
 // lostProfiles reports each name in a brief that resolved to a profile at the
 // base and resolves to none now.
-func lostProfiles(base, head *pipeline.Checked) *diag.List {
+func lostProfiles(base, head *check.Checked) *diag.List {
 	var l diag.List
 	for i := range head.Briefs {
 		b := &head.Briefs[i]
@@ -275,7 +276,7 @@ func lostProfiles(base, head *pipeline.Checked) *diag.List {
 }
 
 // items describes the changed briefs and profiles.
-func items(files []File, base, head *pipeline.Checked, reported []diag.Diagnostic) (briefs, profiles []Item) {
+func items(files []File, base, head *check.Checked, reported []diag.Diagnostic) (briefs, profiles []Item) {
 	headBriefs, baseBriefs := briefsByFile(head), briefsByFile(base)
 	headProfiles, baseProfiles := profilesByFile(head), profilesByFile(base)
 	for _, f := range files {
@@ -323,7 +324,7 @@ func items(files []File, base, head *pipeline.Checked, reported []diag.Diagnosti
 	return briefs, profiles
 }
 
-func briefsByFile(c *pipeline.Checked) map[string]*brief.Brief {
+func briefsByFile(c *check.Checked) map[string]*brief.Brief {
 	m := make(map[string]*brief.Brief, len(c.Briefs))
 	for i := range c.Briefs {
 		m[c.Briefs[i].File] = &c.Briefs[i]
@@ -331,7 +332,7 @@ func briefsByFile(c *pipeline.Checked) map[string]*brief.Brief {
 	return m
 }
 
-func profilesByFile(c *pipeline.Checked) map[string]*brief.Profile {
+func profilesByFile(c *check.Checked) map[string]*brief.Profile {
 	m := make(map[string]*brief.Profile, len(c.Profiles))
 	for i := range c.Profiles {
 		m[c.Profiles[i].File] = &c.Profiles[i]
@@ -342,7 +343,7 @@ func profilesByFile(c *pipeline.Checked) map[string]*brief.Profile {
 // newTerms lists the terms that the changed briefs and the added profiles
 // name and that nothing at the base named, with the existing term each is
 // spelled almost like.
-func newTerms(files []File, base, head *pipeline.Checked) []NewTerm {
+func newTerms(files []File, base, head *check.Checked) []NewTerm {
 	kinds := head.Kinds
 	known := map[string]map[string]bool{}   // kind → term keys at the base
 	spelled := map[string]map[string]bool{} // kind → names at the base

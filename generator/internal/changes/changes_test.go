@@ -8,10 +8,11 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/changes"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
-	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
@@ -59,9 +60,19 @@ func project(t *testing.T) string {
 	return dir
 }
 
+// options are what check --changed checks the project at dir with today.
+func options(t *testing.T, dir string) check.Options {
+	t.Helper()
+	o, err := check.ForProject(dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
 func run(t *testing.T, dir, ref string) *changes.Report {
 	t.Helper()
-	r, err := changes.Run(context.Background(), pipeline.Options{ProjectDir: dir}, ref)
+	r, err := changes.Run(context.Background(), dir, options(t, dir), ref)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +303,7 @@ func TestGeneratorChangeReportsEverything(t *testing.T) {
 func TestUnknownRefSaysHowToFetchIt(t *testing.T) {
 	dir := project(t)
 	for _, ref := range []string{"origin/main", "mian"} {
-		_, err := changes.Run(context.Background(), pipeline.Options{ProjectDir: dir}, ref)
+		_, err := changes.Run(context.Background(), dir, options(t, dir), ref)
 		want := "changes: git ref '" + ref + "' not found; try 'git fetch' or 'git branch -a' (in GitHub Actions, check out with fetch-depth: 0)"
 		if err == nil || err.Error() != want {
 			t.Errorf("err = %v\nwant %s", err, want)

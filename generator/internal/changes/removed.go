@@ -11,10 +11,10 @@ import (
 	"unicode/utf8"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/diag"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/load"
-	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"gopkg.in/yaml.v2"
 )
@@ -48,7 +48,7 @@ type FieldChange struct {
 
 // goneTerms lists the terms with a page at the base (named by a published
 // brief) and none now, by taxonomy then name.
-func goneTerms(base, head *pipeline.Checked) []GoneTerm {
+func goneTerms(base, head *check.Checked) []GoneTerm {
 	var out []GoneTerm
 	for _, k := range head.Kinds {
 		for _, t := range base.Index.Terms[k.Name] {
@@ -62,7 +62,7 @@ func goneTerms(base, head *pipeline.Checked) []GoneTerm {
 
 // droppedIOCs lists the indicators of the changed and removed briefs that
 // the change drops, in path order.
-func droppedIOCs(files []File, base, head *pipeline.Checked) []DroppedIOC {
+func droppedIOCs(files []File, base, head *check.Checked) []DroppedIOC {
 	headBriefs, baseBriefs := briefsByFile(head), briefsByFile(base)
 	var out []DroppedIOC
 	for _, f := range files {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestCopy(t *testing.T) {
+	t.Parallel()
 	src, dst := t.TempDir(), t.TempDir()
 	for name, data := range map[string]string{"a.txt": "a", "d/b.txt": "b", "d/e/c.txt": "c"} {
 		p := filepath.Join(src, filepath.FromSlash(name))

@@ -66,6 +66,7 @@ func same(t *testing.T, s *template.Template, c *Template, r row) {
 }
 
 func TestSameAsHTMLTemplate(t *testing.T) {
+	t.Parallel()
 	s, c := compile(t, item)
 	for _, r := range []row{
 		{},
@@ -89,6 +90,7 @@ func FuzzSameAsHTMLTemplate(f *testing.F) {
 
 // What it does not compile, it says so, and the caller runs html/template.
 func TestUnsupported(t *testing.T) {
+	t.Parallel()
 	for _, text := range []string{
 		`{{ printf "%s" .Name }}`,
 		`{{ template "meter.html" .Meter }}`,

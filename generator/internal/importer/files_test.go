@@ -13,6 +13,7 @@ import (
 // without Force, never twice in one run, and never with a slug another
 // year's brief has.
 func TestImportFile(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	report := filepath.Join("testdata", "reports", "cncert-shared.txt")
 	slug := "chinese-cyber-center-points-finger-at-u-s-over-alleged"

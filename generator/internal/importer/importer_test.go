@@ -122,6 +122,7 @@ func diffLines(want, got string) string {
 // TestGolden compares each report's brief and its mapping report with the
 // files in testdata/golden.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	for _, file := range reports(t) {
 		name := strings.TrimSuffix(filepath.Base(file), ".txt")
@@ -139,6 +140,7 @@ func TestGolden(t *testing.T) {
 // TestGoldenBriefsValidate loads every golden brief with the real loader
 // and validates it against the same profiles: no error, no warning.
 func TestGoldenBriefsValidate(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	files, _ := filepath.Glob(filepath.Join("testdata", "golden", "*.md"))
 	if len(files) < 7 {
@@ -171,6 +173,7 @@ func TestGoldenBriefsValidate(t *testing.T) {
 // The shared report's brief, field by field, as a reader of the page and
 // the index would see it.
 func TestSharedReport(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	res := imported(t, r, filepath.Join("testdata", "reports", "cncert-shared.txt"))
 	var diags diag.List
@@ -232,6 +235,7 @@ func TestSharedReport(t *testing.T) {
 }
 
 func TestNoDateIsAnError(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "cncert-shared.txt"))
 	res, err := importer.Import(string(data), importer.Options{Resolver: r})
@@ -250,6 +254,7 @@ func TestNoDateIsAnError(t *testing.T) {
 
 // A date line in the report wins over the fallback date.
 func TestReportDateWins(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "as-alleged-ransomware.txt"))
 	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate})
@@ -265,6 +270,7 @@ func TestReportDateWins(t *testing.T) {
 }
 
 func TestTLPOption(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	data, _ := os.ReadFile(filepath.Join("testdata", "reports", "minimal-missing-sections.txt"))
 	res, err := importer.Import(string(data), importer.Options{Resolver: r, Date: fallbackDate, TLP: "amber+strict"})
@@ -277,6 +283,7 @@ func TestTLPOption(t *testing.T) {
 }
 
 func TestEmptyReportHasNoTitle(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	_, err := importer.Import("", importer.Options{Resolver: r, Date: fallbackDate})
 	if !errors.Is(err, importer.ErrNoTitle) || !errors.Is(err, importer.ErrNoSummary) {
@@ -287,6 +294,7 @@ func TestEmptyReportHasNoTitle(t *testing.T) {
 // Indicators the report gave live are stored refanged and defanged in the
 // body, so no renderer can turn them into links.
 func TestLiveIndicatorsAreDefangedInTheBody(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	res := imported(t, r, filepath.Join("testdata", "reports", "unknown-actor-live-iocs.txt"))
 	var diags diag.List
@@ -315,6 +323,7 @@ func TestLiveIndicatorsAreDefangedInTheBody(t *testing.T) {
 // A Full Report too long for a summary is cut after a sentence, and kept
 // whole at the top of the body.
 func TestLongFullReport(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	long := strings.Repeat("The intruders moved slowly through the network for months. ", 30)
 	res, err := importer.Import("Full Report\n"+long+"The post Long story appeared first on Example News.\nAnalysis Summary\n# Threat Actor: Not specified\n",
@@ -364,6 +373,7 @@ func termValues(b brief.Brief) map[string][]string {
 
 // Terms are names: no imported list value is a sentence.
 func TestNoTermIsASentence(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	for _, file := range reports(t) {
 		b := briefOf(t, r, imported(t, r, file))
@@ -380,6 +390,7 @@ func TestNoTermIsASentence(t *testing.T) {
 // ATT&CK's aliases reach one actor and one malware family: the brief
 // carries ATT&CK's name, and its comment the name the report wrote.
 func TestATTACKAliasesResolve(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	report := `Full Report
 Ukrainian grid operators were hit again. The post Grid operators hit again appeared first on Example News.
@@ -409,6 +420,7 @@ Analysis Summary
 // A campaign needs a name or a date; a long description is shortened to
 // a name, and a generic label gives way to the target.
 func TestCampaignsAreNamedBriefly(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	report := `Full Report
 Three incidents. The post Three incidents appeared first on Example News.
@@ -438,6 +450,7 @@ Analysis Summary
 // without a date it is named all the same, so the analyst can see it
 // before choosing --date. A source without an address is a warning too.
 func TestSameStoryWarning(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	const existing = "content/briefs/2024/cncert-alleges-us-intrusions-chinese-tech-firms.md"
 	library := []brief.Brief{
@@ -495,6 +508,7 @@ func TestSameStoryWarning(t *testing.T) {
 // is what each must map, in order. A row that stops matching, or starts
 // matching where it should not, shows here by name.
 func TestWrittenReportsMapTheirBehaviours(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	for file, want := range map[string]string{
 		// Ransomware through a VPN appliance: external remote services,
@@ -524,6 +538,7 @@ func TestWrittenReportsMapTheirBehaviours(t *testing.T) {
 // Every technique an import suggests is traceable: its comment names the
 // words it came from.
 func TestEveryTechniqueNamesItsPhrase(t *testing.T) {
+	t.Parallel()
 	r := resolver(t)
 	for _, file := range reports(t) {
 		res := imported(t, r, file)

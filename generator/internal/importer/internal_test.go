@@ -11,6 +11,7 @@ import (
 // Every rule names an ID of the shipped ATT&CK version and matches its own
 // example, and the example suggests that ID.
 func TestPhraseTables(t *testing.T) {
+	t.Parallel()
 	v, err := vocab.Default()
 	if err != nil {
 		t.Fatal(err)
@@ -42,6 +43,7 @@ func TestPhraseTables(t *testing.T) {
 
 // The phrases the issue names, and some that must not match.
 func TestPhraseSuggestions(t *testing.T) {
+	t.Parallel()
 	for line, want := range map[string]string{
 		"Spearphishing attachment with a weaponized Excel file": "T1566.001",
 		"Exploitation of a public-facing service":               "T1190",
@@ -103,6 +105,7 @@ func TestPhraseSuggestions(t *testing.T) {
 }
 
 func TestIndicatorTyping(t *testing.T) {
+	t.Parallel()
 	for tok, want := range map[string]string{
 		"198.51.100[.]23":                          "ipv4 198.51.100.23 defanged",
 		"203.0.113.7":                              "ipv4 203.0.113.7 live",
@@ -140,6 +143,7 @@ func TestIndicatorTyping(t *testing.T) {
 }
 
 func TestPeriod(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"August 2024":                  "2024-08",
 		"May 2023":                     "2023-05",
@@ -166,6 +170,7 @@ func TestPeriod(t *testing.T) {
 }
 
 func TestSplitAndParens(t *testing.T) {
+	t.Parallel()
 	got := splitTop("Scattered Spider (also known as UNC3944, Octo Tempest) and ALPHV (aka BlackCat, Noberus)", true)
 	want := []string{"Scattered Spider (also known as UNC3944, Octo Tempest)", "ALPHV (aka BlackCat, Noberus)"}
 	if !slices.Equal(got, want) {
@@ -181,6 +186,7 @@ func TestSplitAndParens(t *testing.T) {
 }
 
 func TestClaimant(t *testing.T) {
+	t.Parallel()
 	for text, want := range map[string]string{
 		"The threat actor is identified by the National Computer Network Emergency Response Technical Team/Coordination Center of China (CNCERT) as an unnamed agency.": "CNCERT",
 		"Microsoft attributed the activity to Midnight Blizzard.":                         "Microsoft",
@@ -197,6 +203,7 @@ func TestClaimant(t *testing.T) {
 // scalar's output reads back, through the real loader (goldmark-meta,
 // YAML 1.1), as exactly the string written.
 func TestScalarRoundTrip(t *testing.T) {
+	t.Parallel()
 	for _, s := range []string{"NO", "no", "Yes", "y", "N", "on", "OFF", "true", "null", "~", "", "1984", "2024-12-18", "1_000",
 		"0x1F", "1:20:30", ".inf", ".NaN", "a: b", "#x", "x #y", "- x", "'q'", `"`, `\`, "tab\there", "ÿ", "\u2028", "😀 emoji",
 		"&anchor", "*alias", "!tag", "%x", "@x", "`x`", "? x", "[a]", "{a}", ">", "|", "=", "<<", "Suspected U.S. Intelligence Agency",

@@ -41,6 +41,7 @@ func relatedSlugs(ix *index.Index, o index.RelatedOptions) map[string][]string {
 }
 
 func TestRelatedRanksBySharedTerms(t *testing.T) {
+	t.Parallel()
 	ix := build(t, []brief.Brief{
 		{Slug: "a", Date: day(1), Lists: map[string][]string{"actors": {"Alpha Crew"}, "techniques": {"T1190", "T1059"}}},
 		// Shares the actor with a: 100.
@@ -87,6 +88,7 @@ func TestRelatedRanksBySharedTerms(t *testing.T) {
 
 // A term named by more than Cap briefs does not relate them.
 func TestRelatedIgnoresCommonTerms(t *testing.T) {
+	t.Parallel()
 	var briefs []brief.Brief
 	for i := range 5 {
 		briefs = append(briefs, brief.Brief{Slug: string(rune('a' + i)), Date: day(i + 1), Lists: map[string][]string{"actors": {"Common"}}})

@@ -183,7 +183,9 @@ func splitPort(hp string) (host, port string) {
 // ipv4Like is a host a browser reads as an IPv4 address: its last label is
 // a number, decimal or 0x-hexadecimal (the WHATWG URL Standard's "ends in a
 // number"), so "203.0.113.9", "3405803785" and "0xcb.0.113.9" all match.
-// layouts/_partials/indicator-link.html holds the same expression.
+// The link render hook, layouts/_markup/render-link.html, holds the same
+// expression (TestCheckWarnsAboutTheLinksBuildDefangs, in generator/, holds the
+// two to the same answers).
 var ipv4Like = regexp.MustCompile(`^(?:.*\.)?(?:0[xX][0-9a-fA-F]*|[0-9]+)\.?$`)
 
 // IPHost reports whether a URL's host (as url.URL.Hostname gives it, or

@@ -10,6 +10,7 @@ import (
 // YAML parsers also break lines at U+0085, U+2028 and U+2029; positions
 // must still be the lines an editor shows.
 func TestLinesWithYAMLOnlyBreaks(t *testing.T) {
+	t.Parallel()
 	var diags diag.List
 	doc, ok := load.Parse("a.md", []byte("---\ntitle: \"a\u0085b\u2028c\"\nsectors: [Energy]\n---\n"), &diags)
 	if !ok {

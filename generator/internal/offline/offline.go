@@ -5,8 +5,10 @@
 // It accepts the pipeline's Options (project, base URL, TLP ceiling): every
 // edition is built by the same pipeline as the public site, into a temporary
 // destination, so it holds exactly what a build with those options
-// publishes, TLP rules included. Rewrite then turns the built tree into one
-// that works from disk, and Check proves it does:
+// publishes, TLP rules included. The offline edition is a build with
+// pipeline.Options.Offline: the templates render it, not a rewrite of the
+// web site's pages (see package stage's dir_index and offline keys), and
+// the build's verify stage proves it works from disk:
 //
 //   - every internal href, src and form action is relative and names a file
 //     (…/index.html, never a directory), so the tree works from wherever it
@@ -39,7 +41,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -77,8 +78,8 @@ func (e *Edition) Banner() string {
 	return s
 }
 
-// Build builds the site with o into a temporary directory under tmpParent
-// ("" for the system default) and rewrites it for file://.
+// Build builds the offline edition with o into a temporary directory under
+// tmpParent ("" for the system default).
 func Build(ctx context.Context, o pipeline.Options, tmpParent string) (*Edition, error) {
 	tmp, err := os.MkdirTemp(tmpParent, ".threatbriefs-offline-*")
 	if err != nil {
@@ -86,6 +87,7 @@ func Build(ctx context.Context, o pipeline.Options, tmpParent string) (*Edition,
 	}
 	e := &Edition{tmp: tmp, Dir: filepath.Join(tmp, "site")}
 	o.Destination = e.Dir
+	o.Offline = true
 	res, err := pipeline.Build(ctx, o)
 	e.Result = res
 	if err != nil {
@@ -100,27 +102,7 @@ func Build(ctx context.Context, o pipeline.Options, tmpParent string) (*Edition,
 	if res.Index != nil && len(res.Index.Entries) > 0 {
 		e.Date = res.Index.Entries[0].Brief.Date
 	}
-	if err := Rewrite(e.Dir, res.BaseURL, e.bannerHTML()); err != nil {
-		e.Close()
-		return e, err
-	}
-	if problems, err := Check(e.Dir, res.BaseURL); err != nil || len(problems) > 0 {
-		e.Close()
-		if err == nil {
-			err = fmt.Errorf("offline: %d problem(s) in the edition:\n%s", len(problems), joinProblems(problems))
-		}
-		return e, err
-	}
 	return e, nil
-}
-
-func (e *Edition) bannerHTML() string {
-	text := html.EscapeString(e.Banner())
-	if !e.Date.IsZero() {
-		d := e.Date.Format("2 January 2006")
-		text = strings.Replace(text, d, `<time datetime="`+e.Date.Format("2006-01-02")+`">`+d+`</time>`, 1)
-	}
-	return `<div class="edition offline" role="note"><div class="wrap">` + text + `.</div></div>`
 }
 
 // Write builds the offline edition once and writes it to zipFile, to dir,
@@ -321,169 +303,8 @@ func (s *site) sitePath(ref, rel string) (p string, u *url.URL, ok bool) {
 	return p, u, true
 }
 
-// fileOf is the file a site path names: a directory's index.html.
-func (s *site) fileOf(p string) string {
-	if p == "" || strings.HasSuffix(p, "/") {
-		return p + "index.html"
-	}
-	if st, err := os.Stat(filepath.Join(s.dir, filepath.FromSlash(p))); err == nil && st.IsDir() {
-		return p + "/index.html"
-	}
-	return p
-}
-
-// relative is the link from the file at rel to the site file target.
-func relative(rel, target string) string {
-	from := strings.Split(path.Dir(rel), "/")
-	if path.Dir(rel) == "." {
-		from = nil
-	}
-	to := strings.Split(target, "/")
-	i := 0
-	for i < len(from) && i < len(to)-1 && from[i] == to[i] {
-		i++
-	}
-	return strings.Repeat("../", len(from)-i) + strings.Join(to[i:], "/")
-}
-
-// localize rewrites one reference found in the file at rel.
-func (s *site) localize(ref, rel string) string {
-	p, u, ok := s.sitePath(ref, rel)
-	if !ok {
-		return ref
-	}
-	out := relative(rel, s.fileOf(p))
-	if u.RawQuery != "" {
-		out += "?" + u.RawQuery
-	}
-	if u.Fragment != "" {
-		out += "#" + u.EscapedFragment()
-	}
-	return out
-}
-
 // urlAttrs are the attributes that hold a URL a browser follows or loads.
 var urlAttrs = map[string]bool{"href": true, "src": true, "action": true, "poster": true, "formaction": true, "cite": false}
-
-var refreshURL = regexp.MustCompile(`(?i)^(\s*\d+\s*;\s*url\s*=\s*)(.+)$`)
-
-// Rewrite turns the site built for baseURL in dir into the offline edition,
-// in place: links in HTML and CSS become relative links to files; the
-// canonical link and og:url (absolute URLs of the web site) go; integrity
-// attributes go, because Chromium refuses a subresource with an integrity
-// attribute that is not loaded with CORS, and file:// has no CORS; and
-// banner (HTML) is inserted at the end of each page's site header.
-func Rewrite(dir, baseURL, banner string) error {
-	s, err := newSite(dir, baseURL)
-	if err != nil {
-		return err
-	}
-	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		var out []byte
-		switch path.Ext(rel) {
-		case ".html":
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			out = s.rewriteHTML(data, rel, banner)
-		case ".css":
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			out = s.rewriteCSS(data, rel)
-		default:
-			return nil
-		}
-		if err := os.WriteFile(p, out, 0o644); err != nil {
-			return fmt.Errorf("offline: %w", err)
-		}
-		return nil
-	})
-}
-
-func (s *site) rewriteHTML(data []byte, rel, banner string) []byte {
-	var out bytes.Buffer
-	out.Grow(len(data) + len(banner))
-	z := html.NewTokenizer(bytes.NewReader(data))
-	inTitle, inSiteHeader, inNoscript := false, false, false
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			return out.Bytes()
-		}
-		raw := z.Raw()
-		if tt == html.TextToken && inNoscript {
-			// The tokenizer reads a noscript element's content as text
-			// (as a browser with scripting does); a reader without
-			// scripting gets its markup, links included.
-			out.Write(s.rewriteHTML(raw, rel, ""))
-			continue
-		}
-		if tt == html.TextToken && inTitle {
-			// Hugo's redirect pages (pagination aliases) are titled with
-			// the absolute URL they redirect to.
-			text := html.UnescapeString(string(raw))
-			if _, _, ok := s.sitePath(text, rel); ok && strings.Contains(text, "://") {
-				out.WriteString(html.EscapeString(s.localize(text, rel)))
-				continue
-			}
-		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			if tt == html.EndTagToken {
-				inTitle, inNoscript = false, false
-				// The banner goes last in the site header, inside its
-				// landmark, so that all content stays in landmarks.
-				if name, _ := z.TagName(); string(name) == "header" && inSiteHeader {
-					inSiteHeader = false
-					out.WriteString(banner)
-				}
-			}
-			out.Write(raw)
-			continue
-		}
-		tok := z.Token()
-		inTitle, inNoscript = tok.Data == "title", tok.Data == "noscript"
-		if tok.Data == "header" && slices.Contains(strings.Fields(attr(tok, "class")), "site-header") {
-			inSiteHeader = true
-		}
-		if dropForOffline(tok) {
-			continue
-		}
-		changed := false
-		attrs := tok.Attr[:0]
-		for _, a := range tok.Attr {
-			switch {
-			case a.Key == "integrity" || a.Key == "crossorigin":
-				changed = true
-				continue
-			case urlAttrs[a.Key]:
-				if v := s.localize(a.Val, rel); v != a.Val {
-					a.Val, changed = v, true
-				}
-			case a.Key == "content" && tok.Data == "meta" && isRefresh(tok):
-				if m := refreshURL.FindStringSubmatch(a.Val); m != nil {
-					if v := s.localize(m[2], rel); v != m[2] {
-						a.Val, changed = m[1]+v, true
-					}
-				}
-			}
-			attrs = append(attrs, a)
-		}
-		if !changed {
-			out.Write(raw)
-			continue
-		}
-		tok.Attr = attrs
-		out.WriteString(tok.String())
-	}
-}
 
 // dropForOffline reports elements that name the web site by its absolute
 // URL and mean nothing offline: the canonical link and og:url.
@@ -497,8 +318,6 @@ func dropForOffline(t html.Token) bool {
 	return false
 }
 
-func isRefresh(t html.Token) bool { return strings.EqualFold(attr(t, "http-equiv"), "refresh") }
-
 func attr(t html.Token, key string) string {
 	for _, a := range t.Attr {
 		if a.Key == key {
@@ -506,152 +325,6 @@ func attr(t html.Token, key string) string {
 		}
 	}
 	return ""
-}
-
-var cssURL = regexp.MustCompile(`url\(\s*(['"]?)([^'")]+)(['"]?)\s*\)|@import\s+(['"])([^'"]+)(['"])`)
-
-func (s *site) rewriteCSS(data []byte, rel string) []byte {
-	return cssURL.ReplaceAllFunc(data, func(m []byte) []byte {
-		sm := cssURL.FindSubmatch(m)
-		ref, q1, q2 := sm[2], sm[1], sm[3]
-		prefix, suffix := "url(", ")"
-		if len(sm[5]) > 0 {
-			ref, q1, q2, prefix, suffix = sm[5], sm[4], sm[6], "@import ", ""
-		}
-		if bytes.HasPrefix(ref, []byte("data:")) {
-			return m
-		}
-		return []byte(prefix + string(q1) + s.localize(string(ref), rel) + string(q2) + suffix)
-	})
-}
-
-// Problem is something in an edition that would not work from disk.
-type Problem struct {
-	File    string
-	Message string
-}
-
-func (p Problem) String() string { return p.File + ": " + p.Message }
-
-func joinProblems(ps []Problem) string {
-	var b strings.Builder
-	for i, p := range ps {
-		if i == 50 {
-			fmt.Fprintf(&b, "... and %d more\n", len(ps)-i)
-			break
-		}
-		b.WriteString(p.String() + "\n")
-	}
-	return b.String()
-}
-
-// Check reports everything in the edition at dir that would not work from
-// file://: a link that is root-relative, absolute to the site (built for
-// baseURL), or names a directory or a missing file; and any HTML, CSS or JS
-// file that mentions the site's absolute URL.
-func Check(dir, baseURL string) ([]Problem, error) {
-	s, err := newSite(dir, baseURL)
-	if err != nil {
-		return nil, err
-	}
-	siteURL := strings.TrimSuffix(s.base.Host+s.base.Path, "/")
-	var out []Problem
-	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		rel = filepath.ToSlash(rel)
-		ext := path.Ext(rel)
-		if ext != ".html" && ext != ".css" && ext != ".js" {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if bytes.Contains(data, []byte("//"+siteURL)) {
-			out = append(out, Problem{rel, "mentions the web site's absolute URL " + s.base.String()})
-		}
-		if ext != ".html" {
-			return nil
-		}
-		for _, ref := range htmlRefs(data) {
-			out = append(out, s.checkRef(ref, rel)...)
-		}
-		return nil
-	})
-	if err != nil {
-		return nil, fmt.Errorf("offline: %w", err)
-	}
-	return out, nil
-}
-
-func (s *site) checkRef(ref, rel string) []Problem {
-	u, err := url.Parse(strings.TrimSpace(ref))
-	if err != nil {
-		return []Problem{{rel, fmt.Sprintf("unparseable link %q", ref)}}
-	}
-	if u.Scheme != "" || u.Host != "" {
-		if strings.EqualFold(u.Host, s.base.Host) {
-			return []Problem{{rel, fmt.Sprintf("absolute link to the web site %q", ref)}}
-		}
-		return nil // another site, mailto:, data:
-	}
-	if u.Path == "" {
-		return nil // #fragment or ?query on the same page
-	}
-	if strings.HasPrefix(u.Path, "/") {
-		return []Problem{{rel, fmt.Sprintf("root-relative link %q (file:// has no site root)", ref)}}
-	}
-	if strings.HasSuffix(u.Path, "/") || u.Path == "." || u.Path == ".." {
-		return []Problem{{rel, fmt.Sprintf("link to a directory %q (file:// shows no index.html)", ref)}}
-	}
-	target := path.Join(path.Dir(rel), u.Path)
-	if strings.HasPrefix(target, "../") || target == ".." {
-		return []Problem{{rel, fmt.Sprintf("link %q leaves the edition", ref)}}
-	}
-	st, err := os.Stat(filepath.Join(s.dir, filepath.FromSlash(target)))
-	switch {
-	case err != nil:
-		return []Problem{{rel, fmt.Sprintf("broken link %q", ref)}}
-	case st.IsDir():
-		return []Problem{{rel, fmt.Sprintf("link to a directory %q (file:// shows no index.html)", ref)}}
-	}
-	return nil
-}
-
-// htmlRefs lists the URLs an HTML document links to or loads, including
-// those in the markup of noscript elements.
-func htmlRefs(data []byte) []string {
-	var out []string
-	z := html.NewTokenizer(bytes.NewReader(data))
-	inNoscript := false
-	for {
-		tt := z.Next()
-		if tt == html.ErrorToken {
-			return out
-		}
-		if tt == html.TextToken && inNoscript {
-			out = append(out, htmlRefs(z.Raw())...)
-		}
-		if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
-			inNoscript = false
-			continue
-		}
-		tok := z.Token()
-		inNoscript = tok.Data == "noscript"
-		for _, a := range tok.Attr {
-			if urlAttrs[a.Key] {
-				out = append(out, a.Val)
-			}
-			if a.Key == "content" && isRefresh(tok) {
-				if m := refreshURL.FindStringSubmatch(a.Val); m != nil {
-					out = append(out, m[2])
-				}
-			}
-		}
-	}
 }
 
 func plural(n int) string {

@@ -20,6 +20,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/offline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
 )
 
 const base = "https://offline.test/"
@@ -32,6 +33,9 @@ func options(t *testing.T) pipeline.Options {
 // to a directory and checks what a reader opening it from file:// depends
 // on: links are relative and name files, nothing refers to the web site,
 // every page says which edition it is, and the amber brief is not there.
+// The templates render all of it (package stage's offline and dir_index);
+// the build's verify stage already checked the rules, and they are checked
+// again here, on the files written, by the same checker.
 func TestEditionWorksFromDisk(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "edition")
 	e, err := offline.WriteDir(context.Background(), options(t), dir)
@@ -44,7 +48,7 @@ func TestEditionWorksFromDisk(t *testing.T) {
 	if want := "Offline edition, built from 2 briefs as of 4 March 2025"; e.Banner() != want {
 		t.Errorf("banner %q, want %q", e.Banner(), want)
 	}
-	problems, err := offline.Check(dir, base)
+	problems, err := verify.Links(dir, verify.Options{BaseURL: base, Offline: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,14 +67,13 @@ func TestEditionWorksFromDisk(t *testing.T) {
 	}
 	brief := page("briefs/heron-edge/index.html")
 	for _, want := range []string{
-		`href="../heron-mail/index.html#details"`, // absolute link in the body, made relative
-		`href="../../actors/index.html"`,          // root-relative link in the body
-		`href="../../actors/sand-heron/index.html"`,
-		`action="../../search/index.html"`, // the header's search form
-		`href="../../index.html"`,          // home
-		`<time datetime="2025-03-04">4 March 2025</time>`,
+		attr("href", "../../briefs/heron-mail/index.html#details"), // absolute link in the body, made relative
+		attr("href", "../../actors/index.html"),                    // root-relative link in the body
+		attr("href", "../../actors/sand-heron/index.html"),
+		attr("action", "../../search/index.html"), // the header's search form
+		attr("href", "../../index.html"),          // home
 	} {
-		if !strings.Contains(brief, want) {
+		if !regexp.MustCompile(want).MatchString(brief) {
 			t.Errorf("briefs/heron-edge/index.html lacks %s", want)
 		}
 	}
@@ -80,19 +83,23 @@ func TestEditionWorksFromDisk(t *testing.T) {
 		}
 	}
 	search := page("search/index.html")
-	if !regexp.MustCompile(`<script src="index\.js" defer`).MatchString(search) ||
-		!regexp.MustCompile(`<script src="\.\./js/search-bundle\.min\.[0-9a-f]+\.js" defer`).MatchString(search) {
+	if !regexp.MustCompile(`<script src=(\.\./search/)?index\.js defer`).MatchString(search) ||
+		!regexp.MustCompile(`<script src=\.\./js/search-bundle\.min\.[0-9a-f]+\.js defer`).MatchString(search) {
 		t.Errorf("the search page does not load its index and script by relative <script src>:\n%s", search)
 	}
 	if !strings.Contains(page("search/index.js"), "Dune Crane") {
 		t.Error("the search index lacks the actor's synonym")
 	}
 
-	// Every page (but Hugo's redirect stubs) carries the banner, once.
-	banner := `<div class="edition offline" role="note"><div class="wrap">Offline edition, built from 2 briefs as of`
+	// Every page carries the banner, once; there are no redirect stubs
+	// (Hugo's, for page 1 of a list, redirect by absolute URL).
+	banner := `<div class="edition offline" role=note><div class=wrap>Offline edition, built from 2 briefs as of <time datetime=2025-03-04>4 March 2025</time>.</div></div></header>`
 	for rel, data := range tree {
-		if path.Ext(rel) != ".html" || bytes.Contains(data, []byte(`http-equiv="refresh"`)) {
+		if path.Ext(rel) != ".html" {
 			continue
+		}
+		if bytes.Contains(data, []byte(`http-equiv="refresh"`)) || bytes.Contains(data, []byte(`http-equiv=refresh`)) {
+			t.Errorf("%s is a redirect stub", rel)
 		}
 		if n := bytes.Count(data, []byte(banner)); n != 1 {
 			t.Errorf("%s carries the offline banner %d times", rel, n)
@@ -114,7 +121,7 @@ func TestEditionWorksFromDisk(t *testing.T) {
 	if pages < 10 {
 		t.Errorf("only %d pages checked", pages)
 	}
-	if !strings.Contains(search, `<noscript>`) || !strings.Contains(search, `href="../briefs/index.html"`) {
+	if !strings.Contains(search, `<noscript>`) || !regexp.MustCompile(attr("href", "../briefs/index.html")).MatchString(search) {
 		t.Errorf("the search page's noscript links are not relative links to files:\n%s", search)
 	}
 
@@ -136,6 +143,12 @@ func TestEditionWorksFromDisk(t *testing.T) {
 			}
 		}
 	}
+}
+
+// attr is a regular expression matching the attribute name=value in
+// minified HTML, with or without quotes (value is a regular expression).
+func attr(name, value string) string {
+	return `\s` + name + `="?` + strings.ReplaceAll(value, ".", `\.`) + `["\s>]`
 }
 
 // rootAbsolute lists the attributes of a page, parsed as a browser without
@@ -226,7 +239,7 @@ func TestZipIsReproducible(t *testing.T) {
 			rc, _ := f.Open()
 			data, _ := io.ReadAll(rc)
 			rc.Close()
-			if !bytes.Contains(data, []byte(`href="briefs/heron-edge/index.html"`)) {
+			if !regexp.MustCompile(attr("href", "(./)?briefs/heron-edge/index.html")).Match(data) {
 				t.Error("the zipped home page does not link the brief as a relative file")
 			}
 		}
@@ -288,63 +301,6 @@ func TestStandaloneBrief(t *testing.T) {
 	}
 	if _, _, err := offline.Brief(context.Background(), o, "no-such-brief"); err == nil || !strings.Contains(err.Error(), `no brief "no-such-brief"`) {
 		t.Errorf("exporting a missing brief: %v", err)
-	}
-}
-
-// TestRewriteAndCheck works on a hand-made tree, to pin down each rule.
-func TestRewriteAndCheck(t *testing.T) {
-	dir := t.TempDir()
-	sitetest.WriteArchive(t, dir, `
--- index.html --
-<!doctype html><html lang=en><head><link rel=canonical href=https://offline.test/><link rel=stylesheet href=/css/a.css integrity=sha256-x crossorigin=anonymous></head><body><header class=site-header><a href=/>Home</a></header><main><a href="briefs/a/?q=1#top">A</a> <a href=https://example.org/>elsewhere</a> <a href=#main>skip</a> <a href=mailto:x@example.org>mail</a></main></body></html>
--- briefs/a/index.html --
-<!doctype html><html><head><title>a</title></head><body><header class=site-header></header><main><a href=../../>up</a><a href="https://offline.test/briefs/a/">self</a><form action=/search/><input name=q></form><noscript><p>Browse the <a href="/briefs/">briefs</a></noscript></main></body></html>
--- briefs/page/1/index.html --
-<!doctype html><html><head><title>https://offline.test/briefs/a/</title><meta http-equiv=refresh content="0; url=https://offline.test/briefs/a/"></head></html>
--- search/index.html --
-<!doctype html><main></main>
--- briefs/index.html --
-<!doctype html><main></main>
--- css/a.css --
-body{background:url(/images/x.svg)}
--- images/x.svg --
-<svg xmlns="http://www.w3.org/2000/svg"/>
-`)
-	// Before: everything Check guards against.
-	before, err := offline.Check(dir, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(before) < 5 {
-		t.Errorf("Check found %d problems in the web tree, want the root-relative and absolute links: %v", len(before), before)
-	}
-	if err := offline.Rewrite(dir, base, `<p class="banner">B</p>`); err != nil {
-		t.Fatal(err)
-	}
-	after, err := offline.Check(dir, base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, p := range after {
-		t.Error(p)
-	}
-	tree := sitetest.Tree(t, dir)
-	for file, wants := range map[string][]string{
-		"index.html":               {`href="css/a.css"`, `href="index.html"`, `href="briefs/a/index.html?q=1#top"`, `href=https://example.org/`, `href=#main`, `href=mailto:x@example.org`, `<p class="banner">B</p></header>`},
-		"briefs/a/index.html":      {`href="../../index.html"`, `href="index.html"`, `action="../../search/index.html"`, `<noscript><p>Browse the <a href="../index.html">briefs</a></noscript>`},
-		"briefs/page/1/index.html": {`<title>../../a/index.html</title>`, `content="0; url=../../a/index.html"`},
-		"css/a.css":                {`url(../images/x.svg)`},
-	} {
-		for _, want := range wants {
-			if !strings.Contains(string(tree[file]), want) {
-				t.Errorf("%s lacks %s:\n%s", file, want, tree[file])
-			}
-		}
-	}
-	for _, gone := range []string{"canonical", "integrity", "crossorigin"} {
-		if strings.Contains(string(tree["index.html"]), gone) {
-			t.Errorf("index.html still has %s", gone)
-		}
 	}
 }
 

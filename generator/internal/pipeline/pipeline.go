@@ -58,6 +58,13 @@ type Options struct {
 	Log         io.Writer // Hugo's warnings; nil discards them
 	// Preview marks a build for the local preview server (live reload).
 	Preview bool
+	// Offline builds the offline edition, read from file:// wherever it is
+	// unpacked: the same pages rendered by the same templates, with every
+	// link relative and naming a file, no canonical link or integrity
+	// attribute, and the edition's banner (package stage, BuildData); the
+	// verify stage then also refuses a link that would not work from disk
+	// (verify.Options.Offline).
+	Offline bool
 	// TemplateMetrics, when set, receives Hugo's per-template timings.
 	TemplateMetrics io.Writer
 	// FS overrides where content is read from (tests); default os.DirFS(ProjectDir).
@@ -134,14 +141,26 @@ func (t timer) run(name string, fn func() error) error { return check.Time(t.tim
 
 // Check loads, validates and indexes the project (package check).
 func Check(o Options) (*Checked, error) {
-	if err := o.normalize(); err != nil {
-		return nil, fmt.Errorf("options: %w", err)
-	}
-	loc, err := TimeZone(o.ProjectDir)
+	co, err := CheckOptions(o)
 	if err != nil {
-		return nil, fmt.Errorf("config: %w", err)
+		return nil, err
 	}
-	return check.Run(check.Options{FS: o.FS, MaxTLP: o.MaxTLP, Today: Today(o.Now(), loc), TimeZone: loc, BuildFuture: o.BuildFuture, Kinds: o.Kinds})
+	return check.Run(co)
+}
+
+// CheckOptions are the options of the check (package check) that Check
+// and Build run for o: what a caller that needs only the check (as package
+// changes does) passes to check.Run, without linking Hugo's renderer.
+func CheckOptions(o Options) (check.Options, error) {
+	if err := o.normalize(); err != nil {
+		return check.Options{}, fmt.Errorf("options: %w", err)
+	}
+	co, err := check.ForProject(o.ProjectDir, o.Now())
+	if err != nil {
+		return check.Options{}, err
+	}
+	co.FS, co.MaxTLP, co.BuildFuture, co.Kinds = o.FS, o.MaxTLP, o.BuildFuture, o.Kinds
+	return co, nil
 }
 
 // ErrInvalid is returned (wrapped) by Build when validation found errors.
@@ -201,7 +220,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	}
 
 	if err := tm.run("verify", func() error {
-		broken, err := verify.Links(tmp, baseURL)
+		broken, err := verify.Links(tmp, verify.Options{BaseURL: baseURL, Offline: o.Offline})
 		if err != nil {
 			return err
 		}
@@ -276,7 +295,7 @@ func stageSite(c *Checked, o Options) (*stage.Site, error) {
 	if gp.RelatedCount != nil {
 		related = *gp.RelatedCount
 	}
-	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, CoocLimit: gp.CoocLimit, RelatedCount: related,
+	return stage.Stage(c.Index, c.Vocab, stage.Options{Edition: edition, MaxTLP: o.MaxTLP, Preview: o.Preview, Offline: o.Offline, CoocLimit: gp.CoocLimit, RelatedCount: related,
 		Layouts: os.DirFS(filepath.Join(o.ProjectDir, "layouts"))})
 }
 
@@ -314,7 +333,7 @@ func generatorParams(projectDir string) (genParams, error) {
 func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 	return render.Options{
 		ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
-		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true,
+		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true, RelativeURLs: o.Offline,
 		Log: o.Log, TemplateMetrics: o.TemplateMetrics, Sources: staged.Sources,
 	}
 }

@@ -54,7 +54,13 @@ type Options struct {
 	BaseURL     string            // overrides config.toml when set
 	Environment string            // "production" or "development"
 	Minify      bool
-	Log         io.Writer // Hugo's warnings; nil discards them
+	// RelativeURLs makes Hugo write every root-relative URL in its HTML
+	// output relative to the page ("/actors/" → "../../actors/"; Hugo's
+	// relativeURLs), and leaves out its alias pages (the redirect stubs of
+	// page 1 of a paginated list), which redirect by absolute URL. The
+	// offline edition, read from file://, is built so.
+	RelativeURLs bool
+	Log          io.Writer // Hugo's warnings; nil discards them
 	// TemplateMetrics, when set, receives Hugo's per-template timings
 	// after the build (hugo --templateMetrics --templateMetricsHints).
 	TemplateMetrics io.Writer
@@ -215,6 +221,11 @@ func newSite(o Options, watching bool, dest afero.Fs) (*site, error) {
 		env = "production"
 	}
 	flags.Set("environment", env)
+	if o.RelativeURLs {
+		flags.Set("relativeURLs", true)
+		flags.Set("disableAliases", true)
+		flags.Set("pagination", hmaps.Params{"disableAliases": true}) // merged into config.toml's section
+	}
 	if o.Minify {
 		flags.Set("minify", hmaps.Params{"minifyOutput": true})
 	}

@@ -33,6 +33,7 @@ func profiles() []brief.Profile {
 // writes it, reaches one term; near misses are errors that say what was
 // meant.
 func TestKnownNames(t *testing.T) {
+	t.Parallel()
 	r := newResolver(t, profiles())
 	for _, tc := range []struct {
 		kind, value string
@@ -115,6 +116,7 @@ func TestKnownNames(t *testing.T) {
 // object that has it (aliases two objects share excepted): known names are
 // never near misses of each other.
 func TestEveryAttackNameResolves(t *testing.T) {
+	t.Parallel()
 	v := defaultVocab(t)
 	r := newResolver(t, nil)
 	shared := map[string]int{}
@@ -144,6 +146,7 @@ func TestEveryAttackNameResolves(t *testing.T) {
 // A profile's mitre ID links it to ATT&CK; a retired, unknown or taken ID
 // is reported where it is written.
 func TestProfileAttackIDs(t *testing.T) {
+	t.Parallel()
 	ps := []brief.Profile{
 		{File: "content/actors/a/_index.md", Kind: "actors", Slug: "a", Title: "Alpha", ExternalIDs: []brief.ExternalID{{Source: "mitre", ID: "G0118"}}},
 		{File: "content/actors/b/_index.md", Kind: "actors", Slug: "b", Title: "Bravo", ExternalIDs: []brief.ExternalID{{Source: "mitre", ID: "G0016"}}},
@@ -178,6 +181,7 @@ func TestProfileAttackIDs(t *testing.T) {
 
 // distinct: waives a near miss in the brief that lists it, and only that.
 func TestDistinct(t *testing.T) {
+	t.Parallel()
 	r := newResolver(t, profiles())
 	actors := kind(t, "actors")
 	_, is := r.Resolve(actors, "Volt Typhon")

@@ -12,6 +12,7 @@ import (
 // the limit, and says limit+1 wherever it is not; and the character-set
 // test never rules out a pair within the limit.
 func TestBoundedLevenshtein(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(1, 2))
 	word := func() string {
 		b := make([]rune, r.IntN(12))

@@ -40,6 +40,7 @@ func newResolver(t *testing.T, ps []brief.Profile) *resolve.Resolver {
 // Revoked and deprecated IDs are errors that say what replaced them; the
 // IDs and names ATT&CK v18 added resolve.
 func TestRetiredAndNewTechniques(t *testing.T) {
+	t.Parallel()
 	r := newResolver(t, nil)
 	v := r.Vocab()
 	techniques, mitigations := kind(t, "techniques"), kind(t, "mitigations")

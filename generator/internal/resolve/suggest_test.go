@@ -11,6 +11,7 @@ import (
 // An unknown term gets the nearest canonical one as a suggestion, so two
 // briefs do not split one term over two pages.
 func TestSuggestions(t *testing.T) {
+	t.Parallel()
 	v, err := vocab.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ var update = flag.Bool("update", false, "rewrite the archetype file from scaffol
 
 // The archetype on disk is the scaffold, and config.toml points Hugo at it.
 func TestArchetypeFileIsCurrent(t *testing.T) {
+	t.Parallel()
 	root := sitetest.RepoRoot(t)
 	p := filepath.Join(root, filepath.FromSlash(scaffold.ArchetypeFile))
 	if *update {
@@ -52,6 +53,7 @@ func TestArchetypeFileIsCurrent(t *testing.T) {
 // The archetype is the text `new` writes, with template actions exactly
 // where the title and the date go, and nowhere else.
 func TestArchetypeIsTheScaffold(t *testing.T) {
+	t.Parallel()
 	a := scaffold.Archetype(taxonomy.Kinds())
 	actions := regexp.MustCompile(`\{\{.*?\}\}`).FindAllString(a, -1)
 	if len(actions) != 2 {

@@ -162,6 +162,7 @@ func locations(err error) []string {
 }
 
 func TestCommittedSchemaIsCurrent(t *testing.T) {
+	t.Parallel()
 	want, err := schema.Brief(taxonomy.Kinds())
 	if err != nil {
 		t.Fatal(err)
@@ -176,6 +177,7 @@ func TestCommittedSchemaIsCurrent(t *testing.T) {
 }
 
 func TestSchemaAcceptsEveryExampleBrief(t *testing.T) {
+	t.Parallel()
 	root := sitetest.RepoRoot(t)
 	vs := validators(t)
 	n := 0
@@ -288,6 +290,7 @@ var bad = []struct {
 }
 
 func TestSchemaAndCheckRejectTheBadCorpus(t *testing.T) {
+	t.Parallel()
 	vs := validators(t)
 	for _, c := range bad {
 		t.Run(c.name, func(t *testing.T) {
@@ -332,6 +335,7 @@ var good = []struct{ name, key, text string }{
 }
 
 func TestSchemaAndCheckAcceptTheGoodCorpus(t *testing.T) {
+	t.Parallel()
 	vs := validators(t)
 	for _, c := range good {
 		t.Run(c.name, func(t *testing.T) {
@@ -353,6 +357,7 @@ func TestSchemaAndCheckAcceptTheGoodCorpus(t *testing.T) {
 // What `new` writes is flagged where check flags it (the summary and the
 // source an author must still fill in), and passes once filled in.
 func TestSchemaOnTheScaffold(t *testing.T) {
+	t.Parallel()
 	vs := validators(t)
 	text := scaffold.Text(taxonomy.Kinds(), "A fresh brief", time.Date(2025, 3, 4, 0, 0, 0, 0, time.UTC))
 	const file = "content/briefs/2025/a-fresh-brief.md"
@@ -383,6 +388,7 @@ func TestSchemaOnTheScaffold(t *testing.T) {
 // is used: in the JSON Schema, in what `new` writes, and in what check
 // accepts (and where it says a problem is).
 func TestANewKindsField(t *testing.T) {
+	t.Parallel()
 	ks := append(taxonomy.Kinds(), taxonomy.Kind{Name: "tools", Singular: "tool", Title: "Tools", Field: "tools", FieldDoc: "tools the intruders used"})
 	data, err := schema.Brief(ks)
 	if err != nil {

@@ -1,6 +1,7 @@
 package sitetest
 
 import (
+	"bytes"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -60,4 +61,38 @@ func ParseFile(t testing.TB, file string) *html.Node {
 		t.Fatal(err)
 	}
 	return doc
+}
+
+// TokenizerLinks returns the href, src and action values of the link
+// elements of an HTML page (a, link, script, img, form, iframe, source), in
+// order, found with golang.org/x/net/html's tokenizer, the content of
+// noscript elements read as markup (as a reader without scripts gets it):
+// the oracle verify.PageLinks is checked against.
+func TokenizerLinks(data []byte) []string {
+	data = bytes.ReplaceAll(data, []byte("<noscript>"), []byte("<div>"))
+	data = bytes.ReplaceAll(data, []byte("</noscript>"), []byte("</div>"))
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(data))
+	for {
+		tt := z.Next()
+		switch tt {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken, html.SelfClosingTagToken:
+			name, hasAttr := z.TagName()
+			switch string(name) {
+			case "a", "link", "script", "img", "form", "iframe", "source":
+			default:
+				continue
+			}
+			for hasAttr {
+				var k, v []byte
+				k, v, hasAttr = z.TagAttr()
+				switch string(k) {
+				case "href", "src", "action":
+					out = append(out, string(v))
+				}
+			}
+		}
+	}
 }

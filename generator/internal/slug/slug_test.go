@@ -8,6 +8,7 @@ import (
 )
 
 func TestFile(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct{ title, want string }{
 		{"Volt Typhoon targets water utilities", "volt-typhoon-targets-water-utilities"},
 		// Cut at the last word boundary within 60 characters.

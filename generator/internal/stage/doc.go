@@ -30,7 +30,10 @@
 // hugo.Data.build.<key>. Top-level keys are snake_case; the values inside
 // them keep their Go field names (.URL, .Title), because Hugo leaves a map
 // inside a list as it was written. URLs are relative to the site root
-// ("actors/volt-typhoon/"), for relURL. TestLayoutsUseOnlyStagedKeys fails
+// ("actors/volt-typhoon/"), for relURL; in the offline edition
+// (Options.Offline) a URL naming a directory names its index.html
+// ("actors/volt-typhoon/index.html"), so that every link works from file://.
+// TestLayoutsUseOnlyStagedKeys fails
 // when a template reads a key the struct does not have.
 //
 // A brief's page (BriefPage; layouts/briefs/page.html, and
@@ -105,4 +108,10 @@
 //	latest_date   the newest brief's date, YYYY-MM-DD
 //	brief_count   how many briefs are published
 //	preview       whether this is the preview server's build
+//	offline       whether this is the offline edition (its banner; no canonical
+//	              link, og:url or integrity attribute)
+//	dir_index     what a link to a directory ends with: "" on the web,
+//	              "index.html" in the offline edition; the staged URLs end
+//	              with it already, a template appends it to a directory link
+//	              it writes itself ("briefs/", .RelPermalink, a pager's .URL)
 package stage

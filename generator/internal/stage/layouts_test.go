@@ -55,6 +55,7 @@ var itemRows = map[string]any{
 // a field of its row. A template asking for a key that is not there would
 // render nothing, silently.
 func TestLayoutsUseOnlyStagedKeys(t *testing.T) {
+	t.Parallel()
 	files := layoutFiles(t)
 	for name, text := range files {
 		for _, p := range checkLayout(name, text, layoutParams[name], itemRows[name]) {
@@ -76,6 +77,7 @@ func TestLayoutsUseOnlyStagedKeys(t *testing.T) {
 // The check catches a key renamed on either side: in a template, or in
 // the struct (its JSON tag).
 func TestLayoutCheckCatchesARename(t *testing.T) {
+	t.Parallel()
 	files := layoutFiles(t)
 	page := files["briefs/page.html"]
 	for _, tc := range []struct{ from, to, key string }{
@@ -367,6 +369,7 @@ func elem(v value) value {
 // The package doc is the reference for template authors: it names every
 // key of every page and of the build data.
 func TestDocListsEveryKey(t *testing.T) {
+	t.Parallel()
 	f, err := parser.ParseFile(token.NewFileSet(), "doc.go", nil, parser.ParseComments|parser.PackageClauseOnly)
 	if err != nil {
 		t.Fatal(err)

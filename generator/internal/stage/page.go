@@ -160,14 +160,27 @@ type BuildData struct {
 	LatestDate string     `json:"latest_date"`
 	BriefCount int        `json:"brief_count"`
 	Preview    bool       `json:"preview"` // built for the preview server
+	// Offline marks the offline edition, read from file://: its pages
+	// carry its banner and no canonical link or integrity attribute.
+	Offline bool `json:"offline"`
+	// DirIndex is what a link to a directory ends with: "" on the web,
+	// DirIndex ("index.html") in the offline edition. The URLs in staged
+	// data end with it already; a template appends it to a directory link
+	// it writes itself (a literal "briefs/", a page's .RelPermalink, a
+	// pager's .URL).
+	DirIndex string `json:"dir_index"`
 }
+
+// DirIndex is the file a directory's page is written to, which the offline
+// edition's links name (file:// shows no directory index).
+const DirIndex = "index.html"
 
 // Values inside the pages.
 
 // Link is a term as a page links it.
 type Link struct {
 	Name  string
-	URL   string // relative to the site root: "actors/volt-typhoon/"
+	URL   string // relative to the site root: "actors/volt-typhoon/" (offline: ".../index.html")
 	ID    string `json:",omitempty"` // its catalogue ID, where pages show it
 	Count int    `json:",omitempty"` // briefs naming it (with the page's term, for co-occurrence)
 	Note  string `json:",omitempty"` // a title for the link (a technique's tactics)

@@ -21,6 +21,9 @@ type stager struct {
 	v     *vocab.Vocab
 	o     Options
 	items *Items
+	// dirIndex ends every link to a directory: "" on the web, DirIndex
+	// in the offline edition.
+	dirIndex string
 }
 
 // countryTerm returns the term of the country with ISO code code, if
@@ -33,8 +36,8 @@ func (s *stager) countryTerm(code string) (*index.Term, bool) {
 	return s.ix.TermByKey(k.Name, code)
 }
 
-func briefRow(e *index.Entry) BriefRow {
-	return BriefRow{URL: rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
+func (s *stager) briefRow(e *index.Entry) BriefRow {
+	return BriefRow{URL: s.rel(e.URL), Title: e.Brief.Title, Date: date(e), Shown: e.Brief.Date.Format("2 Jan 2006")}
 }
 
 func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*BriefPage, error) {
@@ -64,7 +67,7 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 		}
 		var items []Link
 		for _, t := range terms {
-			l := link(t)
+			l := s.link(t)
 			l.Note = strings.Join(tactics(t, v), ", ")
 			items = append(items, l)
 		}
@@ -73,7 +76,7 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	if len(related) > 0 {
 		rows := make([]BriefRow, len(related))
 		for i, r := range related {
-			rows[i] = briefRow(r)
+			rows[i] = s.briefRow(r)
 			rows[i].Summary = r.Brief.Summary
 		}
 		p.Related = render(l, itemRelated, l.related, rows)
@@ -82,7 +85,7 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	// kinds that have some.
 	for _, k := range ix.Kinds {
 		for _, t := range e.Terms[k.Name][:min(len(e.Terms[k.Name]), k.CardChips)] {
-			p.Card = append(p.Card, link(t))
+			p.Card = append(p.Card, s.link(t))
 		}
 	}
 
@@ -92,7 +95,7 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	if len(e.Claims) > 0 {
 		rows := make([]ClaimRow, len(e.Claims))
 		for i, c := range e.Claims {
-			rows[i] = ClaimRow{By: c.By, Actor: c.Actor.Name, URL: rel(c.Actor.URL), Confidence: meter(c.Confidence)}
+			rows[i] = ClaimRow{By: c.By, Actor: c.Actor.Name, URL: s.rel(c.Actor.URL), Confidence: meter(c.Confidence)}
 		}
 		p.Claims = render(l, itemClaim, nil, rows)
 	}
@@ -101,12 +104,12 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 		for i, c := range e.Campaigns {
 			ds[i] = dated{c.Term, c.FirstSeen, c.LastSeen}
 		}
-		p.CampaignsSeen = render(l, itemCampaign, nil, campaignRows(ds))
+		p.CampaignsSeen = render(l, itemCampaign, nil, s.campaignRows(ds))
 	}
 	if len(e.Sources) > 0 {
 		rows := make([]SourceRow, len(e.Sources))
 		for i, src := range e.Sources {
-			rows[i] = SourceRow{Name: src.Term.Name, URL: rel(src.Term.URL), Title: src.Title}
+			rows[i] = SourceRow{Name: src.Term.Name, URL: s.rel(src.Term.URL), Title: src.Title}
 			// Validation accepts only http(s) source URLs; anything else is
 			// never made a link, should it get this far.
 			if u := strings.ToLower(src.URL); strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
@@ -136,11 +139,11 @@ type dated struct {
 
 // campaignRows orders campaigns by when they were first seen (undated
 // first) and writes their months as pages show them.
-func campaignRows(ds []dated) []CampaignRow {
+func (s *stager) campaignRows(ds []dated) []CampaignRow {
 	slices.SortStableFunc(ds, func(a, b dated) int { return cmp.Compare(a.first, b.first) })
 	rows := make([]CampaignRow, len(ds))
 	for i, d := range ds {
-		rows[i] = CampaignRow{Name: d.t.Name, URL: rel(d.t.URL)}
+		rows[i] = CampaignRow{Name: d.t.Name, URL: s.rel(d.t.URL)}
 		if d.first != "" {
 			rows[i].First = month(d.first)
 			if d.last != "" && d.last != d.first {
@@ -198,7 +201,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 	// timeline, pre-rendered (a term page may list thousands of briefs).
 	var rows []BriefRow
 	for i, e := range t.Entries {
-		rows = append(rows, briefRow(e))
+		rows = append(rows, s.briefRow(e))
 		if i+1 == len(t.Entries) || t.Entries[i+1].Brief.Date.Year() != e.Brief.Date.Year() {
 			p.Timeline = append(p.Timeline, YearRows{Year: e.Brief.Date.Year(), Items: render(l, itemBrief, l.briefs, rows)})
 			rows = rows[:0]
@@ -214,7 +217,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 			name, _ := v.Country(pr.Origin)
 			p.Origin = &Origin{Code: pr.Origin, Name: name}
 			if ct, ok := s.countryTerm(pr.Origin); ok {
-				p.Origin.URL = rel(ct.URL)
+				p.Origin.URL = s.rel(ct.URL)
 			}
 		}
 		p.Motivation = pr.Motivation
@@ -249,7 +252,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 		}
 		var items []Link
 		for _, c := range cs[:min(len(cs), o.CoocLimit)] {
-			l := link(c.Term)
+			l := s.link(c.Term)
 			l.Count = c.N
 			items = append(items, l)
 		}
@@ -259,7 +262,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 	if len(t.Claims) > 0 {
 		rows := make([]TermClaimRow, len(t.Claims))
 		for i, c := range t.Claims {
-			r := briefRow(c.Entry)
+			r := s.briefRow(c.Entry)
 			rows[i] = TermClaimRow{By: c.By, Confidence: meter(c.Confidence), URL: r.URL, Title: r.Title, Date: r.Date, Shown: r.Shown}
 		}
 		p.Claims = render(l, itemTermClaim, nil, rows)
@@ -271,7 +274,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 			for i, c := range cs {
 				ds[i] = dated{c.Term, c.Term.FirstSeen, c.Term.LastSeen}
 			}
-			p.CampaignTimeline = render(l, itemCampaign, nil, campaignRows(ds))
+			p.CampaignTimeline = render(l, itemCampaign, nil, s.campaignRows(ds))
 		}
 	}
 	return p, l.err
@@ -303,7 +306,7 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 			g := Group{Title: ta.Name}
 			for _, t := range terms {
 				if slices.Contains(t.Tactics, ta.Short) {
-					l := link(t)
+					l := s.link(t)
 					l.Count = len(t.Entries)
 					g.Items = append(g.Items, l)
 				}
@@ -315,7 +318,7 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 	} else {
 		g := Group{Title: ""}
 		for _, t := range terms {
-			l := link(t)
+			l := s.link(t)
 			l.Count = len(t.Entries)
 			if k.IDs == taxonomy.IDInList {
 				l.ID = t.ID
@@ -327,7 +330,8 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 	return p
 }
 
-func homePage(ix *index.Index) *HomePage {
+func (s *stager) homePage() *HomePage {
+	ix := s.ix
 	p := &HomePage{Title: "Threat Briefs"}
 	for _, k := range ix.Kinds {
 		if k.HomeTop == "" {
@@ -335,7 +339,7 @@ func homePage(ix *index.Index) *HomePage {
 		}
 		g := Group{Kind: k.Name, Title: k.HomeTop}
 		for _, t := range ix.Top(k.Name, 8) {
-			l := link(t)
+			l := s.link(t)
 			l.Count = len(t.Entries)
 			g.Items = append(g.Items, l)
 		}

@@ -12,7 +12,7 @@ import (
 // searchPage is the search page (/search/, layouts/search/section.html). Its
 // script indexes search/index.js, which the search package writes in
 // post-processing.
-func searchPage(ix *index.Index) *SearchPage {
+func searchPage(ix *index.Index, dirIndex string) *SearchPage {
 	terms := 0
 	for _, k := range ix.Kinds {
 		terms += len(ix.Terms[k.Name])
@@ -41,7 +41,7 @@ func searchPage(ix *index.Index) *SearchPage {
 		Type:        "search",
 		Description: fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country or malware.", len(ix.Entries), terms),
 		Examples:    examples,
-		Browse:      kindLinks(ix, func(k taxonomy.Kind) bool { return k.Nav }),
+		Browse:      kindLinks(ix, dirIndex, func(k taxonomy.Kind) bool { return k.Nav }),
 		Outputs:     []string{"html"},
 	}
 }

@@ -43,6 +43,10 @@ type Options struct {
 	// RelatedCount is how many related briefs a brief page lists (the
 	// preview lists none; see Stage).
 	RelatedCount int
+	// Offline stages the offline edition, which is read from file://:
+	// every link the staged pages hold names a file (DirIndex), the build
+	// data says so (offline, dir_index) and the pages carry its banner.
+	Offline bool
 	// Layouts is the project's layouts/ directory, whose
 	// _partials/items/ templates render the pre-rendered lists (Items).
 	Layouts fs.FS
@@ -61,6 +65,9 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
 	st := &stager{ix: ix, v: v, o: o, items: items}
+	if o.Offline {
+		st.dirIndex = DirIndex
+	}
 	s := &Site{Content: Files{}, Data: Files{}, Sources: map[string]string{}}
 	// Pages are independent: build and encode them on every core.
 	type page struct {
@@ -134,10 +141,10 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}, ""); err != nil {
 		return nil, err
 	}
-	if err := s.add("_index.md", homePage(ix), ""); err != nil {
+	if err := s.add("_index.md", st.homePage(), ""); err != nil {
 		return nil, err
 	}
-	if err := s.add("search/_index.md", searchPage(ix), ""); err != nil {
+	if err := s.add("search/_index.md", searchPage(ix, st.dirIndex), ""); err != nil {
 		return nil, err
 	}
 
@@ -145,10 +152,12 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		Edition:    o.Edition,
 		MaxTLP:     o.MaxTLP,
 		Attack:     v.AttackVersion,
-		Kinds:      kindLinks(ix, func(taxonomy.Kind) bool { return true }),
+		Kinds:      kindLinks(ix, st.dirIndex, func(taxonomy.Kind) bool { return true }),
 		LatestDate: latestDate(ix),
 		BriefCount: len(ix.Entries),
 		Preview:    o.Preview,
+		Offline:    o.Offline,
+		DirIndex:   st.dirIndex,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
@@ -211,11 +220,11 @@ func EscapeShortcodes(body string) string {
 }
 
 // kindLinks lists the kinds that pass keep.
-func kindLinks(ix *index.Index, keep func(taxonomy.Kind) bool) []KindLink {
+func kindLinks(ix *index.Index, dirIndex string, keep func(taxonomy.Kind) bool) []KindLink {
 	var out []KindLink
 	for _, k := range ix.Kinds {
 		if keep(k) {
-			out = append(out, KindLink{Name: k.Name, Title: k.Title, URL: k.Name + "/", Count: len(ix.Terms[k.Name]), Nav: k.Nav, HomeStat: k.HomeStat})
+			out = append(out, KindLink{Name: k.Name, Title: k.Title, URL: siteLink(k.Name+"/", dirIndex), Count: len(ix.Terms[k.Name]), Nav: k.Nav, HomeStat: k.HomeStat})
 		}
 	}
 	return out
@@ -228,17 +237,29 @@ func latestDate(ix *index.Index) string {
 	return date(ix.Entries[0])
 }
 
-func link(t *index.Term) Link {
-	l := Link{Name: t.Name, URL: rel(t.URL)}
+func (s *stager) link(t *index.Term) Link {
+	l := Link{Name: t.Name, URL: s.rel(t.URL)}
 	if t.KindDef.IDs == taxonomy.IDShown {
 		l.ID = t.ID
 	}
 	return l
 }
 
-// rel makes a site path relative to the site root ("/actors/x/" →
+// rel is the link to the page at site path p ("/actors/x/"), as the
+// edition's pages write it (see siteLink).
+func (s *stager) rel(p string) string { return siteLink(p, s.dirIndex) }
+
+// siteLink makes a site path relative to the site root ("/actors/x/" →
 // "actors/x/"), the form Hugo's relURL resolves against a base URL with a
-// path.
-func rel(p string) string { return strings.TrimPrefix(p, "/") }
+// path, and appends dirIndex to a path that names a directory: the offline
+// edition links "actors/x/index.html", because file:// shows no directory
+// index.
+func siteLink(p, dirIndex string) string {
+	p = strings.TrimPrefix(p, "/")
+	if p == "" || strings.HasSuffix(p, "/") {
+		p += dirIndex
+	}
+	return p
+}
 
 func date(e *index.Entry) string { return e.Brief.Date.Format("2006-01-02") }

@@ -56,6 +56,7 @@ func brief(extra string) string {
 const f = "content/briefs/2024/a.md"
 
 func TestRules(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		name string
 		src  string
@@ -224,6 +225,7 @@ func TestRules(t *testing.T) {
 }
 
 func TestAllProblemsInOneRun(t *testing.T) {
+	t.Parallel()
 	got := check(t, map[string]string{
 		f:                          "---\ntitle: t\ndate: 2024-13-01\nsummary: s\ntlp: purple\nsecotrs: []\ncountries: [NO]\n---\n",
 		"content/briefs/2023/b.md": "---\ntitle: [x]\n---\n",
@@ -239,6 +241,7 @@ func TestAllProblemsInOneRun(t *testing.T) {
 }
 
 func TestDuplicateSlugs(t *testing.T) {
+	t.Parallel()
 	got := check(t, map[string]string{
 		"content/briefs/2023/same.md":  brief(""),
 		"content/briefs/2024/same.md":  brief(""),
@@ -255,6 +258,7 @@ func TestDuplicateSlugs(t *testing.T) {
 }
 
 func TestProfileRules(t *testing.T) {
+	t.Parallel()
 	got := check(t, map[string]string{
 		"content/actors/apt-x/_index.md": "---\ntitle: APT X\nsynonyms:\n  - name: Vanguard Panda\n    by: Someone\norigin: Atlantis\nmotivation: fun\naka: [y]\n---\n",
 	})
@@ -272,6 +276,7 @@ func TestProfileRules(t *testing.T) {
 }
 
 func TestRawHTMLInAProfile(t *testing.T) {
+	t.Parallel()
 	got := check(t, map[string]string{
 		"content/actors/apt-x/_index.md": "---\ntitle: APT X\n---\nAn actor.\n\n<img src=x>\n",
 	})
@@ -282,6 +287,7 @@ func TestRawHTMLInAProfile(t *testing.T) {
 }
 
 func TestOversizedFileIsRefusedUnread(t *testing.T) {
+	t.Parallel()
 	big := brief("") + strings.Repeat("x", load.MaxFileSize)
 	got := check(t, map[string]string{f: big})
 	want := fmt.Sprintf("%s: file is %d bytes; a content file may be at most %d bytes", f, len(big), load.MaxFileSize)

@@ -9,14 +9,17 @@ import (
 // to link or load something.
 var linkTags = map[string]bool{"a": true, "link": true, "script": true, "img": true, "form": true, "iframe": true, "source": true}
 
-// scanLinks returns the href, src and action values of the link elements of
-// an HTML document, in order. It does what refs does with golang.org/x/net/html's
-// tokenizer at a fraction of the cost: verify reads every page of a build,
-// and tokenizing all of a 10,000-brief site took seconds. It understands
-// what can hide a "<" from it (comments, quoted attribute values, the raw
-// text of script and style elements); TestScanMatchesTokenizer checks it
-// against the tokenizer on every page of a real build.
-func scanLinks(data []byte) []string {
+// PageLinks returns the href, src and action values of the link elements
+// (a, link, script, img, form, iframe, source) of an HTML page, in order,
+// noscript content included: the links Links checks. It finds what
+// golang.org/x/net/html's tokenizer finds (sitetest.TokenizerLinks) at a
+// fraction of the cost: verify reads every page of a build, and tokenizing
+// all of a 10,000-brief site took seconds. It understands what can hide a
+// "<" from it (comments, quoted attribute values, the raw text of script
+// and style elements); TestScanMatchesTokenizer checks it against the
+// tokenizer on tricky markup, and TestExampleSiteHasNoBrokenLinks (package
+// main) on every page of the example site.
+func PageLinks(data []byte) []string {
 	var out []string
 	i := 0
 	for {

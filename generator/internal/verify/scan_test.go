@@ -3,10 +3,13 @@ package verify
 import (
 	"slices"
 	"testing"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
 // The fast scanner finds exactly the links the HTML tokenizer finds in
-// tricky markup (scan_site_test.go compares them on a whole built site).
+// tricky markup (TestExampleSiteHasNoBrokenLinks, in package main, compares
+// them on every page of the example site).
 func TestScanMatchesTokenizer(t *testing.T) {
 	docs := map[string][]byte{
 		"tricky": []byte(`<!doctype html><html><head><title>a <a href=/no/></title>` +
@@ -17,7 +20,7 @@ func TestScanMatchesTokenizer(t *testing.T) {
 			`<a data-href=/data/ href = "/spaced/">z</a><textarea><a href=/ta/></textarea><a href=/last/>`),
 	}
 	for name, data := range docs {
-		if got, want := scanLinks(data), refs(noscriptAsDiv(data)); !slices.Equal(got, want) {
+		if got, want := PageLinks(data), sitetest.TokenizerLinks(data); !slices.Equal(got, want) {
 			t.Errorf("%s:\nscan      %q\ntokenizer %q", name, got, want)
 		}
 	}

@@ -1,13 +1,21 @@
-// Package verify checks a rendered site before it is published.
+// Package verify checks a rendered site before it is published. It is the
+// generator's one link checker, for the web site and the offline edition.
 //
-// It accepts the directory a build wrote and the site's base URL. Links
-// checks every href and src in every HTML file (and the <link> and <loc>
-// URLs of XML files) that points inside the site, and reports the ones whose
-// target file does not exist. Leaks reports every file that contains any of
-// a set of forbidden strings (the slugs, titles and indicators of briefs a
-// build excluded, and the UUIDs and indicator hashes that would name them
-// in the MISP feed and the TAXII collections): every file, whatever its
-// type.
+// It accepts the directory a build wrote and Options: the base URL the site
+// was rendered for, and whether it is the offline edition. Links checks
+// every href, src and action of the link elements of every HTML file that
+// points inside the site (a relative or root-relative path, or an absolute
+// URL on the base URL's host), and reports the ones whose target file does
+// not exist. For the offline edition, which is read from file:// wherever it
+// is unpacked, it also reports every internal link that is root-relative,
+// absolute to the web site, names a directory (file:// shows no
+// index.html) or leaves the edition, and every HTML, CSS or JS file that
+// mentions the web site's absolute URL (so no page makes a network request;
+// feeds, the sitemap and the data exports keep their absolute URLs: they are
+// data for other tools, and no page loads them). Leaks reports every file
+// that contains any of a set of forbidden strings (the slugs, titles and
+// indicators of briefs a build excluded, and the UUIDs and indicator hashes
+// that would name them in the MISP feed and the TAXII collections).
 package verify
 
 import (
@@ -28,21 +36,50 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/par"
 )
 
-// Broken is a link whose target is missing.
+// Options say which site Links checks, and by which rules.
+type Options struct {
+	BaseURL string // the absolute base URL the site was rendered for
+	// Offline checks the offline edition: every internal link must also
+	// work from file:// (see the package doc).
+	Offline bool
+}
+
+// Broken is a link that does not work: its target is missing or, in the
+// offline edition, it cannot work from file://.
 type Broken struct {
 	File string // slash path relative to the site root
 	URL  string
+	// Why is what is wrong with it: "broken link" (its target is missing),
+	// or a rule of the offline edition it breaks.
+	Why string
 }
 
-func (b Broken) String() string { return b.File + ": broken link " + b.URL }
+// Why a link of the offline edition cannot work from disk.
+const (
+	WhyMissing      = "broken link"
+	WhyRootRelative = "root-relative link (file:// has no site root)"
+	WhyDirectory    = "link to a directory (file:// shows no index.html)"
+	WhyAbsolute     = "absolute link to the web site"
+	WhyLeaves       = "link that leaves the edition"
+	WhyMentions     = "mentions the web site's absolute URL"
+)
 
-// Links returns every broken internal link under dir.
-func Links(dir, baseURL string) ([]Broken, error) {
-	base, err := url.Parse(baseURL)
+func (b Broken) String() string { return b.File + ": " + b.Why + " " + b.URL }
+
+// Links returns every broken internal link under dir, and in the offline
+// edition every link and mention that would not work from file://.
+func Links(dir string, o Options) ([]Broken, error) {
+	base, err := url.Parse(o.BaseURL)
 	if err != nil {
 		return nil, fmt.Errorf("verify: base URL: %w", err)
 	}
+	if o.Offline && base.Host == "" {
+		return nil, fmt.Errorf("verify: base URL %q is not absolute", o.BaseURL)
+	}
 	basePath := strings.TrimSuffix(base.Path, "/")
+	// The web site's address as an HTML, CSS or JS file of the offline
+	// edition would mention it: "//host/path".
+	mention := []byte("//" + base.Host + basePath)
 	// One walk lists the pages to read and every file a link may name, so
 	// checking a link is a set lookup rather than a stat.
 	var pages []string // slash paths under dir
@@ -60,8 +97,13 @@ func Links(dir, baseURL string) ([]Broken, error) {
 		}
 		rel = filepath.ToSlash(rel)
 		exists[rel] = true
-		if strings.HasSuffix(rel, ".html") {
+		switch path.Ext(rel) {
+		case ".html":
 			pages = append(pages, rel)
+		case ".css", ".js":
+			if o.Offline {
+				pages = append(pages, rel)
+			}
 		}
 		return nil
 	})
@@ -76,23 +118,35 @@ func Links(dir, baseURL string) ([]Broken, error) {
 		rel := pages[i]
 		data, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(rel)))
 		if err != nil {
-			results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")"}}
+			results[i] = []Broken{{File: rel, URL: "(unreadable: " + err.Error() + ")", Why: WhyMissing}}
+			return
+		}
+		if o.Offline && bytes.Contains(data, mention) {
+			results[i] = append(results[i], Broken{File: rel, URL: o.BaseURL, Why: WhyMentions})
+		}
+		if !strings.HasSuffix(rel, ".html") {
 			return
 		}
 		var buf []byte
-		for _, ref := range scanLinks(data) {
+		for _, ref := range PageLinks(data) {
+			if o.Offline {
+				if why := offlineRule(ref, rel, base); why != "" {
+					results[i] = append(results[i], Broken{File: rel, URL: ref, Why: why})
+					continue
+				}
+			}
 			if plainRelative(ref) {
 				// Most links; resolved into a reused buffer and looked up
 				// without building a string.
 				buf = appendJoinRelative(buf[:0], ref, rel)
 				if !exists[string(buf)] {
-					results[i] = append(results[i], Broken{File: rel, URL: ref})
+					results[i] = append(results[i], Broken{File: rel, URL: ref, Why: WhyMissing})
 				}
 				continue
 			}
 			target, internal := resolved.get(ref, rel, base, basePath)
 			if internal && !exists[target] {
-				results[i] = append(results[i], Broken{File: rel, URL: ref})
+				results[i] = append(results[i], Broken{File: rel, URL: ref, Why: WhyMissing})
 			}
 		}
 	})
@@ -103,33 +157,42 @@ func Links(dir, baseURL string) ([]Broken, error) {
 	return out, nil
 }
 
-// refs extracts the link targets of an HTML document: href, src and action
-// of the elements that load or link something.
-func refs(data []byte) []string {
-	var out []string
-	z := html.NewTokenizer(bytes.NewReader(data))
-	for {
-		tt := z.Next()
-		switch tt {
-		case html.ErrorToken:
-			return out
-		case html.StartTagToken, html.SelfClosingTagToken:
-			name, hasAttr := z.TagName()
-			switch string(name) {
-			case "a", "link", "script", "img", "form", "iframe", "source":
-			default:
-				continue
+// offlineRule says why a link found in the file at rel would not work
+// from file:// wherever the edition is unpacked, or "" when it would (if
+// its target exists, which Links checks as on the web).
+func offlineRule(ref, rel string, base *url.URL) string {
+	u, err := url.Parse(strings.TrimSpace(ref))
+	if err != nil {
+		return "" // unparseable: Links reports it as broken
+	}
+	if u.Scheme != "" || u.Host != "" {
+		if strings.EqualFold(u.Host, base.Host) {
+			return WhyAbsolute
+		}
+		return "" // another site, mailto:, data:
+	}
+	p := u.Path
+	switch {
+	case p == "":
+		return "" // a fragment or query on the same page
+	case strings.HasPrefix(p, "/"):
+		return WhyRootRelative
+	case strings.HasSuffix(p, "/") || p == "." || p == ".." || strings.HasSuffix(p, "/.") || strings.HasSuffix(p, "/.."):
+		return WhyDirectory
+	}
+	depth := strings.Count(rel, "/") // directories between the root and rel
+	for seg := range strings.SplitSeq(p, "/") {
+		switch seg {
+		case "", ".":
+		case "..":
+			if depth--; depth < 0 {
+				return WhyLeaves
 			}
-			for hasAttr {
-				var k, v []byte
-				k, v, hasAttr = z.TagAttr()
-				switch string(k) {
-				case "href", "src", "action":
-					out = append(out, string(v))
-				}
-			}
+		default:
+			depth++
 		}
 	}
+	return ""
 }
 
 // resolve maps a reference found in file rel to a path under the site root,

@@ -13,7 +13,7 @@ func BenchmarkLinks(b *testing.B) {
 		b.Skip("set THREATBRIEFS_VERIFY_DIR to a built site")
 	}
 	for range b.N {
-		broken, err := Links(dir, "https://threatbriefs.example.org/")
+		broken, err := Links(dir, Options{BaseURL: "https://threatbriefs.example.org/"})
 		if err != nil {
 			b.Fatal(err)
 		}

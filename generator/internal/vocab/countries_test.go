@@ -7,6 +7,7 @@ import (
 )
 
 func TestResolveCountry(t *testing.T) {
+	t.Parallel()
 	v, err := vocab.Default()
 	if err != nil {
 		t.Fatal(err)

@@ -21,6 +21,7 @@ func tables(t *testing.T, files map[string]string) *vocab.Vocab {
 }
 
 func TestDiff(t *testing.T) {
+	t.Parallel()
 	old := tables(t, map[string]string{
 		"attack-tactics.tsv":    "# ATT&CK Enterprise v15.1\nTA0011\tcommand-and-control\tCommand and Control\n",
 		"attack-techniques.tsv": "T1219\tRemote Access Software\tcommand-and-control\nT1000\tGone\tcommand-and-control\n",

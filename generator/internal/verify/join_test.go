@@ -1,22 +1,9 @@
 package verify
 
 import (
-	"bytes"
 	"net/url"
 	"testing"
 )
-
-// For the external tests.
-var (
-	ScanLinks     = scanLinks
-	Refs          = refs
-	NoscriptAsDiv = noscriptAsDiv
-)
-
-func noscriptAsDiv(data []byte) []byte {
-	data = bytes.ReplaceAll(data, []byte("<noscript>"), []byte("<div>"))
-	return bytes.ReplaceAll(data, []byte("</noscript>"), []byte("</div>"))
-}
 
 // The fast path for plain relative links resolves exactly as resolve does.
 func TestJoinRelativeMatchesResolve(t *testing.T) {

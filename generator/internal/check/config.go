@@ -1,4 +1,4 @@
-package pipeline
+package check
 
 import (
 	"errors"
@@ -45,4 +45,16 @@ func TimeZone(projectDir string) (*time.Location, error) {
 func Today(now time.Time, loc *time.Location) time.Time {
 	y, m, d := now.In(loc).Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// ForProject returns the options of a check of the project at dir on the
+// day now falls on in the site's time zone (TimeZone): its content read
+// from dir, the default TLP ceiling and taxonomies, and briefs dated after
+// that day held back.
+func ForProject(dir string, now time.Time) (Options, error) {
+	loc, err := TimeZone(dir)
+	if err != nil {
+		return Options{}, fmt.Errorf("config: %w", err)
+	}
+	return Options{FS: os.DirFS(dir), Today: Today(now, loc), TimeZone: loc}, nil
 }

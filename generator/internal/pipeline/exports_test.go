@@ -1,4 +1,4 @@
-package export_test
+package pipeline_test
 
 import (
 	"bytes"
@@ -48,10 +48,12 @@ func pageLinks(t *testing.T, data []byte) (heads []linkTag, anchors []string) {
 	return heads, anchors
 }
 
-// TestBuiltSite builds the fixture library and the hostile one together
-// into a real site (Hugo and every exporter, through the pipeline), and
-// checks what only a built site shows: that pages and exports agree, and
-// the feeds as published. The exporters' own tests run without Hugo.
+// TestBuiltSite builds the exporters' fixture library and the hostile one
+// together into a real site (Hugo and every exporter, through the
+// pipeline), and checks what only a built site shows: that pages and
+// exports agree, and the feeds as published. The exporters' own tests run
+// without Hugo, over the same fixtures (package exporttest); this test
+// lives here so that they do not link it.
 func TestBuiltSite(t *testing.T) {
 	t.Parallel()
 	dest := filepath.Join(t.TempDir(), "public")
