@@ -33,6 +33,8 @@ type Options struct {
 	Runs int
 	// Seed is synth's seed: the same seed writes the same bytes.
 	Seed uint64
+	// Shape is the corpus's kind (synth.Shared when empty).
+	Shape synth.Kind
 	// Baseline also builds each corpus with plain Hugo.
 	Baseline bool
 	// GenerateOnly writes the corpora and measures nothing.
@@ -112,8 +114,8 @@ func Measure(o Options) (*Report, error) {
 		}
 	}()
 	for _, n := range o.Sizes {
-		corpus := filepath.Join(o.Dir, fmt.Sprintf("corpus-%d-seed%d", n, o.Seed))
-		if err := ensureCorpus(o.Source, corpus, n, o.Seed); err != nil {
+		corpus := filepath.Join(o.Dir, corpusName(o.Shape, n, o.Seed))
+		if err := ensureCorpus(o.Source, corpus, n, o.Seed, o.Shape); err != nil {
 			return nil, err
 		}
 		if o.GenerateOnly {
@@ -155,7 +157,7 @@ func Measure(o Options) (*Report, error) {
 		}
 		sz.Files, sz.Bytes = treeSize(dest)
 		if o.Baseline {
-			bdir := filepath.Join(o.Dir, fmt.Sprintf("baseline-%d-seed%d", n, o.Seed))
+			bdir := filepath.Join(o.Dir, "baseline-"+corpusName(o.Shape, n, o.Seed))
 			if _, err := os.Stat(bdir); err != nil {
 				if err := Baseline(corpus, bdir); err != nil {
 					return nil, err
@@ -207,16 +209,31 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
+// corpusName names the directory of a corpus: the Shared kind keeps the
+// names corpora had before there were kinds, so existing ones are reused.
+func corpusName(kind synth.Kind, n int, seed uint64) string {
+	if kind == "" || kind == synth.Shared {
+		return fmt.Sprintf("corpus-%d-seed%d", n, seed)
+	}
+	return fmt.Sprintf("corpus-%s-%d-seed%d", kind, n, seed)
+}
+
 // ensureCorpus writes a corpus once; a complete one is reused if it was
 // written for the same ATT&CK tables (it names their techniques, and a
 // newer release revokes some).
-func ensureCorpus(source, dir string, n int, seed uint64) error {
+func ensureCorpus(source, dir string, n int, seed uint64, kind synth.Kind) error {
+	if kind == "" {
+		kind = synth.Shared
+	}
 	v, err := vocab.Default()
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	marker := filepath.Join(dir, ".complete")
 	stamp := strconv.Itoa(n) + " briefs, ATT&CK v" + v.AttackVersion
+	if kind != synth.Shared {
+		stamp += ", shape " + string(kind)
+	}
 	if data, err := os.ReadFile(marker); err == nil && string(data) == stamp {
 		return copyProject(source, dir) // templates may have changed since
 	}
@@ -224,7 +241,7 @@ func ensureCorpus(source, dir string, n int, seed uint64) error {
 	if err := copyProject(source, dir); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	if err := synth.Generate(dir, n, seed); err != nil {
+	if err := synth.GenerateKind(dir, n, seed, kind); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return os.WriteFile(marker, []byte(stamp), 0o644)
