@@ -79,6 +79,9 @@ func TestMeasureDecodesTheChildsTimings(t *testing.T) {
 	}
 	var b strings.Builder
 	rep.WriteMarkdown(&b)
+	if !strings.Contains(b.String(), "| CPU |") || s.CPU <= 0 || s.CPU > time.Minute {
+		t.Errorf("the child's CPU time %s is not reported:\n%s", s.CPU, b.String())
+	}
 	if !strings.Contains(b.String(), "- 5 briefs: load 0.002s, render 0.020s\n") {
 		t.Errorf("the report does not show the medians:\n%s", b.String())
 	}
