@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
@@ -71,5 +73,75 @@ func TestNetlifyConfig(t *testing.T) {
 		if all[h] == "" {
 			t.Errorf("header %s is not set", h)
 		}
+	}
+}
+
+// The directories netlify.toml serves as immutable hold only fingerprinted
+// files, and every fingerprinted file of a built site is in one of them:
+// a file whose name carries its content's hash may be cached for a year,
+// and no other may be.
+func TestNetlifyImmutableAssets(t *testing.T) {
+	c := readNetlify(t)
+	var dirs []string
+	for _, h := range c.Headers {
+		cc := h.Values["Cache-Control"]
+		if !strings.Contains(cc, "immutable") {
+			continue
+		}
+		if !strings.Contains(cc, "max-age=31536000") {
+			t.Errorf("%s: Cache-Control %q is not a year", h.For, cc)
+		}
+		// A directory splat is the one pattern every Netlify version
+		// matches the same way; anything else would need this test to
+		// model Netlify's matcher.
+		dir, ok := strings.CutSuffix(h.For, "/*")
+		if !ok || !strings.HasPrefix(dir, "/") || strings.Contains(dir[1:], "*") {
+			t.Fatalf("immutable rule %q is not of the form /dir/*", h.For)
+		}
+		dirs = append(dirs, dir[1:]+"/")
+	}
+	if len(dirs) == 0 {
+		t.Fatal("netlify.toml serves nothing as immutable")
+	}
+
+	dest := filepath.Join(t.TempDir(), "public")
+	if _, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: sitetest.RepoRoot(t), Destination: dest}); err != nil {
+		t.Fatal(err)
+	}
+	fingerprinted := regexp.MustCompile(`\.[0-9a-f]{64}\.[a-z0-9]+$`)
+	inDir := map[string]int{}
+	for name := range sitetest.Tree(t, dest) {
+		immutable := false
+		for _, d := range dirs {
+			if strings.HasPrefix(name, d) {
+				immutable = true
+				inDir[d]++
+			}
+		}
+		switch fp := fingerprinted.MatchString(name); {
+		case immutable && !fp:
+			t.Errorf("%s would be cached for a year but its name carries no content hash", name)
+		case fp && !immutable:
+			t.Errorf("%s is fingerprinted but no immutable rule in netlify.toml covers it", name)
+		}
+	}
+	for _, d := range dirs {
+		if inDir[d] == 0 {
+			t.Errorf("the immutable rule for /%s* matches no file of the built site", d)
+		}
+	}
+}
+
+// Netlify keeps Go's build and module caches between builds: they live in
+// its cache directory, which it saves after each build.
+func TestNetlifyKeepsGoCaches(t *testing.T) {
+	env := readNetlify(t).Build.Environment
+	for _, v := range []string{"GOCACHE", "GOMODCACHE"} {
+		if !strings.HasPrefix(env[v], "/opt/build/cache/") {
+			t.Errorf("%s = %q; Netlify saves only /opt/build/cache between builds", v, env[v])
+		}
+	}
+	if env["GOCACHE"] == env["GOMODCACHE"] {
+		t.Errorf("GOCACHE and GOMODCACHE are the same directory %q", env["GOCACHE"])
 	}
 }

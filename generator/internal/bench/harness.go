@@ -33,6 +33,8 @@ type Options struct {
 	Runs int
 	// Seed is synth's seed: the same seed writes the same bytes.
 	Seed uint64
+	// Shape is the corpus's kind (synth.Shared when empty).
+	Shape synth.Kind
 	// Baseline also builds each corpus with plain Hugo.
 	Baseline bool
 	// GenerateOnly writes the corpora and measures nothing.
@@ -46,15 +48,17 @@ type Size struct {
 	Briefs  int
 	Corpus  string        // where the corpus is
 	Wall    time.Duration // median wall time of a build
+	CPU     time.Duration // median CPU time (user and system) of a build
 	PeakRSS int64         // median peak resident memory, bytes
 	Files   int           // files in the output
 	Bytes   int64         // size of the output
 	// Stages are the median times of each stage, in the order the build
 	// ran them, as the child reported them.
 	Stages []StageTime
-	// HugoWall and HugoRSS are the plain-Hugo build's medians; zero
-	// without a baseline.
+	// HugoWall, HugoCPU and HugoRSS are the plain-Hugo build's medians;
+	// zero without a baseline.
 	HugoWall time.Duration
+	HugoCPU  time.Duration
 	HugoRSS  int64
 }
 
@@ -112,8 +116,8 @@ func Measure(o Options) (*Report, error) {
 		}
 	}()
 	for _, n := range o.Sizes {
-		corpus := filepath.Join(o.Dir, fmt.Sprintf("corpus-%d-seed%d", n, o.Seed))
-		if err := ensureCorpus(o.Source, corpus, n, o.Seed); err != nil {
+		corpus := filepath.Join(o.Dir, corpusName(o.Shape, n, o.Seed))
+		if err := ensureCorpus(o.Source, corpus, n, o.Seed, o.Shape); err != nil {
 			return nil, err
 		}
 		if o.GenerateOnly {
@@ -123,7 +127,7 @@ func Measure(o Options) (*Report, error) {
 			continue
 		}
 		sz := Size{Briefs: n, Corpus: corpus}
-		var walls []time.Duration
+		var walls, cpus []time.Duration
 		var rss []int64
 		stages := map[string][]time.Duration{}
 		var order []string
@@ -137,7 +141,7 @@ func Measure(o Options) (*Report, error) {
 			if err != nil {
 				return nil, err
 			}
-			walls, rss = append(walls, s.Wall), append(rss, s.PeakRSS)
+			walls, cpus, rss = append(walls, s.Wall), append(cpus, s.CPU), append(rss, s.PeakRSS)
 			ts, err := ReadTimings(timings)
 			if err != nil {
 				return nil, fmt.Errorf("bench: the build's timings: %w", err)
@@ -149,19 +153,19 @@ func Measure(o Options) (*Report, error) {
 				stages[t.Stage] = append(stages[t.Stage], t.Duration)
 			}
 		}
-		sz.Wall, sz.PeakRSS = Median(walls), Median(rss)
+		sz.Wall, sz.CPU, sz.PeakRSS = Median(walls), Median(cpus), Median(rss)
 		for _, st := range order {
 			sz.Stages = append(sz.Stages, StageTime{Stage: st, Duration: Median(stages[st])})
 		}
 		sz.Files, sz.Bytes = treeSize(dest)
 		if o.Baseline {
-			bdir := filepath.Join(o.Dir, fmt.Sprintf("baseline-%d-seed%d", n, o.Seed))
+			bdir := filepath.Join(o.Dir, "baseline-"+corpusName(o.Shape, n, o.Seed))
 			if _, err := os.Stat(bdir); err != nil {
 				if err := Baseline(corpus, bdir); err != nil {
 					return nil, err
 				}
 			}
-			var bw []time.Duration
+			var bw, bc []time.Duration
 			var br []int64
 			for r := range o.Runs {
 				bdest := filepath.Join(o.Dir, fmt.Sprintf("baseline-out-%d-%d", n, r))
@@ -171,9 +175,9 @@ func Measure(o Options) (*Report, error) {
 				if err != nil {
 					return nil, err
 				}
-				bw, br = append(bw, s.Wall), append(br, s.PeakRSS)
+				bw, bc, br = append(bw, s.Wall), append(bc, s.CPU), append(br, s.PeakRSS)
 			}
-			sz.HugoWall, sz.HugoRSS = Median(bw), Median(br)
+			sz.HugoWall, sz.HugoCPU, sz.HugoRSS = Median(bw), Median(bc), Median(br)
 		}
 		rep.Sizes = append(rep.Sizes, sz)
 	}
@@ -181,16 +185,17 @@ func Measure(o Options) (*Report, error) {
 }
 
 // WriteMarkdown prints the report as BENCHMARKS.md shows it: a table of
-// sizes, then the median time of each stage per size.
+// sizes, then the median time of each stage per size. The ratios are plain
+// Hugo's figure over this generator's: above 1, the generator is faster.
 func (r *Report) WriteMarkdown(w io.Writer) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "| briefs | build (median of %d) | peak RSS | files | output | plain Hugo | its peak RSS | speed-up |\n|---:|---:|---:|---:|---:|---:|---:|---:|\n", r.Runs)
+	fmt.Fprintf(&b, "| briefs | build (median of %d) | CPU | peak RSS | files | output | plain Hugo | its CPU | its peak RSS | speed-up (wall) | (CPU) |\n|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n", r.Runs)
 	for _, s := range r.Sizes {
-		fmt.Fprintf(&b, "| %d | %.2f s | %.0f MB | %d | %.1f MB |", s.Briefs, s.Wall.Seconds(), float64(s.PeakRSS)/1e6, s.Files, float64(s.Bytes)/1e6)
+		fmt.Fprintf(&b, "| %d | %.2f s | %.2f s | %.0f MB | %d | %.1f MB |", s.Briefs, s.Wall.Seconds(), s.CPU.Seconds(), float64(s.PeakRSS)/1e6, s.Files, float64(s.Bytes)/1e6)
 		if s.HugoWall > 0 {
-			fmt.Fprintf(&b, " %.2f s | %.0f MB | %.1fx |\n", s.HugoWall.Seconds(), float64(s.HugoRSS)/1e6, s.HugoWall.Seconds()/s.Wall.Seconds())
+			fmt.Fprintf(&b, " %.2f s | %.2f s | %.0f MB | %.2fx | %.2fx |\n", s.HugoWall.Seconds(), s.HugoCPU.Seconds(), float64(s.HugoRSS)/1e6, s.HugoWall.Seconds()/s.Wall.Seconds(), s.HugoCPU.Seconds()/max(s.CPU.Seconds(), 1e-9))
 		} else {
-			b.WriteString(" | | |\n")
+			b.WriteString(" | | | | |\n")
 		}
 	}
 	if len(r.Sizes) > 0 {
@@ -207,16 +212,31 @@ func (r *Report) WriteMarkdown(w io.Writer) error {
 	return err
 }
 
+// corpusName names the directory of a corpus: the Shared kind keeps the
+// names corpora had before there were kinds, so existing ones are reused.
+func corpusName(kind synth.Kind, n int, seed uint64) string {
+	if kind == "" || kind == synth.Shared {
+		return fmt.Sprintf("corpus-%d-seed%d", n, seed)
+	}
+	return fmt.Sprintf("corpus-%s-%d-seed%d", kind, n, seed)
+}
+
 // ensureCorpus writes a corpus once; a complete one is reused if it was
 // written for the same ATT&CK tables (it names their techniques, and a
 // newer release revokes some).
-func ensureCorpus(source, dir string, n int, seed uint64) error {
+func ensureCorpus(source, dir string, n int, seed uint64, kind synth.Kind) error {
+	if kind == "" {
+		kind = synth.Shared
+	}
 	v, err := vocab.Default()
 	if err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	marker := filepath.Join(dir, ".complete")
 	stamp := strconv.Itoa(n) + " briefs, ATT&CK v" + v.AttackVersion
+	if kind != synth.Shared {
+		stamp += ", shape " + string(kind)
+	}
 	if data, err := os.ReadFile(marker); err == nil && string(data) == stamp {
 		return copyProject(source, dir) // templates may have changed since
 	}
@@ -224,7 +244,7 @@ func ensureCorpus(source, dir string, n int, seed uint64) error {
 	if err := copyProject(source, dir); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
-	if err := synth.Generate(dir, n, seed); err != nil {
+	if err := synth.GenerateKind(dir, n, seed, kind); err != nil {
 		return fmt.Errorf("bench: %w", err)
 	}
 	return os.WriteFile(marker, []byte(stamp), 0o644)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/bench"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/synth"
 )
 
 // fakeChild makes the test binary act as the generator's `build` child
@@ -78,6 +79,9 @@ func TestMeasureDecodesTheChildsTimings(t *testing.T) {
 	}
 	var b strings.Builder
 	rep.WriteMarkdown(&b)
+	if !strings.Contains(b.String(), "| CPU |") || s.CPU <= 0 || s.CPU > time.Minute {
+		t.Errorf("the child's CPU time %s is not reported:\n%s", s.CPU, b.String())
+	}
 	if !strings.Contains(b.String(), "- 5 briefs: load 0.002s, render 0.020s\n") {
 		t.Errorf("the report does not show the medians:\n%s", b.String())
 	}
@@ -94,5 +98,26 @@ func TestReadTimingsRejectsText(t *testing.T) {
 	os.WriteFile(p, []byte("  load 1.2s\n"), 0o644)
 	if _, err := bench.ReadTimings(p); err == nil {
 		t.Error("human-readable timings were accepted")
+	}
+}
+
+// Each shape has a corpus of its own beside the other, and the shared one
+// keeps the name corpora had before shapes existed.
+func TestMeasureKeepsAShapesCorpusApart(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []synth.Kind{synth.Shared, synth.Unique} {
+		if _, err := bench.Measure(bench.Options{Source: sitetest.RepoRoot(t), Dir: dir, Sizes: []int{40}, Seed: 1, Shape: k, GenerateOnly: true}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, name := range []string{"corpus-40-seed1", "corpus-unique-40-seed1"} {
+		if _, err := os.Stat(filepath.Join(dir, name, "content", "briefs")); err != nil {
+			t.Errorf("no corpus %s: %v", name, err)
+		}
+	}
+	a, _ := os.ReadFile(filepath.Join(dir, "corpus-40-seed1", ".complete"))
+	b, _ := os.ReadFile(filepath.Join(dir, "corpus-unique-40-seed1", ".complete"))
+	if string(a) == string(b) {
+		t.Errorf("both corpora are stamped %q: one could be taken for the other", a)
 	}
 }

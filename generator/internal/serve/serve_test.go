@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -16,11 +17,12 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/serve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/synth"
 )
 
 const brief = "---\ntitle: \"%s\"\ndate: 2024-05-02\nsummary: s\ntlp: clear\nsectors: [Energy]\n---\nBody.\n"
 
-func get(t *testing.T, u string) (int, string) {
+func get(t testing.TB, u string) (int, string) {
 	t.Helper()
 	resp, err := http.Get(u)
 	if err != nil {
@@ -31,7 +33,7 @@ func get(t *testing.T, u string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func page(t *testing.T, u string) string {
+func page(t testing.TB, u string) string {
 	t.Helper()
 	_, body := get(t, u)
 	return body
@@ -40,7 +42,7 @@ func page(t *testing.T, u string) string {
 // replace writes a file the way editors save one: to a temporary file
 // beside it, renamed into place. The watcher then sees one event, not a
 // truncation and a write it could take for two edits.
-func replace(t *testing.T, path string, data []byte) {
+func replace(t testing.TB, path string, data []byte) {
 	t.Helper()
 	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp")
 	if err := os.WriteFile(tmp, data, 0o644); err != nil {
@@ -80,7 +82,7 @@ type preview struct {
 // start serves the project in po until the test ends. It returns once the
 // server says it is ready (the first build served, the sources watched) and
 // a page is connected to its live-reload stream.
-func start(t *testing.T, po pipeline.Options) *preview {
+func start(t testing.TB, po pipeline.Options) *preview {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
@@ -119,7 +121,7 @@ func start(t *testing.T, po pipeline.Options) *preview {
 }
 
 // expectReload waits for the reload event that follows a change.
-func (p *preview) expectReload(t *testing.T, after string) {
+func (p *preview) expectReload(t testing.TB, after string) {
 	t.Helper()
 	if ev := <-p.events; ev != "reload" {
 		t.Fatalf("event %q after %s, want reload", ev, after)
@@ -254,5 +256,48 @@ func TestServeShowsAFailedFirstBuild(t *testing.T) {
 	pv.expectReload(t, "fixing the brief")
 	if !strings.Contains(page(t, pv.base+"briefs/a/"), "Fixed title") {
 		t.Error("the fixed brief is not served")
+	}
+}
+
+// BenchmarkSaveToReload is the preview's latency as an author sees it, on a
+// 1,000-brief library of each corpus shape: from saving a brief (written as
+// editors write, renamed into place) until the open page has been told to
+// reload and the reloaded brief page, fetched over HTTP, shows the edit.
+// It includes the watcher's wait for quiet after the last event (50 ms) and
+// excludes the browser's own layout and paint. Between saves it waits, off
+// the clock, until the brief's STIX bundle, briefs.json and the search index
+// show the edit (serve rewrites the exports after the reload), as an author
+// typing would give it time to.
+func BenchmarkSaveToReload(b *testing.B) {
+	for _, kind := range []synth.Kind{synth.Shared, synth.Unique} {
+		b.Run(string(kind), func(b *testing.B) {
+			dir := sitetest.Project(b, "")
+			if err := synth.GenerateKind(dir, 1000, 1, kind); err != nil {
+				b.Fatal(err)
+			}
+			pv := start(b, pipeline.Options{ProjectDir: dir})
+			const slug = "synthetic-brief-00500"
+			file := filepath.Join(dir, "content", "briefs", "2020", slug+".md")
+			orig, err := os.ReadFile(file)
+			if err != nil {
+				b.Fatal(err)
+			}
+			b.ResetTimer()
+			for i := range b.N {
+				title := fmt.Sprintf("Edit %d of the brief", i)
+				replace(b, file, bytes.Replace(orig, []byte("title: \""), []byte("title: \""+title+": "), 1))
+				pv.expectReload(b, "a save")
+				if body := page(b, pv.base+"briefs/"+slug+"/"); !strings.Contains(body, title) {
+					b.Fatalf("the reloaded page does not show %q", title)
+				}
+				b.StopTimer()
+				for _, export := range []string{"briefs/" + slug + "/stix.json", "briefs.json", "search/index.js"} {
+					for !strings.Contains(page(b, pv.base+export), title) {
+						time.Sleep(20 * time.Millisecond)
+					}
+				}
+				b.StartTimer()
+			}
+		})
 	}
 }

@@ -8,6 +8,12 @@
 // names come from the real vocabularies (sectors, countries, ATT&CK
 // techniques and mitigations) or are generated (actors, malware, campaigns,
 // CVEs); bodies are a few hundred words with a list and a table.
+//
+// Two shapes (Kind): Shared, the default, draws every term from small pools,
+// so terms are few and each is named by many briefs; Unique gives each brief
+// what a real report brings, a campaign of its own, one or two CVEs, and
+// CVEs, malware and sources from long tails, so most term pages serve one
+// or two briefs.
 package synth
 
 import (
@@ -43,15 +49,68 @@ func DefaultShape(briefs int) Shape {
 	}
 }
 
+// UniqueShape sizes the pools of the Unique kind: the same actors as
+// DefaultShape, and long tails of CVEs (one per eight briefs), malware (one
+// family per twelve) and sources (one per twenty-five), drawn Zipf-like so
+// most are named by one or two briefs. Campaigns have no pool: each brief
+// names its own. With the real vocabularies that makes about 2.2 pages per
+// brief, the shape issue 17 measured (taken literally, one or two CVEs no
+// other brief names would make 4.5).
+func UniqueShape(briefs int) Shape {
+	return Shape{
+		Actors:  clamp(briefs/10, 20, 300),
+		Malware: max(20, briefs/12),
+		CVEs:    max(20, briefs/8),
+		Sources: max(40, briefs/25),
+	}
+}
+
 func clamp(v, lo, hi int) int { return max(lo, min(hi, v)) }
 
-// Generate writes n briefs (and the actor profiles they use) under dir.
+// Kind is the shape of a corpus: how many terms its briefs share.
+type Kind string
+
+const (
+	// Shared draws every term from small pools (DefaultShape): few term
+	// pages, each listing many briefs.
+	Shared Kind = "shared"
+	// Unique gives each brief a campaign no other brief names and one or
+	// two CVEs, and draws CVEs, malware and sources from long tails
+	// (UniqueShape): about 1.2 term pages per brief.
+	Unique Kind = "unique"
+)
+
+// ParseKind accepts the name of a Kind.
+func ParseKind(s string) (Kind, error) {
+	switch k := Kind(s); k {
+	case Shared, Unique:
+		return k, nil
+	}
+	return "", fmt.Errorf("unknown corpus shape %q (want %q or %q)", s, Shared, Unique)
+}
+
+// Generate writes n briefs (and the actor profiles they use) under dir, in
+// the Shared shape.
 func Generate(dir string, n int, seed uint64) error {
+	return GenerateKind(dir, n, seed, Shared)
+}
+
+// GenerateKind writes n briefs of the given kind (and the actor profiles
+// they use) under dir.
+func GenerateKind(dir string, n int, seed uint64, kind Kind) error {
 	v, err := vocab.Default()
 	if err != nil {
 		return err
 	}
-	g := &gen{r: rand.New(rand.NewPCG(seed, 0x7b5d)), v: v, shape: DefaultShape(n)}
+	g := &gen{r: rand.New(rand.NewPCG(seed, 0x7b5d)), v: v, kind: kind, seen: map[string]bool{}}
+	switch kind {
+	case Shared:
+		g.shape = DefaultShape(n)
+	case Unique:
+		g.shape = UniqueShape(n)
+	default:
+		return fmt.Errorf("synth: unknown corpus shape %q", kind)
+	}
 	g.names()
 	for i, a := range g.actors {
 		if err := g.writeProfile(dir, i, a); err != nil {
@@ -72,7 +131,9 @@ func Generate(dir string, n int, seed uint64) error {
 type gen struct {
 	r         *rand.Rand
 	v         *vocab.Vocab
+	kind      Kind
 	shape     Shape
+	seen      map[string]bool // normalized names given out, across kinds of term
 	actors    []actor
 	malware   []string
 	camps     []string
@@ -110,17 +171,24 @@ func (g *gen) name(parts int) string {
 	return strings.ToUpper(s[:1]) + s[1:]
 }
 
-func (g *gen) names() {
-	seen := map[string]bool{}
-	unique := func(f func() string) string {
-		for range 100000 {
-			s := f()
-			if !seen[vocab.Norm(s)] {
-				seen[vocab.Norm(s)] = true
-				return s
-			}
+// unique returns the first name f makes that was not given out before.
+func (g *gen) unique(f func() string) string {
+	for range 100000 {
+		s := f()
+		if !g.seen[vocab.Norm(s)] {
+			g.seen[vocab.Norm(s)] = true
+			return s
 		}
-		panic("synth: name space exhausted; widen the generator for this shape")
+	}
+	panic("synth: name space exhausted; widen the generator for this shape")
+}
+
+func (g *gen) names() {
+	unique := g.unique
+	// The long tails of the Unique kind outgrow two syllables' 400 names.
+	syl := 2
+	if g.kind == Unique {
+		syl = 3
 	}
 	for range g.shape.Actors {
 		a := actor{name: unique(func() string { return g.name(2) + " " + animals[g.r.IntN(len(animals))] })}
@@ -131,7 +199,7 @@ func (g *gen) names() {
 	}
 	for range g.shape.Malware {
 		g.malware = append(g.malware, unique(func() string {
-			return g.name(2) + []string{"Loader", "RAT", "Locker", "Stealer", "Door", "Shell"}[g.r.IntN(6)]
+			return g.name(syl) + []string{"Loader", "RAT", "Locker", "Stealer", "Door", "Shell"}[g.r.IntN(6)]
 		}))
 	}
 	for range g.shape.Campaigns {
@@ -142,7 +210,7 @@ func (g *gen) names() {
 	}
 	for range g.shape.Sources {
 		g.sources = append(g.sources, unique(func() string {
-			return g.name(2) + " " + []string{"Labs", "Research", "Intel", "News", "CERT"}[g.r.IntN(5)]
+			return g.name(syl) + " " + []string{"Labs", "Research", "Intel", "News", "CERT"}[g.r.IntN(5)]
 		}))
 	}
 	for _, s := range g.v.Sectors() {
@@ -212,7 +280,12 @@ func (g *gen) writeBrief(dir string, i int, date time.Time) error {
 		}
 		fmt.Fprintf(&b, "  - actor: %q\n    by: %q\n    confidence: %s\n", name, by, []string{"low", "moderate", "high"}[g.r.IntN(3)])
 	}
-	if g.r.IntN(2) == 0 {
+	switch {
+	case g.kind == Unique:
+		m := 1 + g.r.IntN(12)
+		name := g.unique(func() string { return "Operation " + g.name(3) + " " + g.name(2) })
+		fmt.Fprintf(&b, "campaigns:\n  - name: %q\n    first_seen: %d-%02d\n", name, date.Year()-1, m)
+	case g.r.IntN(2) == 0:
 		m := 1 + g.r.IntN(12)
 		fmt.Fprintf(&b, "campaigns:\n  - name: %q\n    first_seen: %d-%02d\n", g.pick(g.camps, 1)[0], date.Year()-1, m)
 	}
@@ -229,8 +302,13 @@ func (g *gen) writeBrief(dir string, i int, date time.Time) error {
 	list("sectors", g.pick(g.sectors, 1+g.r.IntN(3)))
 	list("countries", g.pick(g.countries, 1+g.r.IntN(4)))
 	list("techniques", g.pick(g.techs, 3+g.r.IntN(8)))
-	list("malware", g.pick(g.malware, g.r.IntN(3)))
-	list("vulnerabilities", g.pick(g.cves, g.r.IntN(3)))
+	if g.kind == Unique {
+		list("malware", g.pick(g.malware, 1+g.r.IntN(3)))
+		list("vulnerabilities", g.pick(g.cves, 1+g.r.IntN(2)))
+	} else {
+		list("malware", g.pick(g.malware, g.r.IntN(3)))
+		list("vulnerabilities", g.pick(g.cves, g.r.IntN(3)))
+	}
 	list("mitigations", g.pick(g.mits, 1+g.r.IntN(4)))
 	fmt.Fprintf(&b, "iocs:\n  - type: ipv4\n    value: 198.51.%d.%d\n    note: synthetic\n", (i/250)%250, i%250+1)
 	b.WriteString("---\n")
