@@ -89,7 +89,9 @@
 // The search page (SearchPage; layouts/search/section.html): title, type
 // ("search"), description, examples (queries to try), browse (the kinds of
 // the main navigation, [{Name, Title, URL, Count, Nav, HomeStat}], to
-// browse without JavaScript), outputs.
+// browse without JavaScript), filters (the kinds briefs are filtered by,
+// [{Param, Kind, Title}]), years (the years briefs are dated, newest
+// first), tlps (the TLP labels published, least restricted first), outputs.
 //
 // The build data (BuildData, data/build.json):
 //

@@ -131,7 +131,20 @@ type SearchPage struct {
 	Description string     `json:"description"`
 	Examples    []string   `json:"examples"` // queries to try: the most named terms of some kinds
 	Browse      []KindLink `json:"browse"`   // the kinds to browse instead, without JavaScript (those of the main navigation)
-	Outputs     []string   `json:"outputs"`
+	// Filters are the kinds briefs can be filtered by (taxonomy.Kind.Filter),
+	// in taxonomy order.
+	Filters []SearchFilter `json:"filters"`
+	Years   []int          `json:"years"` // the years briefs are dated, newest first, for the date filters
+	TLPs    []string       `json:"tlps"`  // the TLP labels of the published briefs, least restricted first
+	Outputs []string       `json:"outputs"`
+}
+
+// SearchFilter is one filter of the search page: the URL parameter and
+// the kind's name and title ("sector", "sectors", "Sectors").
+type SearchFilter struct {
+	Param string `json:"param"`
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
 }
 
 // yearPage is a section of briefs of one year (see BriefPath): neither
