@@ -9,7 +9,7 @@
 import { pieceLoader } from './pieces.js';
 import { Engine, Fields } from './engine.js';
 import { Filters, counts, valueOf } from './filters.js';
-import { TOKEN, normalize, refang } from './tokens.js';
+import { TOKEN, indicatorToken, normalize } from './tokens.js';
 
 const PAGE = 20;
 const FACET_TOP = 12;
@@ -71,7 +71,7 @@ function matchLines(engine, r, brief, matched) {
     if (h.fields & Fields.BRIEF_TITLE) line('title');
     if (h.fields & Fields.BRIEF_SUMMARY) line('summary');
     if (h.fields & Fields.BRIEF_INDICATOR) {
-      for (const v of brief.iocs) if (matched.has(refang(v).toLowerCase())) line('indicator', v);
+      for (const v of brief.iocs) if (matched.has(indicatorToken(v))) line('indicator', v);
     }
     for (const n of h.terms) {
       const t = engine.terms.get(n);

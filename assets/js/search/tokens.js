@@ -39,6 +39,13 @@ export function refang(s) {
 // e-mail address; it is looked up whole, refanged and in lower case.
 const INDICATOR = /^(?:[a-z][a-z0-9+.-]*:\/\/)?[^\s./:@]+(?:[.:@][^\s./:@]*)+(?:\/\S*)?$/i;
 
+// indicatorToken is an indicator as the index holds it (search.IndicatorToken):
+// refanged, in lower case, then every dot, colon and @ bracketed and the
+// scheme written hxxp(s) or fxp, so that no piece holds it live.
+export function indicatorToken(value) {
+  return refang(value).trim().toLowerCase().replace(/[.:@]/g, '[$&]').replace(/^(?:http|ftp)/, s => (s === 'http' ? 'hxxp' : 'fxp'));
+}
+
 // queryWords splits a query into what to look up: indicators whole
 // ({word, indicator: true}, with the words it splits into as a fallback)
 // and the other words.
@@ -48,7 +55,7 @@ export function queryWords(query) {
     const ws = words(chunk);
     const ioc = chunk.toLowerCase().replace(/[,;]+$/, '');
     if (INDICATOR.test(ioc) && !(ws.length === 1 && ws[0] === ioc.replace(/[.-]+$/, ''))) {
-      out.push({ word: ioc, indicator: true, fallback: ws });
+      out.push({ word: indicatorToken(ioc), indicator: true, fallback: ws });
     } else {
       for (const w of ws) out.push({ word: w });
     }

@@ -60,7 +60,7 @@ func searchPage(ix *index.Index) *SearchPage {
 	return &SearchPage{
 		Title:       "Search",
 		Type:        "search",
-		Description: fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country or malware.", len(ix.Entries), terms),
+		Description: fmt.Sprintf("Search %d briefs and %d terms by title, summary, actor or synonym, technique, CVE, sector, country, malware or indicator.", len(ix.Entries), terms),
 		Examples:    examples,
 		Browse:      kindLinks(ix, func(k taxonomy.Kind) bool { return k.Nav }),
 		Filters:     filters,

@@ -180,6 +180,11 @@ func TestIndexFindsWhatIsPublished(t *testing.T) {
 		if strings.Contains(string(data), "ecret") {
 			t.Errorf("%s holds the amber brief", p)
 		}
+		for _, live := range []string{"203.0.113.7", "evil-c2.example.net", "https://"} {
+			if strings.Contains(string(data), live) {
+				t.Errorf("%s holds the indicator %s in its live form", p, live)
+			}
+		}
 	}
 	r := newReader(t, files)
 	if r.meta.Briefs != 2 {
@@ -201,8 +206,8 @@ func TestIndexFindsWhatIsPublished(t *testing.T) {
 		{"ivanti", "brief old (1)"},
 		{"zero", "brief old (1)"},
 		{"cafe", "brief old (2)"}, // accents folded
-		{"203.0.113.7", "brief new (4)"},
-		{"https://evil-c2.example.net/gate.php", "brief new (4)"},
+		{"203[.]0[.]113[.]7", "brief new (4)"},
+		{"hxxps[:]//evil-c2[.]example[.]net/gate[.]php", "brief new (4)"},
 	} {
 		got := strings.Join(r.find(c.tok), " | ")
 		if got != c.want {

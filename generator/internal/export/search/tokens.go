@@ -90,8 +90,20 @@ func indexWords(text string) []string {
 	return ws
 }
 
-// IndicatorToken is how an indicator value is indexed: the refanged value
-// as briefs store it, in lower case, whole.
+// IndicatorToken is how an indicator value (refanged, as briefs store it)
+// is indexed: whole, in lower case, and defanged so that no piece of the
+// index holds it in a live form: every dot, colon and @ bracketed ([.],
+// [:], [@]) and the scheme hxxp(s) or fxp. Unlike indicator.Defang it needs
+// no type, so the page can put a query in the same form (the script's
+// indicatorToken, after refanging it).
 func IndicatorToken(value string) string {
-	return strings.ToLower(strings.TrimSpace(value))
+	t := indicatorMarks.Replace(strings.ToLower(strings.TrimSpace(value)))
+	for _, sc := range [][2]string{{"http", "hxxp"}, {"ftp", "fxp"}} {
+		if strings.HasPrefix(t, sc[0]) {
+			return sc[1] + t[len(sc[0]):]
+		}
+	}
+	return t
 }
+
+var indicatorMarks = strings.NewReplacer(".", "[.]", ":", "[:]", "@", "[@]")
