@@ -12,7 +12,6 @@ import (
 	"testing"
 	"time"
 
-
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
