@@ -137,6 +137,11 @@ func syntheticIndex(t testing.TB, n int, seed uint64) (*index.Index, error) {
 		if i%7 == 0 {
 			b.Lists["malware"] = append(b.Lists["malware"], "ransomware "+malware[r.IntN(len(malware))])
 		}
+		if i%3 == 0 { // indicators: an address and a host in a third of the briefs
+			b.IOCs = append(b.IOCs,
+				brief.IOC{Type: "ipv4", Value: fmt.Sprintf("198.51.%d.%d", i/250%250, i%250)},
+				brief.IOC{Type: "domain", Value: fmt.Sprintf("%s-%d.example.net", words[r.IntN(len(words))], i)})
+		}
 	}
 	return index.Build(briefs, res, taxonomy.Kinds()), nil
 }
