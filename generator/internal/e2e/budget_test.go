@@ -260,7 +260,13 @@ func syntheticQueries(ix *index.Index) []string {
 	sector := ix.Top("sectors", 1)[0]
 	country := ix.Top("countries", 1)[0]
 	word := strings.Fields(ix.Entries[0].Brief.Summary)[2]
-	ioc := ix.Entries[len(ix.Entries)/2/3*3].Brief.IOCs[0].Value
+	var ioc string
+	for _, e := range ix.Entries[len(ix.Entries)/2:] {
+		if len(e.Brief.IOCs) > 0 {
+			ioc = e.Brief.IOCs[0].Value
+			break
+		}
+	}
 	typo := []byte(strings.ToLower(strings.Fields(tech.Name)[0]))
 	if len(typo) > 5 {
 		typo[3], typo[4] = typo[4], typo[3]
