@@ -11,6 +11,7 @@ const BRIEF_TITLE = 1, BRIEF_SUMMARY = 2, BRIEF_INDICATOR = 4;
 const TERM_BOOSTS = [[TERM_NAME, 4], [TERM_ALIAS, 3], [TERM_CODE, 3], [TERM_SUMMARY, 1]];
 const BRIEF_BOOSTS = [[BRIEF_TITLE, 4], [BRIEF_INDICATOR, 4], [BRIEF_SUMMARY, 1]];
 const boost = (boosts, mask) => Math.max(0, ...boosts.filter(([m]) => mask & m).map(([, b]) => b));
+const briefBoost = Array.from({ length: 8 }, (_, mask) => boost(BRIEF_BOOSTS, mask));
 
 // How well a token matches a query word: exactly, as the word's
 // completion (the last word, still being typed), or with a typo.
@@ -19,15 +20,14 @@ const completion = (word, tok) => 0.5 + 0.5 * word.length / tok.length;
 
 export const Fields = { TERM_NAME, TERM_ALIAS, TERM_CODE, TERM_SUMMARY, BRIEF_TITLE, BRIEF_SUMMARY, BRIEF_INDICATOR };
 
-// unpack decodes packed postings into [number, mask] pairs.
-function unpack(packed, bits) {
-  const out = [];
+// eachPosting calls f(number, mask) for every packed posting.
+function eachPosting(packed, bits, f) {
+  const scale = 2 ** bits, low = scale - 1;
   let n = -1;
   for (const x of packed) {
-    n += Math.floor(x / (1 << bits));
-    out.push([n, x & ((1 << bits) - 1)]);
+    n += Math.floor(x / scale);
+    f(n, x & low);
   }
-  return out;
 }
 
 function undelta(ds) {
@@ -172,38 +172,53 @@ export class Engine {
     return out;
   }
 
-  // matchWord returns the terms and briefs one query word matches, with
-  // scores and why.
+  // matchWord returns what one query word matches: terms (by number, with
+  // a score and the fields matched), and for every brief its score from
+  // its own fields (direct), from the terms naming it (via) and the fields
+  // of its own that matched; plus the tokens and the named terms matched,
+  // from which a shown result says why it matched (why). Arrays indexed by
+  // brief number keep this linear in the briefs matched, at 10,000 briefs.
   async matchWord(word, last, fuzzy) {
-    const terms = new Map(), briefs = new Map();
-    const hitBrief = (n, direct, via, why) => {
-      let h = briefs.get(n);
-      if (!h) briefs.set(n, (h = { direct: 0, via: 0, fields: 0, terms: new Set(), tokens: new Set() }));
-      h.direct = Math.max(h.direct, direct);
-      h.via = Math.max(h.via, via);
-      if (why.fields) h.fields |= why.fields;
-      if (why.term != null) h.terms.add(why.term);
-      why.tokens.forEach(t => h.tokens.add(t));
-    };
+    const terms = new Map();
+    const direct = new Float32Array(this.count), via = new Float32Array(this.count), fields = new Uint8Array(this.count);
+    const tokens = new Set();
     for (const [tok, [quality, [tp, bp]]] of await this.tokensFor(word, last, fuzzy)) {
-      for (const [n, mask] of unpack(tp, 4)) {
-        const h = terms.get(n) || { score: 0, named: 0, fields: 0, tokens: new Set() };
+      tokens.add(tok);
+      eachPosting(tp, 4, (n, mask) => {
+        const h = terms.get(n) || { score: 0, named: 0, fields: 0 };
         h.score = Math.max(h.score, boost(TERM_BOOSTS, mask) * quality);
         h.named = Math.max(h.named, boost(TERM_BOOSTS, mask & ~TERM_SUMMARY) * quality);
         h.fields |= mask;
-        h.tokens.add(tok);
         terms.set(n, h);
-      }
-      for (const [n, mask] of unpack(bp, 3)) hitBrief(n, boost(BRIEF_BOOSTS, mask) * quality, 0, { fields: mask, tokens: [tok] });
+      });
+      eachPosting(bp, 3, (n, mask) => {
+        direct[n] = Math.max(direct[n], briefBoost[mask] * quality);
+        fields[n] |= mask;
+      });
     }
     // A match on a term's name, synonym or ID is a match for its briefs.
-    const named = [...terms].filter(([, h]) => h.named > 0);
-    await Promise.all(named.map(([n]) => this.term(n)));
-    for (const [n, h] of named) {
-      const t = this.terms.get(n);
-      for (const b of t.briefs) hitBrief(b, 0, h.named * t.kind.weight, { term: n, tokens: h.tokens });
+    const named = [...terms].filter(([, h]) => h.named > 0).map(([n]) => n);
+    await Promise.all(named.map(n => this.term(n)));
+    for (const n of named) {
+      const t = this.terms.get(n), w = terms.get(n).named * t.kind.weight;
+      for (const b of t.briefs) if (via[b] < w) via[b] = w;
     }
-    return { terms, briefs };
+    return { terms, direct, via, fields, tokens, named };
+  }
+
+  // why says why brief n matched the word m: its fields, and the matched
+  // terms that name it.
+  why(m, n) {
+    const has = (xs, x) => {
+      let lo = 0, hi = xs.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (xs[mid] === x) return true;
+        if (xs[mid] < x) lo = mid + 1; else hi = mid - 1;
+      }
+      return false;
+    };
+    return { fields: m.fields[n], terms: m.via[n] ? m.named.filter(t => has(this.terms.get(t).briefs, n)) : [] };
   }
 
   // run matches every word (AND) and ranks what matches them all.
@@ -211,28 +226,36 @@ export class Engine {
     const per = [];
     for (const [i, q] of words.entries()) {
       const last = i === words.length - 1;
-      let m = await this.matchWord(q.word, last, fuzzy);
-      if (q.indicator && m.terms.size + m.briefs.size === 0 && q.fallback.length) {
+      const m = await this.matchWord(q.word, last, fuzzy);
+      if (q.indicator && m.terms.size === 0 && !m.direct.some(x => x > 0) && q.fallback.length) {
         // Not an indicator after all ("U.S."): its words, then.
         for (const [j, w] of q.fallback.entries()) per.push(await this.matchWord(w, last && j === q.fallback.length - 1, fuzzy));
         continue;
       }
       per.push(m);
     }
+    const tokens = new Set(per.flatMap(m => [...m.tokens]));
     const terms = [];
-    for (const [n, h] of per[0].terms) {
+    for (const [n] of per[0].terms) {
       const hs = per.map(p => p.terms.get(n));
-      if (hs.every(Boolean)) terms.push({ term: n, score: hs.reduce((s, x) => s + x.score, 0), hits: hs });
+      if (hs.every(Boolean)) terms.push({ term: n, score: hs.reduce((s, x) => s + x.score, 0), fields: hs.map(h => h.fields) });
     }
-    const byFewest = [...per].sort((a, b) => a.briefs.size - b.briefs.size);
     const briefs = [];
-    for (const n of byFewest[0].briefs.keys()) {
-      const hs = per.map(p => p.briefs.get(n));
-      if (hs.every(Boolean)) briefs.push({ brief: n, score: hs.reduce((s, x) => s + x.direct + x.via, 0), hits: hs });
+    for (let n = 0; n < this.count; n++) {
+      let score = 0;
+      for (const m of per) {
+        const x = m.direct[n] + m.via[n];
+        if (x === 0) {
+          score = 0;
+          break;
+        }
+        score += x;
+      }
+      if (score > 0) briefs.push({ brief: n, score, why: () => per.map(m => this.why(m, n)) });
     }
     terms.sort((a, b) => b.score - a.score || a.term - b.term);
     briefs.sort((a, b) => b.score - a.score || a.brief - b.brief);
-    return { terms, briefs };
+    return { terms, briefs, tokens };
   }
 
   // search returns the terms and briefs matching a query, ranked; when

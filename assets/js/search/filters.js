@@ -28,9 +28,10 @@ export class Filters {
   constructor(params, engine) {
     this.from = params.get('from') || '';
     this.to = params.get('to') || '';
-    this.tlp = new Set(params.getAll('tlp').map(v => v.toLowerCase()));
+    const all = p => params.getAll(p).filter(Boolean).map(v => v.toLowerCase()); // a form's "any" is empty
+    this.tlp = new Set(all('tlp'));
     this.kinds = engine.kinds.filter(k => k.filter);
-    this.values = new Map(this.kinds.map(k => [k.filter, new Set(params.getAll(k.filter).map(v => v.toLowerCase()))]));
+    this.values = new Map(this.kinds.map(k => [k.filter, new Set(all(k.filter))]));
   }
 
   get active() {

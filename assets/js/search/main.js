@@ -59,21 +59,21 @@ function matchLines(engine, r, brief, matched) {
   const synonyms = t => t.synonyms.filter(s => s.match(TOKEN)?.some(w => matched.has(normalize(w))));
   if (r.term != null) {
     const t = engine.terms.get(r.term);
-    for (const h of r.hits) {
-      if (h.fields & Fields.TERM_NAME) line('name');
-      if (h.fields & Fields.TERM_CODE) line('ID');
-      if (h.fields & Fields.TERM_ALIAS) synonyms(t).forEach(s => line('also known as', s));
-      if (h.fields & Fields.TERM_SUMMARY) line('summary');
+    for (const f of r.fields) {
+      if (f & Fields.TERM_NAME) line('name');
+      if (f & Fields.TERM_CODE) line('ID');
+      if (f & Fields.TERM_ALIAS) synonyms(t).forEach(s => line('also known as', s));
+      if (f & Fields.TERM_SUMMARY) line('summary');
     }
     return lines;
   }
-  for (const h of r.hits) {
-    if (h.fields & Fields.BRIEF_TITLE) line('title');
-    if (h.fields & Fields.BRIEF_SUMMARY) line('summary');
-    if (h.fields & Fields.BRIEF_INDICATOR) {
+  for (const w of r.why ? r.why() : []) {
+    if (w.fields & Fields.BRIEF_TITLE) line('title');
+    if (w.fields & Fields.BRIEF_SUMMARY) line('summary');
+    if (w.fields & Fields.BRIEF_INDICATOR) {
       for (const v of brief.iocs) if (matched.has(indicatorToken(v))) line('indicator', v);
     }
-    for (const n of h.terms) {
+    for (const n of w.terms) {
       const t = engine.terms.get(n);
       const syn = synonyms(t);
       const named = termTitle(t).match(TOKEN)?.some(w => matched.has(normalize(w)));
@@ -168,11 +168,10 @@ class Page {
       if (!filters.active) results = [...found.terms, ...results].sort((a, b) => b.score - a.score || (a.term != null ? -1 : 1) - (b.term != null ? -1 : 1));
     } else if (filters.active) {
       candidates = Array.from({ length: engine.count }, (_, n) => n);
-      results = candidates.filter(n => pass(n)).map(n => ({ brief: n, hits: [] }));
+      results = candidates.filter(n => pass(n)).map(n => ({ brief: n }));
     }
     this.shown = results;
-    this.matched = new Set();
-    for (const r of found ? results : []) for (const h of r.hits) h.tokens.forEach(t => this.matched.add(t));
+    this.matched = found ? found.tokens : new Set();
     list.replaceChildren();
     this.more.hidden = true;
     await this.renderPage(gen, 0);
@@ -206,7 +205,6 @@ class Page {
     const slice = this.shown.slice(from, from + PAGE);
     const briefs = await Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null)));
     await Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term)));
-    await Promise.all(slice.flatMap(r => r.hits.flatMap(h => [...(h.terms || [])])).map(n => this.engine.term(n)));
     if (gen !== this.generation) return;
     list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched)));
     const rest = this.shown.length - from - slice.length;

@@ -277,4 +277,3 @@ func syntheticQueries(ix *index.Index) []string {
 		strings.ReplaceAll(ioc, ".", "[.]"), string(typo),
 	}
 }
-

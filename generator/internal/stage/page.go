@@ -121,6 +121,26 @@ type BriefsPage struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	Count       int    `json:"count"`
+	// Years and Filters feed the form that opens the search page filtered
+	// (search/?from=2024&sector=healthcare): every year with its briefs,
+	// newest first, and for each kind with a filter its most named terms.
+	Years   []FilterValue  `json:"years"`
+	Filters []BriefsFilter `json:"filters"`
+}
+
+// BriefsFilter is one filter of the briefs list's form.
+type BriefsFilter struct {
+	Param  string        `json:"param"` // the search page's URL parameter ("sector")
+	Title  string        `json:"title"` // "Sectors"
+	Values []FilterValue `json:"values"`
+}
+
+// FilterValue is one value of a filter: what the URL says, what the reader
+// reads, and how many briefs it leaves.
+type FilterValue struct {
+	Value string `json:"value"` // "healthcare", "DE", "2024"
+	Name  string `json:"name"`  // "Healthcare", "Germany", "2024"
+	Count int    `json:"count"`
 }
 
 // SearchPage is the search page, search/_index.md, rendered by

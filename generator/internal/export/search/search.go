@@ -88,7 +88,7 @@ const MetaPath = Dir + "meta.js"
 const Version = 3
 
 // DocChunk is how many briefs a document chunk holds.
-const DocChunk = 20
+const DocChunk = 8
 
 // MaxShard is the size in bytes above which a shard is split into longer
 // keys; MaxTermChunk is the size a term chunk grows to.
