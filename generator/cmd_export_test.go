@@ -55,7 +55,7 @@ func TestExportCommand(t *testing.T) {
 	for _, f := range zr.File {
 		names[f.Name] = true
 	}
-	for _, want := range []string{"tb/index.html", "tb/briefs/one/index.html", "tb/search/index.html", "tb/search/index.js"} {
+	for _, want := range []string{"tb/index.html", "tb/briefs/one/index.html", "tb/search/index.html", "tb/search/meta.js"} {
 		if !names[want] {
 			t.Errorf("the zip lacks %s", want)
 		}

@@ -73,7 +73,7 @@ func liveIndicatorLinks(tree map[string][]byte) []string {
 func undefanged(tree map[string][]byte) []string {
 	var out []string
 	for name, data := range tree {
-		if ext := path.Ext(name); ext != ".html" && ext != ".xml" && path.Base(name) != "feed.json" && name != "search/index.js" {
+		if ext := path.Ext(name); ext != ".html" && ext != ".xml" && path.Base(name) != "feed.json" && !strings.HasPrefix(name, "search/") {
 			continue
 		}
 		for _, f := range liveForms {

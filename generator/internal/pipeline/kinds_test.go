@@ -6,11 +6,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/export/search"
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -152,37 +152,51 @@ func TestNewKindIsOneTableEntry(t *testing.T) {
 		t.Errorf("briefs.csv: header %v, alpha %v; want a tools column listing Cobalt Strike; Mimikatz", rows[0], rows[1])
 	}
 
-	// Search: the kind with its weight, the terms, and the briefs naming them.
-	// (The script is minified: its keys are not quoted, and 0.55 is .55.)
-	js := regexp.MustCompile(`([{,])(v|kinds|terms|briefs):`).ReplaceAllString(read("search/index.js"), `$1"$2":`)
-	js = regexp.MustCompile(`([\[,])\.([0-9])`).ReplaceAllString(js, `${1}0.$2`)
-	var data struct {
-		Kinds  [][]any
-		Terms  [][]any
-		Briefs [][]any
+	// Search: the kind with its weight and filter in the index's meta, and
+	// the term, with its synonym, in the pieces; the index built from the
+	// build's own index finds every brief through the term's name.
+	// (The scripts are minified: 0.55 is .55.)
+	if meta := read("search/meta.js"); !strings.Contains(meta, `["tools","tool",.55,`) {
+		t.Errorf("search/meta.js lacks the kind tools with its weight: %.300s", meta)
 	}
-	if err := json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(js, "window.TBSearchData="), ";\n")), &data); err != nil {
-		t.Fatal(err)
+	sx := search.Build(res.Index)
+	tools := slices.IndexFunc(sx.Meta.Kinds, func(k []any) bool { return k[0] == "tools" })
+	var cobalt []any
+	for i, c := range sx.Terms {
+		for j, tm := range c {
+			if tm[0] == tools && tm[1] == "Cobalt Strike" {
+				cobalt = tm
+				if piece := read(search.TermPath(sx.Meta.Terms[i])); !strings.Contains(piece, `"Cobalt Strike"`) || !strings.Contains(piece, `["CS"]`) {
+					t.Errorf("the term chunk of Cobalt Strike (term %d) lacks it or its synonym CS", sx.Meta.Terms[i]+j)
+				}
+			}
+		}
 	}
-	ki := slices.IndexFunc(data.Kinds, func(k []any) bool { return k[0] == "tools" })
-	if ki < 0 || data.Kinds[ki][1] != "tool" || data.Kinds[ki][2] != 0.55 {
-		t.Fatalf("search kinds %v: want [tools tool 0.55]", data.Kinds)
+	if cobalt == nil {
+		t.Fatal("Cobalt Strike is not in the search index")
 	}
-	ti := slices.IndexFunc(data.Terms, func(tm []any) bool { return tm[0] == float64(ki) && tm[1] == "Cobalt Strike" })
-	if ti < 0 {
-		t.Fatal("Cobalt Strike is not in the search data")
+	if briefs := cobalt[4].([]int); len(briefs) != len(res.Index.Entries) {
+		t.Errorf("Cobalt Strike names %d briefs in the search index, want all %d", len(briefs), len(res.Index.Entries))
 	}
-	if syn, _ := data.Terms[ti][5].([]any); len(syn) != 1 || syn[0] != "CS" {
-		t.Errorf("Cobalt Strike's synonyms in the search data: %v", data.Terms[ti])
-	}
-	for _, b := range data.Briefs {
-		if !slices.Contains(b[4].([]any), any(float64(ti))) {
-			t.Errorf("the search data of %s does not name Cobalt Strike", b[0])
+	for _, tok := range []string{"cobalt", "cs"} {
+		if p := sx.Shards[searchKey(sx, tok)][tok]; p == nil || len(p.Terms) != 1 {
+			t.Errorf("the token %q does not find the term Cobalt Strike", tok)
 		}
 	}
 	if s := read("search/index.html"); !strings.Contains(s, `<a href="?q=Cobalt Strike">Cobalt Strike</a>`) && !strings.Contains(s, `<a href="?q=Cobalt%20Strike">Cobalt Strike</a>`) {
 		t.Errorf("the search page does not suggest Cobalt Strike: %s", between(s, "search-hint", "</p>"))
 	}
+}
+
+// searchKey is the shard key of a token: the longest key it starts with.
+func searchKey(x *search.Index, tok string) string {
+	best := ""
+	for _, k := range x.Meta.Keys {
+		if strings.HasPrefix(tok, k) && len(k) > len(best) {
+			best = k
+		}
+	}
+	return best
 }
 
 // between returns the text of s from the first from to the next to.

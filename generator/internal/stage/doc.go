@@ -90,12 +90,17 @@
 // Title, Items}]: the terms named most, for the kinds the home page ranks).
 //
 // The list of briefs (BriefsPage; layouts/briefs/section.html): title,
-// description, count.
+// description, count, and for its form that opens the search page
+// filtered: years (every year, [{Value, Name, Count}], newest first) and
+// filters ([{Param, Title, Values}], the kinds with a filter, each with
+// its most named terms as [{Value, Name, Count}]).
 //
 // The search page (SearchPage; layouts/search/section.html): title, type
 // ("search"), description, examples (queries to try), browse (the kinds of
 // the main navigation, [{Name, Title, URL, Count, Nav, HomeStat}], to
-// browse without JavaScript), outputs.
+// browse without JavaScript), filters (the kinds briefs are filtered by,
+// [{Param, Kind, Title}]), years (the years briefs are dated, newest
+// first), tlps (the TLP labels published, least restricted first), outputs.
 //
 // The build data (BuildData, data/build.json):
 //

@@ -127,6 +127,26 @@ type BriefsPage struct {
 	Title       string `json:"title"`
 	Description string `json:"description"`
 	Count       int    `json:"count"`
+	// Years and Filters feed the form that opens the search page filtered
+	// (search/?from=2024&sector=healthcare): every year with its briefs,
+	// newest first, and for each kind with a filter its most named terms.
+	Years   []FilterValue  `json:"years"`
+	Filters []BriefsFilter `json:"filters"`
+}
+
+// BriefsFilter is one filter of the briefs list's form.
+type BriefsFilter struct {
+	Param  string        `json:"param"` // the search page's URL parameter ("sector")
+	Title  string        `json:"title"` // "Sectors"
+	Values []FilterValue `json:"values"`
+}
+
+// FilterValue is one value of a filter: what the URL says, what the reader
+// reads, and how many briefs it leaves.
+type FilterValue struct {
+	Value string `json:"value"` // "healthcare", "DE", "2024"
+	Name  string `json:"name"`  // "Healthcare", "Germany", "2024"
+	Count int    `json:"count"`
 }
 
 // SearchPage is the search page, search/_index.md, rendered by
@@ -137,7 +157,20 @@ type SearchPage struct {
 	Description string     `json:"description"`
 	Examples    []string   `json:"examples"` // queries to try: the most named terms of some kinds
 	Browse      []KindLink `json:"browse"`   // the kinds to browse instead, without JavaScript (those of the main navigation)
-	Outputs     []string   `json:"outputs"`
+	// Filters are the kinds briefs can be filtered by (taxonomy.Kind.Filter),
+	// in taxonomy order.
+	Filters []SearchFilter `json:"filters"`
+	Years   []int          `json:"years"` // the years briefs are dated, newest first, for the date filters
+	TLPs    []string       `json:"tlps"`  // the TLP labels of the published briefs, least restricted first
+	Outputs []string       `json:"outputs"`
+}
+
+// SearchFilter is one filter of the search page: the URL parameter and
+// the kind's name and title ("sector", "sectors", "Sectors").
+type SearchFilter struct {
+	Param string `json:"param"`
+	Kind  string `json:"kind"`
+	Title string `json:"title"`
 }
 
 // yearPage is a section of briefs of one year (see BriefPath): neither

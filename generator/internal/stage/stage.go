@@ -134,11 +134,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			return nil, err
 		}
 	}
-	if err := s.add("briefs/_index.md", &BriefsPage{
-		Title:       "Briefs",
-		Description: fmt.Sprintf("All %d published briefs, newest first.", len(ix.Entries)),
-		Count:       len(ix.Entries),
-	}, ""); err != nil {
+	if err := s.add("briefs/_index.md", briefsPage(ix), ""); err != nil {
 		return nil, err
 	}
 	if err := s.add("_index.md", st.homePage(), ""); err != nil {

@@ -162,6 +162,10 @@ type Kind struct {
 	// synonym, its ID) counts for the briefs naming it, against a match in
 	// a brief's own title or summary (1).
 	SearchWeight float64
+	// Filter is the URL parameter with which the search page filters
+	// briefs by a term of this kind (?sector=healthcare, its value the
+	// term's ID where it has one, else its slug); "" for no filter.
+	Filter string
 
 	// Exports.
 	STIX  bool // each term gets a STIX 2.1 bundle of its own (package export/stix must map the kind)
@@ -218,7 +222,7 @@ func Kinds() Table {
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
 			CampaignTimeline: true, SearchExample: 1,
-			RelatedWeight: 100, SearchWeight: 0.6, STIX: true, Layer: true, CSV: true, FeedCategory: true},
+			RelatedWeight: 100, SearchWeight: 0.6, Filter: "actor", STIX: true, Layer: true, CSV: true, FeedCategory: true},
 		{Name: "campaigns", Singular: "campaign", Title: "Campaigns", Resolution: ByProfile, Role: Dated,
 			Description: "Named operations and intrusion sets, with the months they were seen.",
 			Nav:         true, HomeStat: true,
@@ -227,24 +231,24 @@ func Kinds() Table {
 			Description: "Targeted sectors, on one controlled list aligned with STIX industry sectors.",
 			Field:       "sectors", FieldDoc: "targeted sectors (canonical names or synonyms)",
 			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, SearchExample: 4,
-			SearchWeight: 0.4, Layer: true, CSV: true, FeedCategory: true},
+			SearchWeight: 0.4, Filter: "sector", Layer: true, CSV: true, FeedCategory: true},
 		{Name: "countries", Singular: "country", Title: "Countries", Resolution: ByCountry,
 			Description: "Where the victims are (ISO 3166-1).",
 			Field:       "countries", FieldDoc: "victim locations, ISO 3166-1 alpha-2 codes; quote \"NO\"",
 			BriefChips: true, IDs: IDInList, OrderByName: true,
-			SearchWeight: 0.4, CSV: true},
+			SearchWeight: 0.4, Filter: "country", CSV: true},
 		{Name: "techniques", Singular: "technique", Title: "Techniques", Resolution: ByTechnique,
 			Description: "MITRE ATT&CK Enterprise techniques seen in briefs, grouped by tactic.",
 			Field:       "techniques", FieldDoc: "MITRE ATT&CK technique IDs (T1190, T1059.001)",
 			Nav: true, HomeStat: true, HomeTop: "Most seen techniques", BriefChips: true, StackedChips: true,
 			IDs: IDShown, GroupByTactic: true, SearchExample: 2,
-			RelatedWeight: 10, SearchWeight: 0.5, CSV: true, FeedCategory: true},
+			RelatedWeight: 10, SearchWeight: 0.5, Filter: "technique", CSV: true, FeedCategory: true},
 		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
 			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",
 			Field:       "malware", FieldDoc: "malware families",
 			Nav: true, BriefChips: true,
-			RelatedWeight: 70, SearchWeight: 0.6, CSV: true},
+			RelatedWeight: 70, SearchWeight: 0.6, Filter: "malware", CSV: true},
 		{Name: "vulnerabilities", Singular: "vulnerability", Title: "Vulnerabilities", Resolution: ByCVE,
 			Description: "CVEs exploited in the activity briefs describe.",
 			Field:       "vulnerabilities", FieldDoc: "CVE IDs (CVE-2024-3400)",

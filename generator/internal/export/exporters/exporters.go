@@ -23,7 +23,7 @@ func All() []export.Exporter {
 	return []export.Exporter{
 		tables.Briefs{},      // briefs.json, briefs.csv
 		feeds.Exporter{},     // each term's index.xml and feed.json
-		search.Exporter{},    // search/index.js
+		search.Exporter{},    // search/: the index in pieces
 		stix.Exporter{},      // STIX 2.1 bundles: the site's, each brief's, each term's that has one (export.HasSTIX)
 		navigator.Exporter{}, // ATT&CK Navigator layers (export.HasLayer)
 		tables.Terms{},       // each term's index.json

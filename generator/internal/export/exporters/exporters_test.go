@@ -19,7 +19,7 @@ func TestEveryLinkedExportIsWritten(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			files := exporttest.Export(t, s, exporters.All()...)
-			want := []string{export.SiteSTIX, export.BriefsJSON, export.BriefsCSV, search.Path}
+			want := []string{export.SiteSTIX, export.BriefsJSON, export.BriefsCSV, search.MetaPath}
 			for _, e := range s.Index.Entries {
 				for _, f := range export.ForBrief(e) {
 					want = append(want, f.Path)

@@ -1,139 +1,506 @@
-// Package search writes the data the site's search page indexes: every
-// published brief and every term, as a classic script (search/index.js) that
-// assigns one object to the global TBSearchData.
+// Package search writes the site's search index, built and split by the
+// generator so that the search page (assets/js/search.js) loads only the
+// pieces a query needs and indexes nothing itself.
 //
 // Exporter accepts an export.Site and reads only its index, of what is
 // published (so TLP rules are the ones the pages follow: an excluded brief is
-// not in the index and so not in the search data); it writes search/index.js,
-// which the sink minifies as JavaScript. The search itself runs in the
-// browser, with MiniSearch (assets/js/vendor/minisearch.js, driven by
-// assets/js/search.js), which builds its inverted index from these documents
-// when the search page loads.
+// not in the index and so not in the search data). It writes, under search/:
 //
-// Why a script and not JSON: the offline edition opens from file://, where a
-// page cannot fetch() anything; a <script src> loads from file:// and from
-// the web alike, and needs no eval (the site's Content-Security-Policy allows
-// neither inline script nor eval). Why documents and not a prebuilt inverted
-// index: building MiniSearch's serialized index would need Node at build
-// time (the build needs only Go), and the raw documents are smaller, gzipped,
-// than an inverted index over them.
+//	meta.js        what every search needs: the kinds, the shard keys, where
+//	               term chunks start, every brief's date and TLP label
+//	s/<key>.js     a shard of the inverted index: every token starting with
+//	               key, with the terms and briefs it occurs in, and where
+//	t/<n>.js       a chunk of terms, from the term numbered n: name, ID,
+//	               slug, synonyms, profile summary and the briefs naming it
+//	d/<n>.js       a chunk of DocChunk briefs, from the brief numbered n:
+//	               slug, title, summary and indicators (defanged), to show
 //
-// The format (version 2) is positional arrays, to stay compact at 10,000
-// briefs; a brief names its terms by their position in terms:
+// Why pieces, and why written by hand: at 10,000 briefs the whole index is
+// megabytes, and a reader looking for "T1190" should fetch a few kilobytes.
+// Pagefind splits its index the same way but loads the pieces with fetch()
+// and WebAssembly, which a page opened from file:// (the offline edition)
+// cannot do; rustdoc and mdBook load theirs as classic scripts, which work
+// from file:// and under the site's Content-Security-Policy (script-src
+// 'self', no eval), and so do these. No library writes such an index from
+// Go, and the format is small.
 //
-//	TBSearchData = {
-//	  v: 2,
-//	  kinds: [[name, singular, weight], ...],          // taxonomy order
-//	  terms: [[kind, name, code, slug, briefs, synonyms, summary], ...],
-//	  briefs: [[slug, title, summary, date, [term, ...]], ...]  // newest first
-//	}
+// Every piece is a classic script that hands its data to the page:
 //
-// A kind's weight is how much a match on one of its terms counts for the
-// briefs naming the term (taxonomy.Kind.SearchWeight). A term's kind is a
-// position in kinds; code is the catalogue ID when it differs from
-// the name (T1190, CVE-..., the ISO country code, M1051) or ""; briefs is how
-// many briefs name the term; synonyms ([]) and summary ("", a profile's) are
-// left off the end of a term's array when empty. A term's page is
-// <kind>/<slug>/ and a brief's is briefs/<slug>/, relative to the site root.
+//	TBSearch.add("s/vo", {...});
+//
+// Numbering: briefs are numbered by their position in the index (newest
+// first), terms kind after kind in taxonomy order, each kind's terms in the
+// index's order. Tokens are the words of Words (the page tokenizes the query
+// the same way), plus a catalogue ID's other forms (indexWords) and each
+// indicator value whole, refanged and in lower case (IndicatorToken; the
+// page refangs the query).
+//
+// A shard is {token: [terms, briefs]}: terms and briefs are lists of
+// packed integers, in increasing number: (number - previous number) shifted
+// left by the width of the field mask, or'ed with the mask of the fields
+// the token occurs in (terms: TermName, TermAlias, TermCode, TermSummary;
+// briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
+// the first is -1. A shard's key is the first two characters of its tokens;
+// a shard bigger than MaxShard is split into longer keys (the tokens as
+// long as the key stay in it), and meta lists the keys, so a token belongs
+// to the longest listed key it starts with. A key is written in a file name
+// as is when it is made of a-z and 0-9, otherwise each other character's
+// UTF-8 bytes as _xx.
+//
+// A term chunk is a list of [kind, name, code, slug, briefs, synonyms,
+// summary]: kind a position in meta's kinds, code the catalogue ID when it
+// differs from the name (T1190, CVE-..., the ISO code) or "", briefs the
+// numbers of the briefs naming the term, delta coded from -1; synonyms and
+// summary are left off the end when empty.
+//
+// meta is {v, briefs, kinds, keys, terms, docs, day0, days, tlps, tlp}:
+// kinds are [name, singular, weight, first term, term count, filter
+// parameter]; terms the first term number of each term chunk; docs the
+// briefs per document chunk (DocChunk); day0 the first brief's date in days
+// since 1970-01-01 and days, for every brief, how many days older it is
+// than the one before; tlp one digit per brief, its label's position in
+// tlps.
 package search
 
 import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 )
 
-// Path is where the script is written, relative to the site root.
-const Path = "search/index.js"
+// Dir is where the pieces are written, relative to the site root.
+const Dir = "search/"
 
-// Global is the name of the global variable the script assigns.
-const Global = "TBSearchData"
+// MetaPath is the piece every search loads first.
+const MetaPath = Dir + "meta.js"
 
 // Version is the version of the format.
-const Version = 2
+const Version = 3
 
-// Data is the search data, as it is serialized.
-type Data struct {
+// DocChunk is how many briefs a document chunk holds.
+const DocChunk = 8
+
+// MaxShard is the size in bytes above which a shard is split into longer
+// keys; MaxTermChunk is the size a term chunk grows to.
+const (
+	MaxShard     = 24 << 10
+	MaxTermChunk = 24 << 10
+)
+
+// Field masks of a term posting.
+const (
+	TermName = 1 << iota
+	TermAlias
+	TermCode
+	TermSummary
+	termBits = 4
+)
+
+// Field masks of a brief posting.
+const (
+	BriefTitle = 1 << iota
+	BriefSummary
+	BriefIndicator
+	briefBits = 3
+)
+
+// Meta is meta.js.
+type Meta struct {
 	V      int      `json:"v"`
-	Kinds  [][3]any `json:"kinds"` // name, singular, weight
-	Terms  [][]any  `json:"terms"`
-	Briefs [][]any  `json:"briefs"`
+	Briefs int      `json:"briefs"`
+	Kinds  [][]any  `json:"kinds"` // name, singular, weight, first term, count, filter
+	Keys   []string `json:"keys"`
+	Terms  []int    `json:"terms"`
+	Docs   int      `json:"docs"`
+	Day0   int64    `json:"day0"`
+	Days   []int64  `json:"days"`
+	TLPs   []string `json:"tlps"`
+	TLP    string   `json:"tlp"`
 }
 
-// Build collects the search data from the index.
-func Build(ix *index.Index) *Data {
-	d := &Data{V: Version, Kinds: [][3]any{}, Terms: [][]any{}, Briefs: [][]any{}}
-	pos := map[*index.Term]int{}
+// Postings are where one token occurs: packed term and brief postings.
+type Postings struct {
+	Terms  []int
+	Briefs []int
+}
+
+// MarshalJSON writes [terms, briefs].
+func (p *Postings) MarshalJSON() ([]byte, error) {
+	return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
+}
+
+func nonNil(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
+
+// Index is the search index of a site, in pieces.
+type Index struct {
+	Meta   Meta
+	Shards map[string]map[string]*Postings // key → token → postings
+	Terms  [][][]any                       // term chunks
+	Docs   [][][]any                       // document chunks
+}
+
+// occurrences collects, for each token, the fields of each numbered thing
+// it occurs in.
+type occurrences map[string]map[int]int
+
+func (o occurrences) add(tok string, n, mask int) {
+	m := o[tok]
+	if m == nil {
+		m = map[int]int{}
+		o[tok] = m
+	}
+	m[n] |= mask
+}
+
+func (o occurrences) addText(text string, n, mask int) {
+	for _, w := range indexWords(text) {
+		o.add(w, n, mask)
+	}
+}
+
+// packed returns the postings of one token, numbers increasing.
+func packed(m map[int]int, bits int) []int {
+	nums := make([]int, 0, len(m))
+	for n := range m {
+		nums = append(nums, n)
+	}
+	slices.Sort(nums)
+	out := make([]int, len(nums))
+	prev := -1
+	for i, n := range nums {
+		out[i] = (n-prev)<<bits | m[n]
+		prev = n
+	}
+	return out
+}
+
+// deltas codes increasing numbers as differences from the previous one,
+// the first from -1.
+func deltas(nums []int) []int {
+	out := make([]int, len(nums))
+	prev := -1
+	for i, n := range nums {
+		out[i] = n - prev
+		prev = n
+	}
+	return out
+}
+
+// Build builds the search index of ix.
+func Build(ix *index.Index) *Index {
+	out := &Index{Meta: Meta{V: Version, Briefs: len(ix.Entries), Docs: DocChunk, Kinds: [][]any{}, Days: []int64{}}}
+	termOcc, briefOcc := occurrences{}, occurrences{}
+
+	// Terms.
+	briefNum := make(map[*index.Entry]int, len(ix.Entries))
+	for i, e := range ix.Entries {
+		briefNum[e] = i
+	}
+	var chunk [][]any
+	size := 0
+	flush := func() {
+		if len(chunk) > 0 {
+			out.Terms = append(out.Terms, chunk)
+		}
+		chunk, size = nil, 0
+	}
+	n := 0
 	for ki, k := range ix.Kinds {
-		d.Kinds = append(d.Kinds, [3]any{k.Name, k.Singular, k.SearchWeight})
-		for _, t := range ix.Terms[k.Name] {
-			pos[t] = len(d.Terms)
+		terms := ix.Terms[k.Name]
+		out.Meta.Kinds = append(out.Meta.Kinds, []any{k.Name, k.Singular, k.SearchWeight, n, len(terms), k.Filter})
+		for _, t := range terms {
 			code := t.ID
 			if code == t.Name {
 				code = ""
 			}
-			rec := []any{ki, t.Name, code, t.Slug, len(t.Entries)}
 			var syn []string
-			summary := ""
 			for _, s := range t.Aliases() { // the profile's synonyms and ATT&CK's aliases
 				syn = append(syn, s.Name)
+				termOcc.addText(s.Name, n, TermAlias)
 			}
-			if p := t.Profile; p != nil {
-				summary = p.Summary
+			summary := ""
+			if t.Profile != nil {
+				summary = t.Profile.Summary
 			}
+			termOcc.addText(t.Name, n, TermName)
+			termOcc.addText(code, n, TermCode)
+			termOcc.addText(summary, n, TermSummary)
+			nums := make([]int, len(t.Entries))
+			for i, e := range t.Entries {
+				nums[i] = briefNum[e]
+			}
+			slices.Sort(nums)
+			rec := []any{ki, t.Name, code, t.Slug, deltas(nums)}
 			if len(syn) > 0 || summary != "" {
-				if syn == nil {
-					syn = []string{}
-				}
-				rec = append(rec, syn)
+				rec = append(rec, nonNilStrings(syn))
 			}
 			if summary != "" {
 				rec = append(rec, summary)
 			}
-			d.Terms = append(d.Terms, rec)
-		}
-	}
-	for _, e := range ix.Entries {
-		refs := []int{}
-		for _, k := range ix.Kinds {
-			for _, t := range e.Terms[k.Name] {
-				refs = append(refs, pos[t])
+			if size >= MaxTermChunk {
+				flush()
 			}
+			if len(chunk) == 0 {
+				out.Meta.Terms = append(out.Meta.Terms, n)
+			}
+			chunk = append(chunk, rec)
+			size += recordSize(rec)
+			n++
 		}
-		d.Briefs = append(d.Briefs, []any{e.Brief.Slug, e.Brief.Title, e.Brief.Summary, e.Brief.Date.Format("2006-01-02"), refs})
 	}
-	return d
+	flush()
+
+	// Briefs.
+	tlps := map[brief.TLP]int{}
+	var tlp strings.Builder
+	var prevDay int64
+	for i, e := range ix.Entries {
+		b := e.Brief
+		briefOcc.addText(b.Title, i, BriefTitle)
+		briefOcc.addText(b.Summary, i, BriefSummary)
+		var iocs []string
+		for _, ioc := range b.IOCs {
+			briefOcc.add(IndicatorToken(ioc.Value), i, BriefIndicator)
+			iocs = append(iocs, indicator.Defang(ioc.Type, ioc.Value))
+		}
+		rec := []any{b.Slug, b.Title, b.Summary}
+		if len(iocs) > 0 {
+			rec = append(rec, iocs)
+		}
+		if i%DocChunk == 0 {
+			out.Docs = append(out.Docs, nil)
+		}
+		out.Docs[len(out.Docs)-1] = append(out.Docs[len(out.Docs)-1], rec)
+
+		y, m, d := b.Date.Date()
+		day := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400
+		if i == 0 {
+			out.Meta.Day0 = day
+		}
+		out.Meta.Days = append(out.Meta.Days, (prevDay-day)*boolInt(i > 0))
+		prevDay = day
+		if _, ok := tlps[b.TLP]; !ok {
+			tlps[b.TLP] = len(out.Meta.TLPs)
+			out.Meta.TLPs = append(out.Meta.TLPs, string(b.TLP))
+		}
+		tlp.WriteString(strconv.Itoa(tlps[b.TLP]))
+	}
+	out.Meta.TLP = tlp.String()
+	if out.Meta.TLPs == nil {
+		out.Meta.TLPs = []string{}
+	}
+
+	// The inverted index, in shards.
+	postings := map[string]*Postings{}
+	for tok, m := range termOcc {
+		postings[tok] = &Postings{Terms: packed(m, termBits)}
+	}
+	for tok, m := range briefOcc {
+		p := postings[tok]
+		if p == nil {
+			p = &Postings{}
+			postings[tok] = p
+		}
+		p.Briefs = packed(m, briefBits)
+	}
+	out.Shards = shard(postings)
+	for k := range out.Shards {
+		out.Meta.Keys = append(out.Meta.Keys, k)
+	}
+	slices.Sort(out.Meta.Keys)
+	if out.Meta.Keys == nil {
+		out.Meta.Keys = []string{}
+	}
+	return out
 }
 
-// Exporter writes the search script.
+func boolInt(b bool) int64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func nonNilStrings(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// recordSize estimates a record's size in JSON, for cutting chunks.
+func recordSize(rec []any) int {
+	b, _ := json.Marshal(rec)
+	return len(b)
+}
+
+// prefix returns the first n characters of s (all of s when shorter).
+func prefix(s string, n int) string {
+	i := 0
+	for range n {
+		if i >= len(s) {
+			break
+		}
+		_, w := utf8.DecodeRuneInString(s[i:])
+		i += w
+	}
+	return s[:i]
+}
+
+// shard splits the postings into shards by key: the first two characters,
+// and longer where a shard would be bigger than MaxShard.
+func shard(postings map[string]*Postings) map[string]map[string]*Postings {
+	out := map[string]map[string]*Postings{}
+	var place func(key string, toks map[string]*Postings)
+	place = func(key string, toks map[string]*Postings) {
+		n := utf8.RuneCountInString(key)
+		size := 0
+		longer := 0
+		for tok, p := range toks {
+			size += len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
+			if utf8.RuneCountInString(tok) > n {
+				longer++
+			}
+		}
+		if size <= MaxShard || longer == 0 {
+			out[key] = toks
+			return
+		}
+		keep := map[string]*Postings{}
+		children := map[string]map[string]*Postings{}
+		for tok, p := range toks {
+			if utf8.RuneCountInString(tok) == n {
+				keep[tok] = p
+				continue
+			}
+			c := prefix(tok, n+1)
+			if children[c] == nil {
+				children[c] = map[string]*Postings{}
+			}
+			children[c][tok] = p
+		}
+		if len(keep) > 0 {
+			out[key] = keep
+		}
+		for c, ts := range children {
+			place(c, ts)
+		}
+	}
+	first := map[string]map[string]*Postings{}
+	for tok, p := range postings {
+		k := prefix(tok, 2)
+		if first[k] == nil {
+			first[k] = map[string]*Postings{}
+		}
+		first[k][tok] = p
+	}
+	for k, ts := range first {
+		place(k, ts)
+	}
+	return out
+}
+
+// FileKey is how a shard key is written in a file name: as is when made of
+// a-z and 0-9, otherwise each other character's UTF-8 bytes as _xx.
+func FileKey(key string) string {
+	var b strings.Builder
+	for i := 0; i < len(key); i++ {
+		c := key[i]
+		if c >= 'a' && c <= 'z' || c >= '0' && c <= '9' {
+			b.WriteByte(c)
+		} else {
+			fmt.Fprintf(&b, "_%02x", c)
+		}
+	}
+	return b.String()
+}
+
+// ShardPath, TermPath and DocPath are where the pieces are written.
+func ShardPath(key string) string { return Dir + "s/" + FileKey(key) + ".js" }
+func TermPath(first int) string   { return Dir + "t/" + strconv.Itoa(first) + ".js" }
+func DocPath(first int) string    { return Dir + "d/" + strconv.Itoa(first) + ".js" }
+
+// piece is the classic script that hands data to the page under name (the
+// piece's path under search/, without .js).
+func piece(path string, data any) ([]byte, error) {
+	name := strings.TrimSuffix(strings.TrimPrefix(path, Dir), ".js")
+	var buf bytes.Buffer
+	buf.WriteString("TBSearch.add(" + strconv.Quote(name) + ",")
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(data); err != nil {
+		return nil, fmt.Errorf("search: %s: %w", path, err)
+	}
+	buf.Truncate(buf.Len() - 1) // Encode's newline
+	buf.WriteString(");\n")
+	return buf.Bytes(), nil
+}
+
+// Files returns every piece of the index by its path under the site root.
+func (x *Index) Files() (map[string][]byte, error) {
+	files := map[string][]byte{}
+	add := func(path string, data any) error {
+		b, err := piece(path, data)
+		files[path] = b
+		return err
+	}
+	if err := add(MetaPath, &x.Meta); err != nil {
+		return nil, err
+	}
+	for k, toks := range x.Shards {
+		if err := add(ShardPath(k), toks); err != nil {
+			return nil, err
+		}
+	}
+	for i, c := range x.Terms {
+		if err := add(TermPath(x.Meta.Terms[i]), c); err != nil {
+			return nil, err
+		}
+	}
+	for i, c := range x.Docs {
+		if err := add(DocPath(i*DocChunk), c); err != nil {
+			return nil, err
+		}
+	}
+	return files, nil
+}
+
+// Exporter writes the search index.
 type Exporter struct{}
 
 // Name is "search".
 func (Exporter) Name() string { return "search" }
 
-// Export writes search/index.js of s through out.
+// Export writes the pieces of the search index of s through out.
 func (Exporter) Export(s *export.Site, out export.Sink) error {
-	data, err := Script(s.Index)
+	files, err := Build(s.Index).Files()
 	if err != nil {
 		return err
 	}
-	return out.Write(Path, data)
-}
-
-// Script returns the classic script that assigns the search data of ix to
-// the global TBSearchData.
-func Script(ix *index.Index) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString("window." + Global + "=")
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(Build(ix)); err != nil {
-		return nil, fmt.Errorf("search: %w", err)
+	paths := make([]string, 0, len(files))
+	for p := range files {
+		paths = append(paths, p)
 	}
-	buf.Truncate(buf.Len() - 1) // Encode's newline
-	buf.WriteString(";\n")
-	return buf.Bytes(), nil
+	slices.Sort(paths)
+	for _, p := range paths {
+		if err := out.Write(p, files[p]); err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -2,6 +2,9 @@ package search_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,14 +31,17 @@ summary: "Edge gateways exploited."
 tlp: clear
 actors: [Dune Crane]
 countries: [NL]
-techniques: [T1190]
+techniques: [T1190, T1505.003]
 vulnerabilities: [CVE-2024-3400]
+iocs:
+  - {type: ipv4, value: 203.0.113.7}
+  - {type: url, value: "hxxps://evil-c2[.]example[.]net/gate.php"}
 ---
 -- content/briefs/2024/old.md --
 ---
-title: "Older brief"
+title: "Older brief about Ivanti Zero-days"
 date: 2024-01-02
-summary: "Mail read."
+summary: "Mail read at the Café."
 tlp: clear
 actors: [Sand Heron]
 ---
@@ -49,59 +55,208 @@ actors: [Sand Heron]
 ---
 `
 
-func TestScriptHoldsWhatIsPublished(t *testing.T) {
+// reader reads the pieces as the search page does (assets/js/search.js):
+// it is the format's second implementation, in Go, so that the format is
+// tested without a browser.
+type reader struct {
+	t     *testing.T
+	files map[string][]byte
+	meta  struct {
+		V      int
+		Briefs int
+		Kinds  [][]any
+		Keys   []string
+		Terms  []int
+		Docs   int
+		Day0   int64
+		Days   []int64
+		TLPs   []string
+		TLP    string
+	}
+}
+
+var pieceRe = regexp.MustCompile(`(?s)^TBSearch\.add\("([^"]+)",(.*)\);\n$`)
+
+func (r *reader) load(path string, v any) {
+	r.t.Helper()
+	data, ok := r.files[path]
+	if !ok {
+		r.t.Fatalf("no piece %s", path)
+	}
+	m := pieceRe.FindSubmatch(data)
+	if m == nil {
+		r.t.Fatalf("%s is not a classic script handing its data to TBSearch.add: %.80s", path, data)
+	}
+	if want := strings.TrimSuffix(strings.TrimPrefix(path, search.Dir), ".js"); string(m[1]) != want {
+		r.t.Errorf("%s names itself %q, want %q", path, m[1], want)
+	}
+	if err := json.Unmarshal(m[2], v); err != nil {
+		r.t.Fatalf("%s: %v", path, err)
+	}
+}
+
+func newReader(t *testing.T, files map[string][]byte) *reader {
+	r := &reader{t: t, files: files}
+	r.load(search.MetaPath, &r.meta)
+	if r.meta.V != search.Version {
+		t.Fatalf("meta version %d", r.meta.V)
+	}
+	return r
+}
+
+// key is the shard a token is in: the longest key it starts with.
+func (r *reader) key(tok string) string {
+	best := ""
+	for _, k := range r.meta.Keys {
+		if strings.HasPrefix(tok, k) && len(k) > len(best) {
+			best = k
+		}
+	}
+	return best
+}
+
+type hit struct {
+	n, mask int
+}
+
+// lookup returns the terms and briefs a token occurs in.
+func (r *reader) lookup(tok string) (terms, briefs []hit) {
+	k := r.key(tok)
+	if k == "" {
+		return nil, nil
+	}
+	var shard map[string][2][]int
+	r.load(search.ShardPath(k), &shard)
+	p, ok := shard[tok]
+	if !ok {
+		return nil, nil
+	}
+	unpack := func(packed []int, bits int) []hit {
+		var out []hit
+		prev := -1
+		for _, x := range packed {
+			prev += x >> bits
+			out = append(out, hit{prev, x & (1<<bits - 1)})
+		}
+		return out
+	}
+	return unpack(p[0], 4), unpack(p[1], 3)
+}
+
+// term returns the record of term n.
+func (r *reader) term(n int) []any {
+	i, _ := slices.BinarySearch(r.meta.Terms, n+1)
+	first := r.meta.Terms[i-1]
+	var chunk [][]any
+	r.load(search.TermPath(first), &chunk)
+	return chunk[n-first]
+}
+
+func (r *reader) brief(n int) []any {
+	first := n - n%r.meta.Docs
+	var chunk [][]any
+	r.load(search.DocPath(first), &chunk)
+	return chunk[n-first]
+}
+
+// find describes what tok finds: "term Name (fields)" and "brief slug
+// (fields)".
+func (r *reader) find(tok string) []string {
+	terms, briefs := r.lookup(tok)
+	var out []string
+	for _, h := range terms {
+		out = append(out, fmt.Sprintf("term %s (%d)", r.term(h.n)[1], h.mask))
+	}
+	for _, h := range briefs {
+		out = append(out, fmt.Sprintf("brief %s (%d)", r.brief(h.n)[0], h.mask))
+	}
+	return out
+}
+
+func TestIndexFindsWhatIsPublished(t *testing.T) {
 	t.Parallel()
 	files := exporttest.Export(t, exporttest.Library(t, library, ""), search.Exporter{})
-	if len(files) != 1 {
-		t.Errorf("wrote %d files, want %s alone", len(files), search.Path)
+	for p, data := range files {
+		if strings.Contains(string(data), "ecret") {
+			t.Errorf("%s holds the amber brief", p)
+		}
+		for _, live := range []string{"203.0.113.7", "evil-c2.example.net", "https://"} {
+			if strings.Contains(string(data), live) {
+				t.Errorf("%s holds the indicator %s in its live form", p, live)
+			}
+		}
 	}
-	s := string(files[search.Path])
-	prefix := "window." + search.Global + "="
-	if !strings.HasPrefix(s, prefix) || !strings.HasSuffix(s, ";\n") {
-		t.Fatalf("not a classic script assigning %s: %.60s…", search.Global, s)
+	r := newReader(t, files)
+	if r.meta.Briefs != 2 {
+		t.Fatalf("%d briefs, want 2", r.meta.Briefs)
 	}
-	if strings.Contains(s, "Secret amber brief") || strings.Contains(s, "secret") {
-		t.Error("the amber brief is in the search data")
+	for _, c := range []struct{ tok, want string }{
+		{"dune", "term Sand Heron (2)"},  // a synonym
+		{"heron", "term Sand Heron (1)"}, // the name; its briefs come through the term
+		{"t1190", "term Exploit Public-Facing Application (4)"},
+		{"1190", "term Exploit Public-Facing Application (4)"}, // without its T
+		{"t1505.003", "term Server Software Component: Web Shell (4)"},
+		{"1505.003", "term Server Software Component: Web Shell (4)"},
+		{"cve-2024-3400", "term CVE-2024-3400 (1)"},
+		{"3400", "term CVE-2024-3400 (1)"},
+		{"nl", "term Netherlands (4)"},
+		{"netherlands", "term Netherlands (1)"},
+		{"fictional", "term Sand Heron (8)"}, // the profile's summary
+		{"gateways", "brief new (2)"},
+		{"ivanti", "brief old (1)"},
+		{"zero", "brief old (1)"},
+		{"cafe", "brief old (2)"}, // accents folded
+		{"203[.]0[.]113[.]7", "brief new (4)"},
+		{"hxxps[:]//evil-c2[.]example[.]net/gate[.]php", "brief new (4)"},
+	} {
+		got := strings.Join(r.find(c.tok), " | ")
+		if got != c.want {
+			t.Errorf("%q finds %q, want %q", c.tok, got, c.want)
+		}
 	}
-	var d struct {
-		V      int
-		Kinds  [][3]any
-		Terms  [][]any
-		Briefs [][]any
+	for _, stop := range []string{"the", "at"} {
+		if len(r.find(stop)) > 0 {
+			t.Errorf("the stop word %q is indexed", stop)
+		}
 	}
-	if err := json.Unmarshal([]byte(strings.TrimSuffix(strings.TrimPrefix(s, prefix), ";\n")), &d); err != nil {
-		t.Fatal(err)
+
+	// A term's briefs and a brief's indicators, as the results show them.
+	actor := r.term(r.findTerm("dune"))
+	if got := fmt.Sprint(actor[4]); got != "[1 1]" { // briefs 0 and 1, delta coded from -1
+		t.Errorf("Sand Heron's briefs are %s, want [1 1]", got)
 	}
-	if d.V != search.Version || len(d.Briefs) != 2 {
-		t.Fatalf("version %d, %d briefs", d.V, len(d.Briefs))
+	if got := fmt.Sprintln(actor[5], actor[6]); got != "[Dune Crane] A fictional actor.\n" {
+		t.Errorf("Sand Heron's synonyms and summary: %s", got)
 	}
-	if d.Briefs[0][0] != "new" || d.Briefs[1][0] != "old" {
-		t.Errorf("briefs are not newest first: %v, %v", d.Briefs[0][0], d.Briefs[1][0])
+	if got := fmt.Sprint(r.brief(0)); got != "[new Newer brief Edge gateways exploited. [203[.]0[.]113[.]7 hxxps://evil-c2[.]example[.]net/gate.php]]" {
+		t.Errorf("the newer brief's document: %s", got)
 	}
-	// Every term the newer brief names, by position, with what search needs.
-	names := map[string][]any{}
-	for _, pos := range d.Briefs[0][4].([]any) {
-		tm := d.Terms[int(pos.(float64))]
-		kind := d.Kinds[int(tm[0].(float64))][0].(string)
-		names[kind] = tm
+	if got := fmt.Sprint(r.brief(1)); got != "[old Older brief about Ivanti Zero-days Mail read at the Café.]" {
+		t.Errorf("the older brief's document: %s", got)
 	}
-	actor := names["actors"]
-	if actor[1] != "Sand Heron" || actor[3] != "sand-heron" || actor[4] != float64(2) {
-		t.Errorf("actor record %v", actor)
+	// Dates and labels, for the filters.
+	if r.meta.Day0 != 20151 || fmt.Sprint(r.meta.Days) != "[0 427]" { // 2025-03-04, 2024-01-02
+		t.Errorf("day0 %d, days %v", r.meta.Day0, r.meta.Days)
 	}
-	if syn, _ := actor[5].([]any); len(syn) != 1 || syn[0] != "Dune Crane" {
-		t.Errorf("actor synonyms %v, want [Dune Crane] (the name itself left out)", actor[5])
+	if fmt.Sprintln(r.meta.TLPs, r.meta.TLP) != "[clear] 00\n" {
+		t.Errorf("tlps %v, tlp %q", r.meta.TLPs, r.meta.TLP)
 	}
-	if actor[6] != "A fictional actor." {
-		t.Errorf("actor summary %v", actor[6])
+	// The filters are the kinds with a Filter parameter.
+	var filters []string
+	for _, k := range r.meta.Kinds {
+		if k[5] != "" {
+			filters = append(filters, fmt.Sprint(k[0], "=", k[5]))
+		}
 	}
-	if tech := names["techniques"]; tech[1] != "Exploit Public-Facing Application" || tech[2] != "T1190" || tech[3] != "t1190" {
-		t.Errorf("technique record %v", tech)
+	if got := strings.Join(filters, " "); got != "actors=actor sectors=sector countries=country techniques=technique malware=malware" {
+		t.Errorf("filters: %s", got)
 	}
-	if c := names["countries"]; c[1] != "Netherlands" || c[2] != "NL" {
-		t.Errorf("country record %v", c)
+}
+
+func (r *reader) findTerm(tok string) int {
+	terms, _ := r.lookup(tok)
+	if len(terms) != 1 {
+		r.t.Fatalf("%q finds %d terms", tok, len(terms))
 	}
-	if v := names["vulnerabilities"]; v[1] != "CVE-2024-3400" || v[2] != "" || len(v) != 5 {
-		t.Errorf("vulnerability record %v: the ID is the name, and nothing trails", v)
-	}
+	return terms[0].n
 }

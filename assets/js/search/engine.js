@@ -1,0 +1,271 @@
+// The search engine: looks query words up in the index's shards, follows
+// matched terms to the briefs naming them, and ranks what matches every
+// word. The format of the pieces is documented in
+// generator/internal/export/search.
+
+import { queryWords } from './tokens.js';
+
+// Field masks of postings, and how much a match in each counts.
+const TERM_NAME = 1, TERM_ALIAS = 2, TERM_CODE = 4, TERM_SUMMARY = 8;
+const BRIEF_TITLE = 1, BRIEF_SUMMARY = 2, BRIEF_INDICATOR = 4;
+const TERM_BOOSTS = [[TERM_NAME, 4], [TERM_ALIAS, 3], [TERM_CODE, 3], [TERM_SUMMARY, 1]];
+const BRIEF_BOOSTS = [[BRIEF_TITLE, 4], [BRIEF_INDICATOR, 4], [BRIEF_SUMMARY, 1]];
+const boost = (boosts, mask) => Math.max(0, ...boosts.filter(([m]) => mask & m).map(([, b]) => b));
+const briefBoost = Array.from({ length: 8 }, (_, mask) => boost(BRIEF_BOOSTS, mask));
+
+// How well a token matches a query word: exactly, as the word's
+// completion (the last word, still being typed), or with a typo.
+const EXACT = 1, TYPO = 0.3;
+const completion = (word, tok) => 0.5 + 0.5 * word.length / tok.length;
+
+export const Fields = { TERM_NAME, TERM_ALIAS, TERM_CODE, TERM_SUMMARY, BRIEF_TITLE, BRIEF_SUMMARY, BRIEF_INDICATOR };
+
+// eachPosting calls f(number, mask) for every packed posting.
+function eachPosting(packed, bits, f) {
+  const scale = 2 ** bits, low = scale - 1;
+  let n = -1;
+  for (const x of packed) {
+    n += Math.floor(x / scale);
+    f(n, x & low);
+  }
+}
+
+function undelta(ds) {
+  let n = -1;
+  return ds.map(d => (n += d));
+}
+
+// fileKey is how a shard key is written in a file name (search.FileKey).
+function fileKey(key) {
+  let out = '';
+  for (const b of new TextEncoder().encode(key)) {
+    const c = String.fromCharCode(b);
+    out += /[a-z0-9]/.test(c) ? c : '_' + b.toString(16).padStart(2, '0');
+  }
+  return out;
+}
+
+// Typo tolerance: one edit for words of 4 to 7 letters, two from 8.
+function typos(word) {
+  return word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
+}
+
+// withinEdits reports whether a and b are at most max edits apart
+// (insertions, deletions, substitutions, transpositions of neighbours).
+function withinEdits(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return false;
+  let prev2 = null, prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, prev2[j - 2] + 1);
+      cur.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return false;
+    [prev2, prev] = [prev, cur];
+  }
+  return prev[b.length] <= max;
+}
+
+export class Engine {
+  constructor(load, meta) {
+    this.load = load;
+    this.meta = meta;
+    this.keys = new Set(meta.keys);
+    this.maxKey = Math.max(0, ...meta.keys.map(k => Array.from(k).length));
+    this.kinds = meta.kinds.map(([name, singular, weight, first, count, filter], i) => ({ i, name, singular, weight, first, count, filter }));
+    this.terms = new Map(); // number → term, as chunks arrive
+    let day = meta.day0;
+    this.days = Int32Array.from(meta.days, d => (day -= d));
+    this.count = meta.briefs;
+  }
+
+  // keyOf is the shard key of a token: the longest key it starts with.
+  keyOf(token) {
+    const cs = Array.from(token);
+    for (let n = Math.min(cs.length, this.maxKey); n > 0; n--) {
+      const k = cs.slice(0, n).join('');
+      if (this.keys.has(k)) return k;
+    }
+    return null;
+  }
+
+  // keysFor are the shards that may hold tokens starting with word.
+  keysFor(word) {
+    const out = new Set([this.keyOf(word)].filter(Boolean));
+    for (const k of this.keys) if (k.startsWith(word)) out.add(k);
+    return [...out];
+  }
+
+  shard(key) {
+    return this.load(`s/${fileKey(key)}`);
+  }
+
+  chunkOf(n) {
+    const starts = this.meta.terms;
+    let lo = 0, hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (starts[mid] <= n) lo = mid; else hi = mid - 1;
+    }
+    return starts[lo];
+  }
+
+  async termChunk(first) {
+    const recs = await this.load(`t/${first}`);
+    if (!this.terms.has(first)) {
+      recs.forEach(([kind, name, code, slug, briefs, synonyms = [], summary = ''], i) => {
+        this.terms.set(first + i, { n: first + i, kind: this.kinds[kind], name, code, slug, briefs: undelta(briefs), synonyms, summary });
+      });
+    }
+    return recs;
+  }
+
+  async term(n) {
+    if (!this.terms.has(n)) await this.termChunk(this.chunkOf(n));
+    return this.terms.get(n);
+  }
+
+  // kindTerms returns every term of a kind.
+  async kindTerms(kind) {
+    const firsts = new Set();
+    for (let n = kind.first; n < kind.first + kind.count; n++) firsts.add(this.chunkOf(n));
+    await Promise.all([...firsts].map(f => this.termChunk(f)));
+    return Array.from({ length: kind.count }, (_, i) => this.terms.get(kind.first + i));
+  }
+
+  async brief(n) {
+    const first = n - (n % this.meta.docs);
+    const [slug, title, summary, iocs = []] = (await this.load(`d/${first}`))[n - first];
+    return { n, slug, title, summary, iocs, day: this.days[n], tlp: this.meta.tlps[+this.meta.tlp[n]] };
+  }
+
+  // tokensFor finds the indexed tokens a query word matches, and how well.
+  async tokensFor(word, last, fuzzy) {
+    const chars = Array.from(word);
+    const out = new Map(); // token → [quality, postings]
+    if (fuzzy) {
+      const max = typos(word);
+      if (max === 0) return out;
+      const swapped = chars.length > 1 ? chars[1] + chars[0] + chars.slice(2).join('') : word;
+      const keys = new Set([this.keyOf(word), this.keyOf(swapped)].filter(Boolean));
+      for (const sh of await Promise.all([...keys].map(k => this.shard(k)))) {
+        for (const [tok, p] of Object.entries(sh)) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
+      }
+      return out;
+    }
+    const prefix = last && chars.length > 1;
+    const keys = prefix ? this.keysFor(word) : [this.keyOf(word)].filter(Boolean);
+    for (const sh of await Promise.all(keys.map(k => this.shard(k)))) {
+      if (!prefix) {
+        if (Object.hasOwn(sh, word)) out.set(word, [EXACT, sh[word]]);
+        continue;
+      }
+      for (const [tok, p] of Object.entries(sh)) {
+        if (tok === word) out.set(tok, [EXACT, p]);
+        else if (tok.startsWith(word)) out.set(tok, [completion(word, tok), p]);
+      }
+    }
+    return out;
+  }
+
+  // matchWord returns what one query word matches: terms (by number, with
+  // a score and the fields matched), and for every brief its score from
+  // its own fields (direct), from the terms naming it (via) and the fields
+  // of its own that matched; plus the tokens and the named terms matched,
+  // from which a shown result says why it matched (why). Arrays indexed by
+  // brief number keep this linear in the briefs matched, at 10,000 briefs.
+  async matchWord(word, last, fuzzy) {
+    const terms = new Map();
+    const direct = new Float32Array(this.count), via = new Float32Array(this.count), fields = new Uint8Array(this.count);
+    const tokens = new Set();
+    for (const [tok, [quality, [tp, bp]]] of await this.tokensFor(word, last, fuzzy)) {
+      tokens.add(tok);
+      eachPosting(tp, 4, (n, mask) => {
+        const h = terms.get(n) || { score: 0, named: 0, fields: 0 };
+        h.score = Math.max(h.score, boost(TERM_BOOSTS, mask) * quality);
+        h.named = Math.max(h.named, boost(TERM_BOOSTS, mask & ~TERM_SUMMARY) * quality);
+        h.fields |= mask;
+        terms.set(n, h);
+      });
+      eachPosting(bp, 3, (n, mask) => {
+        direct[n] = Math.max(direct[n], briefBoost[mask] * quality);
+        fields[n] |= mask;
+      });
+    }
+    // A match on a term's name, synonym or ID is a match for its briefs.
+    const named = [...terms].filter(([, h]) => h.named > 0).map(([n]) => n);
+    await Promise.all(named.map(n => this.term(n)));
+    for (const n of named) {
+      const t = this.terms.get(n), w = terms.get(n).named * t.kind.weight;
+      for (const b of t.briefs) if (via[b] < w) via[b] = w;
+    }
+    return { terms, direct, via, fields, tokens, named };
+  }
+
+  // why says why brief n matched the word m: its fields, and the matched
+  // terms that name it.
+  why(m, n) {
+    const has = (xs, x) => {
+      let lo = 0, hi = xs.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (xs[mid] === x) return true;
+        if (xs[mid] < x) lo = mid + 1; else hi = mid - 1;
+      }
+      return false;
+    };
+    return { fields: m.fields[n], terms: m.via[n] ? m.named.filter(t => has(this.terms.get(t).briefs, n)) : [] };
+  }
+
+  // run matches every word (AND) and ranks what matches them all.
+  async run(words, fuzzy) {
+    const per = [];
+    for (const [i, q] of words.entries()) {
+      const last = i === words.length - 1;
+      const m = await this.matchWord(q.word, last, fuzzy);
+      if (q.indicator && m.terms.size === 0 && !m.direct.some(x => x > 0) && q.fallback.length) {
+        // Not an indicator after all ("U.S."): its words, then.
+        for (const [j, w] of q.fallback.entries()) per.push(await this.matchWord(w, last && j === q.fallback.length - 1, fuzzy));
+        continue;
+      }
+      per.push(m);
+    }
+    const tokens = new Set(per.flatMap(m => [...m.tokens]));
+    const terms = [];
+    for (const [n] of per[0].terms) {
+      const hs = per.map(p => p.terms.get(n));
+      if (hs.every(Boolean)) terms.push({ term: n, score: hs.reduce((s, x) => s + x.score, 0), fields: hs.map(h => h.fields) });
+    }
+    const briefs = [];
+    for (let n = 0; n < this.count; n++) {
+      let score = 0;
+      for (const m of per) {
+        const x = m.direct[n] + m.via[n];
+        if (x === 0) {
+          score = 0;
+          break;
+        }
+        score += x;
+      }
+      if (score > 0) briefs.push({ brief: n, score, why: () => per.map(m => this.why(m, n)) });
+    }
+    terms.sort((a, b) => b.score - a.score || a.term - b.term);
+    briefs.sort((a, b) => b.score - a.score || a.brief - b.brief);
+    return { terms, briefs, tokens };
+  }
+
+  // search returns the terms and briefs matching a query, ranked; when
+  // nothing matches exactly, what matches with small typos (fuzzy: true).
+  async search(query) {
+    const words = queryWords(query);
+    if (words.length === 0) return null;
+    const exact = await this.run(words, false);
+    if (exact.terms.length + exact.briefs.length > 0) return { ...exact, fuzzy: false };
+    const close = await this.run(words, true);
+    return { ...close, fuzzy: close.terms.length + close.briefs.length > 0 };
+  }
+}
