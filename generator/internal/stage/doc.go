@@ -50,6 +50,7 @@
 //	related                pre-rendered related briefs
 //	indicator_domains      its indicator domains and e-mail addresses, which the
 //	indicator_emails       link render hook never makes live
+//	matrix                 the ATT&CK matrix of its techniques (Matrix, below), not counted
 //
 // A term's page (TermPage; layouts/term/page.html):
 //
@@ -74,11 +75,20 @@
 //	cooc                   [{Kind, Title, Items, More}]: terms named with it, Items pre-rendered counted chips
 //	claims                 pre-rendered attribution claims about an actor
 //	campaign_timeline      pre-rendered campaigns of an actor, dated
+//	matrix                 the ATT&CK matrix heatmap of its briefs (kinds flagged Matrix)
 //
 // A kind's list page (KindPage; layouts/terms/section.html): title, type
 // ("terms"), kind, singular, description, count (its terms), groups
 // ([{Title, Items: [{Name, URL, ID, Count}]}]: one untitled group, or one
-// per ATT&CK tactic) and by_tactic (whether the groups are tactics).
+// per ATT&CK tactic), by_tactic (whether the groups are tactics), and for
+// a kind flagged SiteMatrix, matrix (the ATT&CK matrix heatmap of every
+// brief) and years ([{Year, Matrix}]: each year's, newest first).
+//
+// A matrix (Matrix; layouts/_partials/matrix.html, matrix.go) is {Columns:
+// the tactic columns pre-rendered from items/matrix-tactic.html and
+// items/matrix-cell.html, Tactics, Techniques, Briefs: how many of each,
+// Counted: whether cells show and are shaded by their counts, Legend:
+// [{Step, Label}] what each shade stands for}.
 //
 // The home page (HomePage; layouts/home.html): title and top ([{Kind,
 // Title, Items}]: the terms named most, for the kinds the home page ranks).

@@ -46,6 +46,8 @@ type BriefPage struct {
 	// render hook never makes live (layouts/_markup/render-link.html).
 	IndicatorDomains []string `json:"indicator_domains,omitempty"`
 	IndicatorEmails  []string `json:"indicator_emails,omitempty"`
+	// Matrix is the ATT&CK matrix of its techniques, when it names some.
+	Matrix *Matrix `json:"matrix,omitempty"`
 }
 
 // TermPage is a term's page, <kind>/<slug>.md, rendered by
@@ -92,6 +94,9 @@ type TermPage struct {
 	Claims template.HTML `json:"claims,omitempty"`
 	// CampaignTimeline is an actor's campaigns, dated (pre-rendered).
 	CampaignTimeline template.HTML `json:"campaign_timeline,omitempty"`
+	// Matrix is the ATT&CK matrix heatmap of its briefs' techniques, for
+	// a kind whose Matrix flag is set, when they name some.
+	Matrix *Matrix `json:"matrix,omitempty"`
 }
 
 // KindPage is the list page of a kind, <kind>/_index.md, rendered by
@@ -105,6 +110,11 @@ type KindPage struct {
 	Count       int     `json:"count"`     // terms of the kind
 	Groups      []Group `json:"groups"`    // one untitled group, or one per ATT&CK tactic
 	ByTactic    bool    `json:"by_tactic"` // the groups are ATT&CK tactics
+	// Matrix is the ATT&CK matrix heatmap of every brief, and Years that
+	// of each year's briefs, newest first, for a kind whose SiteMatrix
+	// flag is set.
+	Matrix *Matrix       `json:"matrix,omitempty"`
+	Years  []YearMatrix `json:"years,omitempty"`
 }
 
 // HomePage is the home page, _index.md, rendered by layouts/home.html.

@@ -20,6 +20,8 @@ type stager struct {
 	v     *vocab.Vocab
 	o     Options
 	items *Items
+	// shallow renders the lists of pages one level deep (a kind's list page).
+	shallow *Items
 }
 
 // countryTerm returns the term of the country with ISO code code, if
@@ -119,6 +121,7 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	set := indicator.NewSet(b.IOCs)
 	p.IndicatorDomains = set.Domains()
 	p.IndicatorEmails = set.Emails()
+	p.Matrix = s.matrix(l, []*index.Entry{e}, false)
 	return p, l.err
 }
 
@@ -268,6 +271,9 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 			p.CampaignTimeline = render(l, itemCampaign, nil, campaignRows(ds))
 		}
 	}
+	if k.Matrix {
+		p.Matrix = s.matrix(l, t.Entries, true)
+	}
 	return p, l.err
 }
 
@@ -278,7 +284,8 @@ func externalURL(source, id string) string {
 	return ""
 }
 
-func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
+// kindPage is a kind's list page; l renders for its depth (one level).
+func (s *stager) kindPage(l *lists, k taxonomy.Kind) (*KindPage, error) {
 	ix, v := s.ix, s.v
 	terms := ix.Terms[k.Name]
 	p := &KindPage{
@@ -318,7 +325,22 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 		}
 		p.Groups = append(p.Groups, g)
 	}
-	return p
+	if k.SiteMatrix {
+		p.Matrix = s.matrix(l, ix.Entries, true)
+		// Entries are newest first: each year's are a run of them.
+		for i := 0; i < len(ix.Entries); {
+			y := ix.Entries[i].Brief.Date.Year()
+			j := i
+			for j < len(ix.Entries) && ix.Entries[j].Brief.Date.Year() == y {
+				j++
+			}
+			if m := s.matrix(l, ix.Entries[i:j], true); m != nil {
+				p.Years = append(p.Years, YearMatrix{Year: y, Matrix: *m})
+			}
+			i = j
+		}
+	}
+	return p, l.err
 }
 
 func homePage(ix *index.Index) *HomePage {

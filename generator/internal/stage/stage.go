@@ -60,7 +60,11 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
-	st := &stager{ix: ix, v: v, o: o, items: items}
+	shallow, err := loadItems(o.Layouts, "../")
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	st := &stager{ix: ix, v: v, o: o, items: items, shallow: shallow}
 	s := &Site{Content: Files{}, Data: Files{}, Sources: map[string]string{}}
 	// Pages are independent: build and encode them on every core.
 	type page struct {
@@ -90,7 +94,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			}
 			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func(l *lists) (any, error) { return st.termPage(l, k, t) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(k), nil }, "", ""})
+		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(st.shallow.lists(), k) }, "", ""})
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
