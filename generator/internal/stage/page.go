@@ -113,7 +113,7 @@ type KindPage struct {
 	// Matrix is the ATT&CK matrix heatmap of every brief, and Years that
 	// of each year's briefs, newest first, for a kind whose SiteMatrix
 	// flag is set.
-	Matrix *Matrix       `json:"matrix,omitempty"`
+	Matrix *Matrix      `json:"matrix,omitempty"`
 	Years  []YearMatrix `json:"years,omitempty"`
 }
 

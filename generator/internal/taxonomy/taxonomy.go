@@ -258,8 +258,8 @@ func Kinds() Table {
 			BriefChips: true, IDs: IDShown,
 			SearchWeight: 0.25, CSV: true},
 		{Name: "sources", Singular: "source", Title: "Sources", Resolution: ByProfile, Role: Cited,
-			Description:  "The publishers whose reporting briefs draw on.",
-			Matrix:       true, SearchWeight: 0.25, CSV: true},
+			Description: "The publishers whose reporting briefs draw on.",
+			Matrix:      true, SearchWeight: 0.25, CSV: true},
 	}
 }
 
