@@ -71,11 +71,13 @@
 //	attack_id              the ATT&CK group or software an actor or malware term is (G0034, S0368)
 //	attack_url, cve_url    its ATT&CK page; its CVE record
 //	iso_code, stix_sector  a country's ISO code; a sector's STIX industry sector
-//	seen                   {First, Last}: the months briefs date a campaign to, as shown (Last only when it differs)
+//	seen                   {First, Last}: the months briefs date a campaign to, or for a kind flagged
+//	                       SeenSpan when the term was first and last seen, as shown (Last only when it differs)
 //	cooc                   [{Kind, Title, Items, More}]: terms named with it, Items pre-rendered counted chips
 //	claims                 pre-rendered attribution claims about an actor
 //	campaign_timeline      pre-rendered campaigns of an actor, dated
 //	matrix                 the ATT&CK matrix heatmap of its briefs (kinds flagged Matrix)
+//	activity               the chart of its briefs over time (Activity, below)
 //
 // A kind's list page (KindPage; layouts/terms/section.html): title, type
 // ("terms"), kind, singular, description, count (its terms), groups
@@ -90,8 +92,15 @@
 // Counted: whether cells show and are shaded by their counts, Legend:
 // [{Step, Label}] what each shade stands for}.
 //
-// The home page (HomePage; layouts/home.html): title and top ([{Kind,
-// Title, Items}]: the terms named most, for the kinds the home page ranks).
+// The home page (HomePage; layouts/home.html): title, top ([{Kind,
+// Title, Items}]: the terms named most, for the kinds the home page ranks)
+// and activity (the chart of every brief over time).
+//
+// An activity chart (Activity; layouts/_partials/activity.html,
+// activity.go) is {Period ("quarter" or "month"), From, To (the first and
+// last periods, as shown), Width, Height, Base: its geometry in SVG units,
+// Bars and Rows: the periods pre-rendered from items/activity-bar.html and
+// items/activity-row.html, Max: the most briefs in one period}.
 //
 // The list of briefs (BriefsPage; layouts/briefs/section.html): title,
 // description, count.

@@ -65,6 +65,9 @@ const (
 	// An ATT&CK matrix (matrix.go).
 	itemMatrixTactic = "items/matrix-tactic.html" // TacticColumn
 	itemMatrixCell   = "items/matrix-cell.html"   // MatrixCell
+	// An activity chart (activity.go).
+	itemActivityBar = "items/activity-bar.html" // Bar
+	itemActivityRow = "items/activity-row.html" // Bar
 )
 
 const up = "../../"
@@ -144,6 +147,8 @@ var rowTypes = map[string]reflect.Type{
 	"items/confidence.html": reflect.TypeFor[Meter](),
 	itemMatrixTactic:        reflect.TypeFor[TacticColumn](),
 	itemMatrixCell:          reflect.TypeFor[MatrixCell](),
+	itemActivityBar:         reflect.TypeFor[Bar](),
+	itemActivityRow:         reflect.TypeFor[Bar](),
 }
 
 // LoadItems parses the list-item templates from layouts, a project's

@@ -48,11 +48,14 @@ var itemRows = map[string]any{
 	"_partials/items/ioc.html":           IOCRow{},
 	"_partials/items/matrix-tactic.html": TacticColumn{},
 	"_partials/items/matrix-cell.html":   MatrixCell{},
+	"_partials/items/activity-bar.html":  Bar{},
+	"_partials/items/activity-row.html":  Bar{},
 }
 
 // What the other partials that read staged values are given: their dot.
 var partialDots = map[string]any{
-	"_partials/matrix.html": Matrix{},
+	"_partials/matrix.html":   Matrix{},
+	"_partials/activity.html": Activity{},
 }
 
 // Every key a template reads from a page's front matter (.Params.key,

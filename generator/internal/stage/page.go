@@ -85,7 +85,7 @@ type TermPage struct {
 	CVEURL     string   `json:"cve_url,omitempty"`     // its CVE record
 	ISOCode    string   `json:"iso_code,omitempty"`    // a country's ISO 3166-1 code
 	STIXSector string   `json:"stix_sector,omitempty"` // a sector's STIX industry-sector value
-	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to, as shown
+	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to, or (kinds flagged SeenSpan) the term's first and last seen, as shown
 
 	// Cooc is the terms of every kind named in the same briefs, with counts.
 	Cooc []CoocGroup `json:"cooc"`
@@ -97,6 +97,8 @@ type TermPage struct {
 	// Matrix is the ATT&CK matrix heatmap of its briefs' techniques, for
 	// a kind whose Matrix flag is set, when they name some.
 	Matrix *Matrix `json:"matrix,omitempty"`
+	// Activity is the chart of its briefs over time.
+	Activity *Activity `json:"activity,omitempty"`
 }
 
 // KindPage is the list page of a kind, <kind>/_index.md, rendered by
@@ -123,6 +125,8 @@ type HomePage struct {
 	// Top is, for the kinds the home page ranks, the terms named by the
 	// most briefs.
 	Top []Group `json:"top"`
+	// Activity is the chart of every brief over time.
+	Activity *Activity `json:"activity,omitempty"`
 }
 
 // BriefsPage is the list of all briefs, briefs/_index.md, rendered by

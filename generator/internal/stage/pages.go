@@ -231,10 +231,14 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 	if t.Attack != nil { // the ATT&CK group or software an actor or malware term is
 		p.AttackID, p.AttackURL = t.Attack.ID, t.Attack.URL()
 	}
-	if t.FirstSeen != "" { // the months briefs date a campaign to
-		p.Seen = &Seen{First: month(t.FirstSeen)}
-		if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
-			p.Seen.Last = month(t.LastSeen)
+	first, last := t.FirstSeen, t.LastSeen // the months briefs date a campaign to
+	if k.SeenSpan {
+		first, last = seenSpan(ix, t)
+	}
+	if first != "" {
+		p.Seen = &Seen{First: month(first)}
+		if last != "" && last != first {
+			p.Seen.Last = month(last)
 		}
 	}
 
@@ -274,6 +278,7 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 	if k.Matrix {
 		p.Matrix = s.matrix(l, t.Entries, true)
 	}
+	p.Activity = activity(l, t.Entries)
 	return p, l.err
 }
 
@@ -343,8 +348,31 @@ func (s *stager) kindPage(l *lists, k taxonomy.Kind) (*KindPage, error) {
 	return p, l.err
 }
 
-func homePage(ix *index.Index) *HomePage {
-	p := &HomePage{Title: "Threat Briefs"}
+// seenSpan is when a term was first and last seen (YYYY-MM): the months
+// of its briefs and of the campaigns named with it, whichever are earliest
+// and latest.
+func seenSpan(ix *index.Index, t *index.Term) (first, last string) {
+	if len(t.Entries) == 0 {
+		return "", ""
+	}
+	first = t.Entries[len(t.Entries)-1].Brief.Date.Format("2006-01")
+	last = t.Entries[0].Brief.Date.Format("2006-01")
+	if campaigns, ok := ix.Kinds.WithRole(taxonomy.Dated); ok {
+		for _, c := range t.Cooc[campaigns.Name] {
+			if f := c.Term.FirstSeen; f != "" && f < first {
+				first = f
+			}
+			if l := c.Term.LastSeen; l > last {
+				last = l
+			}
+		}
+	}
+	return first, last
+}
+
+// homePage is the home page; l renders its lists (which have no links).
+func homePage(l *lists, ix *index.Index) (*HomePage, error) {
+	p := &HomePage{Title: "Threat Briefs", Activity: activity(l, ix.Entries)}
 	for _, k := range ix.Kinds {
 		if k.HomeTop == "" {
 			continue
@@ -357,7 +385,7 @@ func homePage(ix *index.Index) *HomePage {
 		}
 		p.Top = append(p.Top, g)
 	}
-	return p
+	return p, l.err
 }
 
 func capitalize(s string) string {

@@ -138,7 +138,11 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}, ""); err != nil {
 		return nil, err
 	}
-	if err := s.add("_index.md", homePage(ix), ""); err != nil {
+	home, err := homePage(items.lists(), ix)
+	if err != nil {
+		return nil, fmt.Errorf("stage: _index.md: %w", err)
+	}
+	if err := s.add("_index.md", home, ""); err != nil {
 		return nil, err
 	}
 	if err := s.add("search/_index.md", searchPage(ix), ""); err != nil {

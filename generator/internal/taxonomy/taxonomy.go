@@ -151,6 +151,9 @@ type Kind struct {
 	// Matrix: a term's page shows the ATT&CK matrix heatmap of the
 	// techniques its briefs name (package stage, matrix.go).
 	Matrix bool
+	// SeenSpan: a term's page says when it was first and last seen: the
+	// months of its briefs and of the campaigns named with it.
+	SeenSpan bool
 	// SiteMatrix: the kind's list page shows the matrix of every brief,
 	// and of each year's briefs.
 	SiteMatrix bool
@@ -219,7 +222,7 @@ func Kinds() Table {
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
-			CampaignTimeline: true, Matrix: true, SearchExample: 1,
+			CampaignTimeline: true, Matrix: true, SeenSpan: true, SearchExample: 1,
 			RelatedWeight: 100, SearchWeight: 0.6, STIX: true, Layer: true, CSV: true},
 		{Name: "campaigns", Singular: "campaign", Title: "Campaigns", Resolution: ByProfile, Role: Dated,
 			Description: "Named operations and intrusion sets, with the months they were seen.",
@@ -245,7 +248,7 @@ func Kinds() Table {
 			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",
 			Field:       "malware", FieldDoc: "malware families",
-			Nav: true, BriefChips: true, Matrix: true,
+			Nav: true, BriefChips: true, Matrix: true, SeenSpan: true, CampaignTimeline: true,
 			RelatedWeight: 70, SearchWeight: 0.6, CSV: true},
 		{Name: "vulnerabilities", Singular: "vulnerability", Title: "Vulnerabilities", Resolution: ByCVE,
 			Description: "CVEs exploited in the activity briefs describe.",
