@@ -78,6 +78,7 @@
 //	campaign_timeline      pre-rendered campaigns of an actor, dated
 //	matrix                 the ATT&CK matrix heatmap of its briefs (kinds flagged Matrix)
 //	activity               the chart of its briefs over time (Activity, below)
+//	map                    the victim countries its briefs name (CountryMap, below; kinds flagged Map)
 //
 // A kind's list page (KindPage; layouts/terms/section.html): title, type
 // ("terms"), kind, singular, description, count (its terms), groups
@@ -94,7 +95,15 @@
 //
 // The home page (HomePage; layouts/home.html): title, top ([{Kind,
 // Title, Items}]: the terms named most, for the kinds the home page ranks)
-// and activity (the chart of every brief over time).
+// activity (the chart of every brief over time) and map (every victim
+// country briefs name).
+//
+// A map (CountryMap; layouts/_partials/map.html, countrymap.go) is {Width,
+// Height: the plane of the shared outlines (assets/images/world.svg),
+// Countries: the named countries' outlines, linked, pre-rendered from
+// items/map-country.html, Rows: the same as table rows (items/map-row.html),
+// Named, Missing: how many countries, and how many have no outline,
+// Legend: [{Step, Label}]}.
 //
 // An activity chart (Activity; layouts/_partials/activity.html,
 // activity.go) is {Period ("quarter" or "month"), From, To (the first and

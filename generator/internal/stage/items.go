@@ -68,6 +68,9 @@ const (
 	// An activity chart (activity.go).
 	itemActivityBar = "items/activity-bar.html" // Bar
 	itemActivityRow = "items/activity-row.html" // Bar
+	// A victim-country map (countrymap.go).
+	itemMapCountry = "items/map-country.html" // MapCountry
+	itemMapRow     = "items/map-row.html"     // MapCountry
 )
 
 const up = "../../"
@@ -149,6 +152,8 @@ var rowTypes = map[string]reflect.Type{
 	itemMatrixCell:          reflect.TypeFor[MatrixCell](),
 	itemActivityBar:         reflect.TypeFor[Bar](),
 	itemActivityRow:         reflect.TypeFor[Bar](),
+	itemMapCountry:          reflect.TypeFor[MapCountry](),
+	itemMapRow:              reflect.TypeFor[MapCountry](),
 }
 
 // LoadItems parses the list-item templates from layouts, a project's

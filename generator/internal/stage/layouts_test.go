@@ -50,12 +50,15 @@ var itemRows = map[string]any{
 	"_partials/items/matrix-cell.html":   MatrixCell{},
 	"_partials/items/activity-bar.html":  Bar{},
 	"_partials/items/activity-row.html":  Bar{},
+	"_partials/items/map-country.html":   MapCountry{},
+	"_partials/items/map-row.html":       MapCountry{},
 }
 
 // What the other partials that read staged values are given: their dot.
 var partialDots = map[string]any{
 	"_partials/matrix.html":   Matrix{},
 	"_partials/activity.html": Activity{},
+	"_partials/map.html":      CountryMap{},
 }
 
 // Every key a template reads from a page's front matter (.Params.key,

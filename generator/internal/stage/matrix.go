@@ -20,7 +20,8 @@ import (
 // is listed under its parent, which is shown even when no brief names it
 // (then as text: it has no page). Each cell is shaded by how many of the
 // briefs name the technique (for a parent: it or any of its
-// sub-techniques), in up to four steps the legend explains.
+// sub-techniques), in up to four steps the legend explains (the most
+// named in the strongest).
 //
 // The columns are staged pre-rendered, like the longest lists (see
 // items.go): a term page's matrix has tens of cells, and a 10,000-brief
@@ -202,21 +203,18 @@ func (m *Matrix) cell(t *matrixTech, most int) MatrixCell {
 	return c
 }
 
-// step is the shade of a count: the quarter (or, with fewer than four
-// counts, the count) of the largest it falls in.
+// step is the shade of a count: which quarter of the largest count it
+// falls in, so the most named is always the strongest shade.
 func step(n, most int) int {
-	if most <= matrixSteps {
-		return n
-	}
 	return (n*matrixSteps + most - 1) / most
 }
 
-// legend says which counts each shade stands for.
+// legend says which counts each shade stands for (the shades some count
+// has).
 func legend(most int) []Shade {
 	var out []Shade
-	lo := 1
-	for st := 1; st <= min(most, matrixSteps); st++ {
-		hi := lo
+	for lo := 1; lo <= most; {
+		st, hi := step(lo, most), lo
 		for hi < most && step(hi+1, most) == st {
 			hi++
 		}

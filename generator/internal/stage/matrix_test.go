@@ -79,18 +79,18 @@ func TestMatrixOfATerm(t *testing.T) {
 	want := []string{
 		// Initial Access: T1190 (2 briefs) before T1133 (1).
 		`<li class=tactic><h3>Initial Access</h3><ol class=cells>` +
-			`<li class=s2><a href=../../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>` +
-			`<li class=s1><a href=../../techniques/t1133/><span class=id>T1133</span> External Remote Services</a> <span class=n>1</span></li></ol></li>`,
+			`<li class=s3><a href=../../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>` +
+			`<li class=s2><a href=../../techniques/t1133/><span class=id>T1133</span> External Remote Services</a> <span class=n>1</span></li></ol></li>`,
 		// Execution: T1059 is named by no brief, only its sub-technique.
 		`<li class=tactic><h3>Execution</h3><ol class=cells>` +
-			`<li class=s1><span class=id>T1059</span> Command and Scripting Interpreter <span class=n>1</span><ul class=subs>` +
-			`<li class=s1><a href=../../techniques/t1059-001/><span class=id>T1059.001</span> PowerShell</a> <span class=n>1</span></li></ul></li></ol></li>`,
+			`<li class=s2><span class=id>T1059</span> Command and Scripting Interpreter <span class=n>1</span><ul class=subs>` +
+			`<li class=s2><a href=../../techniques/t1059-001/><span class=id>T1059.001</span> PowerShell</a> <span class=n>1</span></li></ul></li></ol></li>`,
 		// Persistence: T1505 counts the three briefs naming it or T1505.003
 		// (the first names both), T1505.003 its own three; then T1133.
 		`<li class=tactic><h3>Persistence</h3><ol class=cells>` +
-			`<li class=s3><a href=../../techniques/t1505/><span class=id>T1505</span> Server Software Component</a> <span class=n>3</span><ul class=subs>` +
-			`<li class=s3><a href=../../techniques/t1505-003/><span class=id>T1505.003</span> Web Shell</a> <span class=n>3</span></li></ul></li>` +
-			`<li class=s1><a href=../../techniques/t1133/>`,
+			`<li class=s4><a href=../../techniques/t1505/><span class=id>T1505</span> Server Software Component</a> <span class=n>3</span><ul class=subs>` +
+			`<li class=s4><a href=../../techniques/t1505-003/><span class=id>T1505.003</span> Web Shell</a> <span class=n>3</span></li></ul></li>` +
+			`<li class=s2><a href=../../techniques/t1133/>`,
 	}
 	at := 0
 	for _, w := range want {
@@ -100,8 +100,8 @@ func TestMatrixOfATerm(t *testing.T) {
 		}
 		at += i + len(w)
 	}
-	if got := len(m.Legend); got != 3 || m.Legend[0] != (Shade{1, "1 brief"}) || m.Legend[2] != (Shade{3, "3 briefs"}) {
-		t.Errorf("legend %+v; want 1 brief, 2 briefs, 3 briefs", m.Legend)
+	if got := len(m.Legend); got != 3 || m.Legend[0] != (Shade{2, "1 brief"}) || m.Legend[2] != (Shade{4, "3 briefs"}) {
+		t.Errorf("legend %+v; want 1 brief (s2), 2 briefs (s3), 3 briefs (s4)", m.Legend)
 	}
 }
 
@@ -126,7 +126,7 @@ func TestMatrixOfABriefAndOfTheSite(t *testing.T) {
 	var k KindPage
 	frontMatter(t, site, "techniques/_index.md", &k)
 	if k.Matrix == nil || k.Matrix.Briefs != 4 ||
-		!strings.Contains(string(k.Matrix.Columns), `<li class=s2><a href=../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>`) {
+		!strings.Contains(string(k.Matrix.Columns), `<li class=s4><a href=../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>`) {
 		t.Errorf("the site's matrix: %+v", k.Matrix)
 	}
 	if len(k.Years) != 2 || k.Years[0].Year != 2024 || k.Years[0].Matrix.Briefs != 3 || k.Years[1].Year != 2023 || k.Years[1].Matrix.Techniques != 2 {
@@ -140,16 +140,16 @@ func TestMatrixOfABriefAndOfTheSite(t *testing.T) {
 }
 
 // Shades: a count's step is the quarter of the largest count it falls in
-// (with at most four counts, the count itself); the legend says which
-// counts each step stands for.
+// (the largest is always the strongest); the legend says which counts each
+// step stands for.
 func TestMatrixShades(t *testing.T) {
 	t.Parallel()
 	for _, tc := range []struct {
 		most int
 		want string
 	}{
-		{1, "1:1 brief"},
-		{3, "1:1 brief|2:2 briefs|3:3 briefs"},
+		{1, "4:1 brief"},
+		{3, "2:1 brief|3:2 briefs|4:3 briefs"},
 		{10, "1:1–2 briefs|2:3–5 briefs|3:6–7 briefs|4:8–10 briefs"},
 		{5, "1:1 brief|2:2 briefs|3:3 briefs|4:4–5 briefs"},
 	} {
@@ -160,7 +160,7 @@ func TestMatrixShades(t *testing.T) {
 		if strings.Join(got, "|") != tc.want {
 			t.Errorf("legend(%d) = %s; want %s", tc.most, strings.Join(got, "|"), tc.want)
 		}
-		if step(tc.most, tc.most) != min(tc.most, matrixSteps) || step(1, tc.most) != 1 {
+		if step(tc.most, tc.most) != matrixSteps || step(1, tc.most) != (matrixSteps+tc.most-1)/tc.most {
 			t.Errorf("most %d: the largest count is step %d, 1 is step %d", tc.most, step(tc.most, tc.most), step(1, tc.most))
 		}
 	}

@@ -99,6 +99,9 @@ type TermPage struct {
 	Matrix *Matrix `json:"matrix,omitempty"`
 	// Activity is the chart of its briefs over time.
 	Activity *Activity `json:"activity,omitempty"`
+	// Map is the victim countries its briefs name, for a kind whose Map
+	// flag is set, when they name some.
+	Map *CountryMap `json:"map,omitempty"`
 }
 
 // KindPage is the list page of a kind, <kind>/_index.md, rendered by
@@ -127,6 +130,8 @@ type HomePage struct {
 	Top []Group `json:"top"`
 	// Activity is the chart of every brief over time.
 	Activity *Activity `json:"activity,omitempty"`
+	// Map is every victim country briefs name.
+	Map *CountryMap `json:"map,omitempty"`
 }
 
 // BriefsPage is the list of all briefs, briefs/_index.md, rendered by

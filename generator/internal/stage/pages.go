@@ -12,6 +12,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+	"github.com/threatbriefs/threatbriefs/generator/internal/worldmap"
 )
 
 // stager builds the pages of one site.
@@ -20,8 +21,10 @@ type stager struct {
 	v     *vocab.Vocab
 	o     Options
 	items *Items
-	// shallow renders the lists of pages one level deep (a kind's list page).
-	shallow *Items
+	// shallow renders the lists of pages one level deep (a kind's list
+	// page), root those of the home page.
+	shallow, root *Items
+	world         *worldmap.Map // the country outlines
 }
 
 // countryTerm returns the term of the country with ISO code code, if
@@ -279,6 +282,9 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 		p.Matrix = s.matrix(l, t.Entries, true)
 	}
 	p.Activity = activity(l, t.Entries)
+	if k.Map {
+		p.Map = s.countryMap(l, s.termCountries(t))
+	}
 	return p, l.err
 }
 
@@ -370,9 +376,10 @@ func seenSpan(ix *index.Index, t *index.Term) (first, last string) {
 	return first, last
 }
 
-// homePage is the home page; l renders its lists (which have no links).
-func homePage(l *lists, ix *index.Index) (*HomePage, error) {
-	p := &HomePage{Title: "Threat Briefs", Activity: activity(l, ix.Entries)}
+// homePage is the home page; l renders its lists at the site root.
+func (s *stager) homePage(l *lists) (*HomePage, error) {
+	ix := s.ix
+	p := &HomePage{Title: "Threat Briefs", Activity: activity(l, ix.Entries), Map: s.countryMap(l, s.allCountries())}
 	for _, k := range ix.Kinds {
 		if k.HomeTop == "" {
 			continue

@@ -64,7 +64,15 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
-	st := &stager{ix: ix, v: v, o: o, items: items, shallow: shallow}
+	root, err := loadItems(o.Layouts, "")
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	world, err := loadWorld()
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	st := &stager{ix: ix, v: v, o: o, items: items, shallow: shallow, root: root, world: world}
 	s := &Site{Content: Files{}, Data: Files{}, Sources: map[string]string{}}
 	// Pages are independent: build and encode them on every core.
 	type page struct {
@@ -138,7 +146,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}, ""); err != nil {
 		return nil, err
 	}
-	home, err := homePage(items.lists(), ix)
+	home, err := st.homePage(root.lists())
 	if err != nil {
 		return nil, fmt.Errorf("stage: _index.md: %w", err)
 	}

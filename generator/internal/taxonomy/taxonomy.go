@@ -151,6 +151,9 @@ type Kind struct {
 	// Matrix: a term's page shows the ATT&CK matrix heatmap of the
 	// techniques its briefs name (package stage, matrix.go).
 	Matrix bool
+	// Map: a term's page shows a map of the victim countries its briefs
+	// name (package stage, countrymap.go).
+	Map bool
 	// SeenSpan: a term's page says when it was first and last seen: the
 	// months of its briefs and of the campaigns named with it.
 	SeenSpan bool
@@ -222,16 +225,16 @@ func Kinds() Table {
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
-			CampaignTimeline: true, Matrix: true, SeenSpan: true, SearchExample: 1,
+			CampaignTimeline: true, Matrix: true, SeenSpan: true, Map: true, SearchExample: 1,
 			RelatedWeight: 100, SearchWeight: 0.6, STIX: true, Layer: true, CSV: true},
 		{Name: "campaigns", Singular: "campaign", Title: "Campaigns", Resolution: ByProfile, Role: Dated,
 			Description: "Named operations and intrusion sets, with the months they were seen.",
-			Nav:         true, HomeStat: true, Matrix: true,
+			Nav:         true, HomeStat: true, Matrix: true, Map: true,
 			RelatedWeight: 90, SearchWeight: 0.5, STIX: true, Layer: true, CSV: true},
 		{Name: "sectors", Singular: "sector", Title: "Sectors", Resolution: BySector,
 			Description: "Targeted sectors, on one controlled list aligned with STIX industry sectors.",
 			Field:       "sectors", FieldDoc: "targeted sectors (canonical names or synonyms)",
-			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, Matrix: true, SearchExample: 4,
+			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, Matrix: true, Map: true, SearchExample: 4,
 			SearchWeight: 0.4, Layer: true, CSV: true},
 		{Name: "countries", Singular: "country", Title: "Countries", Resolution: ByCountry,
 			Description: "Where the victims are (ISO 3166-1).",
@@ -242,13 +245,13 @@ func Kinds() Table {
 			Description: "MITRE ATT&CK Enterprise techniques seen in briefs, grouped by tactic.",
 			Field:       "techniques", FieldDoc: "MITRE ATT&CK technique IDs (T1190, T1059.001)",
 			Nav: true, HomeStat: true, HomeTop: "Most seen techniques", BriefChips: true, StackedChips: true,
-			IDs: IDShown, GroupByTactic: true, SiteMatrix: true, SearchExample: 2,
+			IDs: IDShown, GroupByTactic: true, SiteMatrix: true, Map: true, SearchExample: 2,
 			RelatedWeight: 10, SearchWeight: 0.5, CSV: true},
 		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
 			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",
 			Field:       "malware", FieldDoc: "malware families",
-			Nav: true, BriefChips: true, Matrix: true, SeenSpan: true, CampaignTimeline: true,
+			Nav: true, BriefChips: true, Matrix: true, SeenSpan: true, CampaignTimeline: true, Map: true,
 			RelatedWeight: 70, SearchWeight: 0.6, CSV: true},
 		{Name: "vulnerabilities", Singular: "vulnerability", Title: "Vulnerabilities", Resolution: ByCVE,
 			Description: "CVEs exploited in the activity briefs describe.",
