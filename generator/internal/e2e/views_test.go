@@ -33,6 +33,12 @@ type views struct {
 	// The page is no wider than the window.
 	PageWidth   int `json:"pageWidth"`
 	WindowWidth int `json:"windowWidth"`
+	// A brief's indicators and terms: the table fits its box, the longest
+	// value takes how many lines, and where the terms are.
+	IOCOverflow bool    `json:"iocOverflow"`
+	IOCLines    float64 `json:"iocLines"`
+	FactsFirst  bool    `json:"factsFirst"`  // the terms are above the body
+	FactsBeside bool    `json:"factsBeside"` // the terms are right of the body
 }
 
 type cell struct {
@@ -72,6 +78,10 @@ const readViews = `(() => {
     bars: [...document.querySelectorAll('svg.activity rect.bar title')].map(t => t.textContent),
     barNumbers: [...document.querySelectorAll('svg.activity text.n')].map(t => t.textContent),
     factsLine: (document.querySelector('.facts-line') || {textContent: ''}).textContent.replace(/\s+/g, ' '),
+    iocOverflow: [...document.querySelectorAll('.iocs .table-wrap')].some(w => w.scrollWidth > w.clientWidth),
+    iocLines: Math.max(0, ...[...document.querySelectorAll('.iocs code.ioc')].map(c => c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight || '20'))),
+    factsFirst: !!document.querySelector('.brief-grid .facts') && document.querySelector('.brief-grid .facts').getBoundingClientRect().bottom <= document.querySelector('.brief-grid .body').getBoundingClientRect().top,
+    factsBeside: !!document.querySelector('.brief-grid .facts') && document.querySelector('.brief-grid .facts').getBoundingClientRect().left >= document.querySelector('.brief-grid .body').getBoundingClientRect().right,
     pageWidth: document.documentElement.scrollWidth,
     windowWidth: window.innerWidth,
   };
@@ -114,6 +124,7 @@ func TestViewsInTheBrowser(t *testing.T) {
 						{"volt-typhoon", strings.TrimPrefix(volt.URL, "/")},
 						{"techniques", "techniques/"},
 						{"brief", strings.TrimPrefix(volt.Entries[0].URL, "/")},
+						{"indicators", strings.TrimPrefix(withSHA256(t, ix).URL, "/")},
 						{"home", ""},
 					} {
 						tb.do(chromedp.Navigate(ed.root + p.path + ed.index))
@@ -132,6 +143,16 @@ func TestViewsInTheBrowser(t *testing.T) {
 							}
 						case "techniques":
 							checkMatrix(t, p.name, v, ix, ix.Entries, ed)
+						case "indicators":
+							// On a phone the table was 509 px in a 350 px box, and
+							// a SHA-256 wrapped over 7 lines; the terms came after
+							// the sources, at the bottom of the page.
+							if v.IOCOverflow || v.IOCLines > 3.5 {
+								t.Errorf("indicators at %d px: the table overflows its box %v, the longest value takes %.1f lines", width, v.IOCOverflow, v.IOCLines)
+							}
+							if width == 390 && !v.FactsFirst || width == 1280 && !v.FactsBeside {
+								t.Errorf("a brief's terms at %d px: above the body %v, beside it %v", width, v.FactsFirst, v.FactsBeside)
+							}
 						case "home":
 							checkBars(t, v, len(ix.Entries))
 							if len(v.Countries) == 0 || !v.WorldLoaded {
@@ -142,7 +163,7 @@ func TestViewsInTheBrowser(t *testing.T) {
 							t.Errorf("%s at 390 px: the matrix scrolls in its box %v, with the hint shown %v", p.name, v.MatrixScrolls, v.HintShown)
 						}
 						if shots != "" {
-							png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(90))
+							png, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(100))
 							if err != nil {
 								t.Fatal(err)
 							}
@@ -157,6 +178,20 @@ func TestViewsInTheBrowser(t *testing.T) {
 			}
 		}
 	}
+}
+
+// withSHA256 is a brief of the example site with a SHA-256 indicator.
+func withSHA256(t *testing.T, ix *index.Index) *index.Entry {
+	t.Helper()
+	for _, e := range ix.Entries {
+		for _, ioc := range e.Brief.IOCs {
+			if ioc.Type == "sha256" {
+				return e
+			}
+		}
+	}
+	t.Fatal("no brief of the example site has a SHA-256 indicator")
+	return nil
 }
 
 // checkMatrix compares the matrix a page shows with the briefs it is of:
