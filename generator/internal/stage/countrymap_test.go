@@ -64,3 +64,40 @@ func TestCountryMap(t *testing.T) {
 		t.Error("a country's page has a map; only kinds flagged Map have")
 	}
 }
+
+// The home page's overview: the matrix of the 12 months to the newest
+// brief, and the table of sectors by actor, each cell the briefs naming
+// both, shaded.
+func TestHomeOverview(t *testing.T) {
+	t.Parallel()
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := resolve.New(v, nil)
+	ix := index.Build([]brief.Brief{
+		{Slug: "a", Title: "A", Date: time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"actors": {"X"}, "sectors": {"Energy"}, "techniques": {"T1190"}}},
+		{Slug: "b", Title: "B", Date: time.Date(2023, 5, 4, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"actors": {"X", "Y"}, "sectors": {"Energy"}, "techniques": {"T1133"}}},
+		{Slug: "c", Title: "C", Date: time.Date(2023, 5, 3, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"actors": {"Y"}, "sectors": {"Water"}, "techniques": {"T1078"}}},
+	}, r, taxonomy.Kinds())
+	site, err := Stage(ix, v, Options{Layouts: layoutsFS(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var h HomePage
+	frontMatter(t, site, "_index.md", &h)
+	if h.MatrixFrom != "4 May 2023" || h.Matrix == nil || h.Matrix.Briefs != 2 || strings.Contains(string(h.Matrix.Columns), "T1078") ||
+		!strings.Contains(string(h.Matrix.Columns), `<a href=techniques/t1133/>`) {
+		t.Errorf("the home page's matrix, from %q: %+v", h.MatrixFrom, h.Matrix)
+	}
+	c := h.Cross
+	if c == nil || c.Title != "Sectors by actor" || len(c.Columns) != 2 || len(c.Rows) != 2 {
+		t.Fatalf("the cross table: %+v", c)
+	}
+	// Rows: Energy (2 briefs), Water; columns: X, Y (2 each, by name).
+	if c.Rows[0].Term.Name != "Energy" || c.Columns[0].Name != "X" ||
+		c.Rows[0].Cells[0] != (CrossCell{2, 4}) || c.Rows[0].Cells[1] != (CrossCell{1, 2}) ||
+		c.Rows[1].Cells[0] != (CrossCell{}) || c.Rows[1].Cells[1] != (CrossCell{1, 2}) {
+		t.Errorf("the cross table: %+v", c)
+	}
+}

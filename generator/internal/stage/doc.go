@@ -95,8 +95,12 @@
 //
 // The home page (HomePage; layouts/home.html): title, top ([{Kind,
 // Title, Items}]: the terms named most, for the kinds the home page ranks)
-// activity (the chart of every brief over time) and map (every victim
-// country briefs name).
+// activity (the chart of every brief over time), map (every victim
+// country briefs name), matrix and matrix_from (the ATT&CK matrix heatmap
+// of the briefs of the 12 months to the newest, and the first day it
+// counts) and cross ({Title, RowKind, Columns: [Link], Rows: [{Term: Link,
+// Cells: [{Count, Step}]}], Legend}: the most named terms of the kind
+// flagged CrossRows against those of the kind flagged CrossColumns).
 //
 // A map (CountryMap; layouts/_partials/map.html, countrymap.go) is {Width,
 // Height: the plane of the shared outlines (assets/images/world.svg),

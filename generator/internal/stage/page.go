@@ -132,6 +132,36 @@ type HomePage struct {
 	Activity *Activity `json:"activity,omitempty"`
 	// Map is every victim country briefs name.
 	Map *CountryMap `json:"map,omitempty"`
+	// Matrix is the ATT&CK matrix heatmap of the briefs of the last 12
+	// months (to the newest brief), MatrixFrom the first day it counts
+	// ("8 Dec 2023").
+	Matrix     *Matrix `json:"matrix,omitempty"`
+	MatrixFrom string  `json:"matrix_from,omitempty"`
+	// Cross is the most named terms of one kind against another's (sectors
+	// by actors), each cell the briefs naming both.
+	Cross *Cross `json:"cross,omitempty"`
+}
+
+// Cross is a table of the most named terms of one kind (rows) against
+// another's (columns), each cell counting the briefs naming both, shaded.
+type Cross struct {
+	Title   string // "Sectors by actor"
+	RowKind string // the rows' kind title ("Sectors")
+	Columns []Link
+	Rows    []CrossRow
+	Legend  []Shade
+}
+
+// CrossRow is one row of a Cross table.
+type CrossRow struct {
+	Term  Link
+	Cells []CrossCell
+}
+
+// CrossCell is the briefs naming a row's term and a column's.
+type CrossCell struct {
+	Count int
+	Step  int // its shade, 1 to 4; 0 for none
 }
 
 // BriefsPage is the list of all briefs, briefs/_index.md, rendered by

@@ -380,6 +380,17 @@ func seenSpan(ix *index.Index, t *index.Term) (first, last string) {
 func (s *stager) homePage(l *lists) (*HomePage, error) {
 	ix := s.ix
 	p := &HomePage{Title: "Threat Briefs", Activity: activity(l, ix.Entries), Map: s.countryMap(l, s.allCountries())}
+	if len(ix.Entries) > 0 {
+		// The last 12 months to the newest brief (not to the day of the
+		// build: the same briefs make the same site).
+		from := ix.Entries[0].Brief.Date.AddDate(-1, 0, 1)
+		n := 0
+		for n < len(ix.Entries) && !ix.Entries[n].Brief.Date.Before(from) {
+			n++
+		}
+		p.Matrix, p.MatrixFrom = s.matrix(l, ix.Entries[:n], true), from.Format("2 Jan 2006")
+	}
+	p.Cross = cross(ix, 8)
 	for _, k := range ix.Kinds {
 		if k.HomeTop == "" {
 			continue
@@ -393,6 +404,59 @@ func (s *stager) homePage(l *lists) (*HomePage, error) {
 		p.Top = append(p.Top, g)
 	}
 	return p, l.err
+}
+
+// cross is the home page's table of the n most named terms of the kind
+// flagged CrossRows against the n most named of the kind flagged
+// CrossColumns, or nil without such kinds or terms.
+func cross(ix *index.Index, n int) *Cross {
+	var rk, ck *taxonomy.Kind
+	for i, k := range ix.Kinds {
+		if k.CrossRows {
+			rk = &ix.Kinds[i]
+		}
+		if k.CrossColumns {
+			ck = &ix.Kinds[i]
+		}
+	}
+	if rk == nil || ck == nil {
+		return nil
+	}
+	rows, cols := ix.Top(rk.Name, n), ix.Top(ck.Name, n)
+	if len(rows) == 0 || len(cols) == 0 {
+		return nil
+	}
+	c := &Cross{Title: fmt.Sprintf("%s by %s", rk.Title, ck.Singular), RowKind: rk.Title}
+	for _, t := range cols {
+		c.Columns = append(c.Columns, link(t))
+	}
+	most := 0
+	counts := make([][]int, len(rows))
+	for i, r := range rows {
+		counts[i] = make([]int, len(cols))
+		for _, co := range r.Cooc[ck.Name] {
+			if j := slices.Index(cols, co.Term); j >= 0 {
+				counts[i][j] = co.N
+				most = max(most, co.N)
+			}
+		}
+	}
+	if most == 0 {
+		return nil
+	}
+	for i, r := range rows {
+		row := CrossRow{Term: link(r)}
+		for _, n := range counts[i] {
+			cell := CrossCell{Count: n}
+			if n > 0 {
+				cell.Step = step(n, most)
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	c.Legend = legend(most)
+	return c
 }
 
 func capitalize(s string) string {

@@ -151,6 +151,11 @@ type Kind struct {
 	// Matrix: a term's page shows the ATT&CK matrix heatmap of the
 	// techniques its briefs name (package stage, matrix.go).
 	Matrix bool
+	// CrossRows, CrossColumns: the home page's table of the most named
+	// terms of the kind flagged CrossRows against those of the kind
+	// flagged CrossColumns (sectors by actor), each cell the briefs naming
+	// both.
+	CrossRows, CrossColumns bool
 	// Map: a term's page shows a map of the victim countries its briefs
 	// name (package stage, countrymap.go).
 	Map bool
@@ -225,7 +230,7 @@ func Kinds() Table {
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
-			CampaignTimeline: true, Matrix: true, SeenSpan: true, Map: true, SearchExample: 1,
+			CampaignTimeline: true, Matrix: true, SeenSpan: true, Map: true, CrossColumns: true, SearchExample: 1,
 			RelatedWeight: 100, SearchWeight: 0.6, STIX: true, Layer: true, CSV: true},
 		{Name: "campaigns", Singular: "campaign", Title: "Campaigns", Resolution: ByProfile, Role: Dated,
 			Description: "Named operations and intrusion sets, with the months they were seen.",
@@ -234,7 +239,7 @@ func Kinds() Table {
 		{Name: "sectors", Singular: "sector", Title: "Sectors", Resolution: BySector,
 			Description: "Targeted sectors, on one controlled list aligned with STIX industry sectors.",
 			Field:       "sectors", FieldDoc: "targeted sectors (canonical names or synonyms)",
-			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, Matrix: true, Map: true, SearchExample: 4,
+			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, Matrix: true, Map: true, CrossRows: true, SearchExample: 4,
 			SearchWeight: 0.4, Layer: true, CSV: true},
 		{Name: "countries", Singular: "country", Title: "Countries", Resolution: ByCountry,
 			Description: "Where the victims are (ISO 3166-1).",
