@@ -8,11 +8,11 @@
 // chosen from its context) into Go closures. Compile supports text,
 // {{ .Field.Field }} and {{ . }}, if and with (with else), a function of
 // the set's FuncMap taking and returning a string (relURL), partial calls
-// to another template of the set, and the five escapers of HTML text, of
-// quoted and unquoted attributes and of URLs in them (html/template's
-// htmlEscaper, attrEscaper, htmlNospaceEscaper, urlFilter and
-// urlNormalizer, written here again: the standard library does not export
-// them). Values may be strings (and
+// to another template of the set, and the six escapers of HTML text, of
+// RCDATA text (a <title>), of quoted and unquoted attributes and of URLs
+// in them (html/template's htmlEscaper, rcdataEscaper, attrEscaper,
+// htmlNospaceEscaper, urlFilter and urlNormalizer, written here again: the
+// standard library does not export them). Values may be strings (and
 // named string types without a String method), integers, booleans and
 // template.HTML. Anything else is an error, and the caller runs the
 // template with html/template, as it would have anyway.
@@ -433,6 +433,9 @@ var escapers = map[string]func(s string, html bool) string{
 		return replace(s)
 	},
 	"_html_template_attrescaper": func(s string, _ bool) string { return replace(s) },
+	// The text of an element whose content is RCDATA (<title>, also in an
+	// inline <svg>): for text, what the text escaper writes.
+	"_html_template_rcdataescaper": func(s string, _ bool) string { return replace(s) },
 	"_html_template_nospaceescaper": func(s string, _ bool) string {
 		if s == "" {
 			return "ZgotmplZ"

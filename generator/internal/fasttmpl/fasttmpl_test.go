@@ -26,7 +26,8 @@ var funcs = template.FuncMap{"relURL": func(s string) string { return "../../" +
 const item = `<li><a href="{{ relURL .URL }}"{{ with .Note }} title="{{ . }}"{{ end }}>{{ with .ID }}<span class="id">{{ . }}</span> {{ end }}{{ .Name }}</a>` +
 	`{{ with .Count }}<span class="n">{{ . }}</span>{{ else }}none{{ end }}{{ if .Flag }} yes{{ end }}` +
 	` <a class="ext" href="{{ .Note }}">{{ .Markup }}</a> {{ partial "meter.html" .Meter }}<img alt="{{ .Name }}" src="{{ .URL }}">` +
-	`<a class=x href={{ relURL .URL }} title={{ .Name }} data-n={{ .Count }}>{{ .ID }}</a><time datetime={{ .Note }}></time></li>`
+	`<a class=x href={{ relURL .URL }} title={{ .Name }} data-n={{ .Count }}>{{ .ID }}</a><time datetime={{ .Note }}></time>` +
+	`<svg><rect><title>{{ .Name }}: {{ .Count }}</title></rect></svg></li>`
 
 const meterT = `<span class="confidence c{{ .Step }}">{{ .Level }} confidence</span>`
 

@@ -56,6 +56,7 @@
 //	feed                   {GUID, Categories}: its site-feed RSS item's GUID and
 //	                       categories, only if it may be among the feed's newest
 //	                       briefs (feeds.InSiteFeed)
+//	matrix                 the ATT&CK matrix of its techniques (Matrix, below), not counted
 //
 // A term's page (TermPage; layouts/term/page.html):
 //
@@ -76,18 +77,49 @@
 //	attack_id              the ATT&CK group or software an actor or malware term is (G0034, S0368)
 //	attack_url, cve_url    its ATT&CK page; its CVE record
 //	iso_code, stix_sector  a country's ISO code; a sector's STIX industry sector
-//	seen                   {First, Last}: the months briefs date a campaign to, as shown (Last only when it differs)
+//	seen                   {First, Last}: the months briefs date a campaign to, or for a kind flagged
+//	                       SeenSpan when the term was first and last seen, as shown (Last only when it differs)
 //	cooc                   [{Kind, Title, Items, More}]: terms named with it, Items pre-rendered counted chips
 //	claims                 pre-rendered attribution claims about an actor
 //	campaign_timeline      pre-rendered campaigns of an actor, dated
+//	matrix                 the ATT&CK matrix heatmap of its briefs (kinds flagged Matrix)
+//	activity               the chart of its briefs over time (Activity, below)
+//	map                    the victim countries its briefs name (CountryMap, below; kinds flagged Map)
 //
 // A kind's list page (KindPage; layouts/terms/section.html): title, type
 // ("terms"), kind, singular, description, count (its terms), groups
 // ([{Title, Items: [{Name, URL, ID, Count}]}]: one untitled group, or one
-// per ATT&CK tactic) and by_tactic (whether the groups are tactics).
+// per ATT&CK tactic), by_tactic (whether the groups are tactics), and for
+// a kind flagged SiteMatrix, matrix (the ATT&CK matrix heatmap of every
+// brief) and years ([{Year, Matrix}]: each year's, newest first).
 //
-// The home page (HomePage; layouts/home.html): title and top ([{Kind,
-// Title, Items}]: the terms named most, for the kinds the home page ranks).
+// A matrix (Matrix; layouts/_partials/matrix.html, matrix.go) is {Columns:
+// the tactic columns pre-rendered from items/matrix-tactic.html and
+// items/matrix-cell.html, Tactics, Techniques, Briefs: how many of each,
+// Counted: whether cells show and are shaded by their counts, Legend:
+// [{Step, Label}] what each shade stands for}.
+//
+// The home page (HomePage; layouts/home.html): title, top ([{Kind,
+// Title, Items}]: the terms named most, for the kinds the home page ranks)
+// activity (the chart of every brief over time), map (every victim
+// country briefs name), matrix and matrix_from (the ATT&CK matrix heatmap
+// of the briefs of the 12 months to the newest, and the first day it
+// counts) and cross ({Title, RowKind, Columns: [Link], Rows: [{Term: Link,
+// Cells: [{Count, Step}]}], Legend}: the most named terms of the kind
+// flagged CrossRows against those of the kind flagged CrossColumns).
+//
+// A map (CountryMap; layouts/_partials/map.html, countrymap.go) is {Width,
+// Height: the plane of the shared outlines (assets/images/world.svg),
+// Countries: the named countries' outlines, linked, pre-rendered from
+// items/map-country.html, Rows: the same as table rows (items/map-row.html),
+// Named, Missing: how many countries, and how many have no outline,
+// Legend: [{Step, Label}]}.
+//
+// An activity chart (Activity; layouts/_partials/activity.html,
+// activity.go) is {Period ("quarter" or "month"), From, To (the first and
+// last periods, as shown), Width, Height, Base: its geometry in SVG units,
+// Bars and Rows: the periods pre-rendered from items/activity-bar.html and
+// items/activity-row.html, Max: the most briefs in one period}.
 //
 // The list of briefs (BriefsPage; layouts/briefs/section.html): title,
 // description, count, and for its form that opens the search page

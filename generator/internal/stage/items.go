@@ -35,10 +35,11 @@ import (
 // nowhere else. Those templates are Hugo partials too (Hugo's template
 // syntax is Go's): a brief card's chips in lists are rendered by Hugo from
 // the same items/chip.html. They use only what both provide: Go's builtins,
-// relURL and partial. Here relURL makes a URL relative to the page: every
-// page with pre-rendered lists is two levels deep (/briefs/<slug>/,
+// relURL and partial. Here relURL makes a URL relative to the page: the
+// pages with most pre-rendered lists are two levels deep (/briefs/<slug>/,
 // /<kind>/<slug>/), so "../../" reaches the site root whatever the base
-// URL's path, online or offline.
+// URL's path, online or offline; a kind's list page, one level deep, gets
+// items of its own (loadItems with "../").
 //
 // html/template takes some 5 µs an item (it calls the escapers of every
 // action by reflection): 20 times what writing the items by hand in Go
@@ -61,6 +62,15 @@ const (
 	itemTermClaim = "items/term-claim.html" // TermClaimRow
 	itemSource    = "items/source.html"     // SourceRow
 	itemIOC       = "items/ioc.html"        // IOCRow
+	// An ATT&CK matrix (matrix.go).
+	itemMatrixTactic = "items/matrix-tactic.html" // TacticColumn
+	itemMatrixCell   = "items/matrix-cell.html"   // MatrixCell
+	// An activity chart (activity.go).
+	itemActivityBar = "items/activity-bar.html" // Bar
+	itemActivityRow = "items/activity-row.html" // Bar
+	// A victim-country map (countrymap.go).
+	itemMapCountry = "items/map-country.html" // MapCountry
+	itemMapRow     = "items/map-row.html"     // MapCountry
 )
 
 const up = "../../"
@@ -138,12 +148,23 @@ var rowTypes = map[string]reflect.Type{
 	itemSource:              reflect.TypeFor[SourceRow](),
 	itemIOC:                 reflect.TypeFor[IOCRow](),
 	"items/confidence.html": reflect.TypeFor[Meter](),
+	itemMatrixTactic:        reflect.TypeFor[TacticColumn](),
+	itemMatrixCell:          reflect.TypeFor[MatrixCell](),
+	itemActivityBar:         reflect.TypeFor[Bar](),
+	itemActivityRow:         reflect.TypeFor[Bar](),
+	itemMapCountry:          reflect.TypeFor[MapCountry](),
+	itemMapRow:              reflect.TypeFor[MapCountry](),
 }
 
 // LoadItems parses the list-item templates from layouts, a project's
 // layouts/ directory, and compiles those it can (package fasttmpl): the
-// rest run in html/template, slower, with the same result.
-func LoadItems(layouts fs.FS) (*Items, error) {
+// rest run in html/template, slower, with the same result. Their relURL
+// makes a URL relative to a page two levels deep.
+func LoadItems(layouts fs.FS) (*Items, error) { return loadItems(layouts, up) }
+
+// loadItems is LoadItems for pages that reach the site root by the
+// relative path up ("../../", "../" or "").
+func loadItems(layouts fs.FS, up string) (*Items, error) {
 	it := &Items{fast: map[string]*fasttmpl.Template{}}
 	funcs := template.FuncMap{
 		"relURL":  func(s string) string { return up + s },

@@ -52,6 +52,8 @@ type BriefPage struct {
 	// matter of every page it is given, and 10,000 briefs' categories cost
 	// the staged content megabytes.
 	Feed *FeedItem `json:"feed,omitempty"`
+	// Matrix is the ATT&CK matrix of its techniques, when it names some.
+	Matrix *Matrix `json:"matrix,omitempty"`
 }
 
 // TermPage is a term's page, <kind>/<slug>.md, rendered by
@@ -89,7 +91,7 @@ type TermPage struct {
 	CVEURL     string   `json:"cve_url,omitempty"`     // its CVE record
 	ISOCode    string   `json:"iso_code,omitempty"`    // a country's ISO 3166-1 code
 	STIXSector string   `json:"stix_sector,omitempty"` // a sector's STIX industry-sector value
-	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to, as shown
+	Seen       *Seen    `json:"seen,omitempty"`        // the months briefs date a campaign to, or (kinds flagged SeenSpan) the term's first and last seen, as shown
 
 	// Cooc is the terms of every kind named in the same briefs, with counts.
 	Cooc []CoocGroup `json:"cooc"`
@@ -98,6 +100,14 @@ type TermPage struct {
 	Claims template.HTML `json:"claims,omitempty"`
 	// CampaignTimeline is an actor's campaigns, dated (pre-rendered).
 	CampaignTimeline template.HTML `json:"campaign_timeline,omitempty"`
+	// Matrix is the ATT&CK matrix heatmap of its briefs' techniques, for
+	// a kind whose Matrix flag is set, when they name some.
+	Matrix *Matrix `json:"matrix,omitempty"`
+	// Activity is the chart of its briefs over time.
+	Activity *Activity `json:"activity,omitempty"`
+	// Map is the victim countries its briefs name, for a kind whose Map
+	// flag is set, when they name some.
+	Map *CountryMap `json:"map,omitempty"`
 }
 
 // KindPage is the list page of a kind, <kind>/_index.md, rendered by
@@ -111,6 +121,11 @@ type KindPage struct {
 	Count       int     `json:"count"`     // terms of the kind
 	Groups      []Group `json:"groups"`    // one untitled group, or one per ATT&CK tactic
 	ByTactic    bool    `json:"by_tactic"` // the groups are ATT&CK tactics
+	// Matrix is the ATT&CK matrix heatmap of every brief, and Years that
+	// of each year's briefs, newest first, for a kind whose SiteMatrix
+	// flag is set.
+	Matrix *Matrix      `json:"matrix,omitempty"`
+	Years  []YearMatrix `json:"years,omitempty"`
 }
 
 // HomePage is the home page, _index.md, rendered by layouts/home.html.
@@ -119,6 +134,40 @@ type HomePage struct {
 	// Top is, for the kinds the home page ranks, the terms named by the
 	// most briefs.
 	Top []Group `json:"top"`
+	// Activity is the chart of every brief over time.
+	Activity *Activity `json:"activity,omitempty"`
+	// Map is every victim country briefs name.
+	Map *CountryMap `json:"map,omitempty"`
+	// Matrix is the ATT&CK matrix heatmap of the briefs of the last 12
+	// months (to the newest brief), MatrixFrom the first day it counts
+	// ("8 Dec 2023").
+	Matrix     *Matrix `json:"matrix,omitempty"`
+	MatrixFrom string  `json:"matrix_from,omitempty"`
+	// Cross is the most named terms of one kind against another's (sectors
+	// by actors), each cell the briefs naming both.
+	Cross *Cross `json:"cross,omitempty"`
+}
+
+// Cross is a table of the most named terms of one kind (rows) against
+// another's (columns), each cell counting the briefs naming both, shaded.
+type Cross struct {
+	Title   string // "Sectors by actor"
+	RowKind string // the rows' kind title ("Sectors")
+	Columns []Link
+	Rows    []CrossRow
+	Legend  []Shade
+}
+
+// CrossRow is one row of a Cross table.
+type CrossRow struct {
+	Term  Link
+	Cells []CrossCell
+}
+
+// CrossCell is the briefs naming a row's term and a column's.
+type CrossCell struct {
+	Count int
+	Step  int // its shade, 1 to 4; 0 for none
 }
 
 // BriefsPage is the list of all briefs, briefs/_index.md, rendered by

@@ -13,6 +13,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
+	"github.com/threatbriefs/threatbriefs/generator/internal/worldmap"
 )
 
 // stager builds the pages of one site.
@@ -24,6 +25,10 @@ type stager struct {
 	// dirIndex ends every link to a directory: "" on the web, DirIndex
 	// in the offline edition.
 	dirIndex string
+	// shallow renders the lists of pages one level deep (a kind's list
+	// page), root those of the home page.
+	shallow, root *Items
+	world         *worldmap.Map // the country outlines
 }
 
 // countryTerm returns the term of the country with ISO code code, if
@@ -128,6 +133,7 @@ func (s *stager) briefPage(l *lists, e *index.Entry, related []*index.Entry) (*B
 	set := indicator.NewSet(b.IOCs)
 	p.IndicatorDomains = set.Domains()
 	p.IndicatorEmails = set.Emails()
+	p.Matrix = s.matrix(l, []*index.Entry{e}, false)
 	return p, l.err
 }
 
@@ -237,10 +243,14 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 	if t.Attack != nil { // the ATT&CK group or software an actor or malware term is
 		p.AttackID, p.AttackURL = t.Attack.ID, t.Attack.URL()
 	}
-	if t.FirstSeen != "" { // the months briefs date a campaign to
-		p.Seen = &Seen{First: month(t.FirstSeen)}
-		if t.LastSeen != "" && t.LastSeen != t.FirstSeen {
-			p.Seen.Last = month(t.LastSeen)
+	first, last := t.FirstSeen, t.LastSeen // the months briefs date a campaign to
+	if k.SeenSpan {
+		first, last = seenSpan(ix, t)
+	}
+	if first != "" {
+		p.Seen = &Seen{First: month(first)}
+		if last != "" && last != first {
+			p.Seen.Last = month(last)
 		}
 	}
 
@@ -277,6 +287,13 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 			p.CampaignTimeline = render(l, itemCampaign, nil, s.campaignRows(ds))
 		}
 	}
+	if k.Matrix {
+		p.Matrix = s.matrix(l, t.Entries, true)
+	}
+	p.Activity = activity(l, t.Entries)
+	if k.Map {
+		p.Map = s.countryMap(l, s.termCountries(t))
+	}
 	return p, l.err
 }
 
@@ -287,7 +304,8 @@ func externalURL(source, id string) string {
 	return ""
 }
 
-func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
+// kindPage is a kind's list page; l renders for its depth (one level).
+func (s *stager) kindPage(l *lists, k taxonomy.Kind) (*KindPage, error) {
 	ix, v := s.ix, s.v
 	terms := ix.Terms[k.Name]
 	p := &KindPage{
@@ -327,12 +345,61 @@ func (s *stager) kindPage(k taxonomy.Kind) *KindPage {
 		}
 		p.Groups = append(p.Groups, g)
 	}
-	return p
+	if k.SiteMatrix {
+		p.Matrix = s.matrix(l, ix.Entries, true)
+		// Entries are newest first: each year's are a run of them.
+		for i := 0; i < len(ix.Entries); {
+			y := ix.Entries[i].Brief.Date.Year()
+			j := i
+			for j < len(ix.Entries) && ix.Entries[j].Brief.Date.Year() == y {
+				j++
+			}
+			if m := s.matrix(l, ix.Entries[i:j], true); m != nil {
+				p.Years = append(p.Years, YearMatrix{Year: y, Matrix: *m})
+			}
+			i = j
+		}
+	}
+	return p, l.err
 }
 
-func (s *stager) homePage() *HomePage {
+// seenSpan is when a term was first and last seen (YYYY-MM): the months
+// of its briefs and of the campaigns named with it, whichever are earliest
+// and latest.
+func seenSpan(ix *index.Index, t *index.Term) (first, last string) {
+	if len(t.Entries) == 0 {
+		return "", ""
+	}
+	first = t.Entries[len(t.Entries)-1].Brief.Date.Format("2006-01")
+	last = t.Entries[0].Brief.Date.Format("2006-01")
+	if campaigns, ok := ix.Kinds.WithRole(taxonomy.Dated); ok {
+		for _, c := range t.Cooc[campaigns.Name] {
+			if f := c.Term.FirstSeen; f != "" && f < first {
+				first = f
+			}
+			if l := c.Term.LastSeen; l > last {
+				last = l
+			}
+		}
+	}
+	return first, last
+}
+
+// homePage is the home page; l renders its lists at the site root.
+func (s *stager) homePage(l *lists) (*HomePage, error) {
 	ix := s.ix
-	p := &HomePage{Title: "Threat Briefs"}
+	p := &HomePage{Title: "Threat Briefs", Activity: activity(l, ix.Entries), Map: s.countryMap(l, s.allCountries())}
+	if len(ix.Entries) > 0 {
+		// The last 12 months to the newest brief (not to the day of the
+		// build: the same briefs make the same site).
+		from := ix.Entries[0].Brief.Date.AddDate(-1, 0, 1)
+		n := 0
+		for n < len(ix.Entries) && !ix.Entries[n].Brief.Date.Before(from) {
+			n++
+		}
+		p.Matrix, p.MatrixFrom = s.matrix(l, ix.Entries[:n], true), from.Format("2 Jan 2006")
+	}
+	p.Cross = s.cross(ix, 8)
 	for _, k := range ix.Kinds {
 		if k.HomeTop == "" {
 			continue
@@ -345,7 +412,60 @@ func (s *stager) homePage() *HomePage {
 		}
 		p.Top = append(p.Top, g)
 	}
-	return p
+	return p, l.err
+}
+
+// cross is the home page's table of the n most named terms of the kind
+// flagged CrossRows against the n most named of the kind flagged
+// CrossColumns, or nil without such kinds or terms.
+func (s *stager) cross(ix *index.Index, n int) *Cross {
+	var rk, ck *taxonomy.Kind
+	for i, k := range ix.Kinds {
+		if k.CrossRows {
+			rk = &ix.Kinds[i]
+		}
+		if k.CrossColumns {
+			ck = &ix.Kinds[i]
+		}
+	}
+	if rk == nil || ck == nil {
+		return nil
+	}
+	rows, cols := ix.Top(rk.Name, n), ix.Top(ck.Name, n)
+	if len(rows) == 0 || len(cols) == 0 {
+		return nil
+	}
+	c := &Cross{Title: fmt.Sprintf("%s by %s", rk.Title, ck.Singular), RowKind: rk.Title}
+	for _, t := range cols {
+		c.Columns = append(c.Columns, s.link(t))
+	}
+	most := 0
+	counts := make([][]int, len(rows))
+	for i, r := range rows {
+		counts[i] = make([]int, len(cols))
+		for _, co := range r.Cooc[ck.Name] {
+			if j := slices.Index(cols, co.Term); j >= 0 {
+				counts[i][j] = co.N
+				most = max(most, co.N)
+			}
+		}
+	}
+	if most == 0 {
+		return nil
+	}
+	for i, r := range rows {
+		row := CrossRow{Term: s.link(r)}
+		for _, n := range counts[i] {
+			cell := CrossCell{Count: n}
+			if n > 0 {
+				cell.Step = step(n, most)
+			}
+			row.Cells = append(row.Cells, cell)
+		}
+		c.Rows = append(c.Rows, row)
+	}
+	c.Legend = legend(most)
+	return c
 }
 
 func capitalize(s string) string {

@@ -64,7 +64,19 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)
 	}
-	st := &stager{ix: ix, v: v, o: o, items: items}
+	shallow, err := loadItems(o.Layouts, "../")
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	root, err := loadItems(o.Layouts, "")
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	world, err := loadWorld()
+	if err != nil {
+		return nil, fmt.Errorf("stage: %w", err)
+	}
+	st := &stager{ix: ix, v: v, o: o, items: items, shallow: shallow, root: root, world: world}
 	if o.Offline {
 		st.dirIndex = DirIndex
 	}
@@ -97,7 +109,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			}
 			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func(l *lists) (any, error) { return st.termPage(l, k, t) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(k), nil }, "", ""})
+		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(st.shallow.lists(), k) }, "", ""})
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
@@ -137,7 +149,11 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if err := s.add("briefs/_index.md", briefsPage(ix), ""); err != nil {
 		return nil, err
 	}
-	if err := s.add("_index.md", st.homePage(), ""); err != nil {
+	home, err := st.homePage(root.lists())
+	if err != nil {
+		return nil, fmt.Errorf("stage: _index.md: %w", err)
+	}
+	if err := s.add("_index.md", home, ""); err != nil {
 		return nil, err
 	}
 	if err := s.add("search/_index.md", searchPage(ix, st.dirIndex), ""); err != nil {

@@ -148,6 +148,23 @@ type Kind struct {
 	// CampaignTimeline: a term's page shows the campaigns (the kind whose
 	// Role is Dated) named with it as a dated timeline.
 	CampaignTimeline bool
+	// Matrix: a term's page shows the ATT&CK matrix heatmap of the
+	// techniques its briefs name (package stage, matrix.go).
+	Matrix bool
+	// CrossRows, CrossColumns: the home page's table of the most named
+	// terms of the kind flagged CrossRows against those of the kind
+	// flagged CrossColumns (sectors by actor), each cell the briefs naming
+	// both.
+	CrossRows, CrossColumns bool
+	// Map: a term's page shows a map of the victim countries its briefs
+	// name (package stage, countrymap.go).
+	Map bool
+	// SeenSpan: a term's page says when it was first and last seen: the
+	// months of its briefs and of the campaigns named with it.
+	SeenSpan bool
+	// SiteMatrix: the kind's list page shows the matrix of every brief,
+	// and of each year's briefs.
+	SiteMatrix bool
 	// SearchExample is the place of the kind's most named term among the
 	// queries the search page suggests (1 first); 0 for none. The query is
 	// the term's ID, or its name.
@@ -221,38 +238,38 @@ func Kinds() Table {
 			Description: "Threat actors named in briefs, with the synonyms other vendors use and who attributes what to them.",
 			Field:       "actors", FieldDoc: "actors named without a claimant (names or synonyms)",
 			Nav: true, HomeStat: true, HomeTop: "Most active actors", CardChips: 3, BriefChips: true,
-			CampaignTimeline: true, SearchExample: 1,
+			CampaignTimeline: true, Matrix: true, SeenSpan: true, Map: true, CrossColumns: true, SearchExample: 1,
 			RelatedWeight: 100, SearchWeight: 0.6, Filter: "actor", STIX: true, Layer: true, CSV: true, FeedCategory: true},
 		{Name: "campaigns", Singular: "campaign", Title: "Campaigns", Resolution: ByProfile, Role: Dated,
 			Description: "Named operations and intrusion sets, with the months they were seen.",
-			Nav:         true, HomeStat: true,
+			Nav:         true, HomeStat: true, Matrix: true, Map: true,
 			RelatedWeight: 90, SearchWeight: 0.5, STIX: true, Layer: true, CSV: true},
 		{Name: "sectors", Singular: "sector", Title: "Sectors", Resolution: BySector,
 			Description: "Targeted sectors, on one controlled list aligned with STIX industry sectors.",
 			Field:       "sectors", FieldDoc: "targeted sectors (canonical names or synonyms)",
-			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, SearchExample: 4,
+			Nav: true, HomeTop: "Most targeted sectors", CardChips: 3, BriefChips: true, Matrix: true, Map: true, CrossRows: true, SearchExample: 4,
 			SearchWeight: 0.4, Filter: "sector", Layer: true, CSV: true, FeedCategory: true},
 		{Name: "countries", Singular: "country", Title: "Countries", Resolution: ByCountry,
 			Description: "Where the victims are (ISO 3166-1).",
 			Field:       "countries", FieldDoc: "victim locations, ISO 3166-1 alpha-2 codes; quote \"NO\"",
-			BriefChips: true, IDs: IDInList, OrderByName: true,
+			BriefChips: true, IDs: IDInList, OrderByName: true, Matrix: true,
 			SearchWeight: 0.4, Filter: "country", CSV: true},
 		{Name: "techniques", Singular: "technique", Title: "Techniques", Resolution: ByTechnique,
 			Description: "MITRE ATT&CK Enterprise techniques seen in briefs, grouped by tactic.",
 			Field:       "techniques", FieldDoc: "MITRE ATT&CK technique IDs (T1190, T1059.001)",
 			Nav: true, HomeStat: true, HomeTop: "Most seen techniques", BriefChips: true, StackedChips: true,
-			IDs: IDShown, GroupByTactic: true, SearchExample: 2,
+			IDs: IDShown, GroupByTactic: true, SiteMatrix: true, Map: true, SearchExample: 2,
 			RelatedWeight: 10, SearchWeight: 0.5, Filter: "technique", CSV: true, FeedCategory: true},
 		{Name: "malware", Singular: "malware family", Title: "Malware", Resolution: ByKnown, Catalog: AttackSoftware,
 			Filler:      []string{"the", "malware", "ransomware", "rat", "trojan", "backdoor", "loader", "stealer", "botnet", "wiper", "worm"},
 			Description: "Malware families and tools named in briefs.",
 			Field:       "malware", FieldDoc: "malware families",
-			Nav: true, BriefChips: true,
+			Nav: true, BriefChips: true, Matrix: true, SeenSpan: true, CampaignTimeline: true, Map: true,
 			RelatedWeight: 70, SearchWeight: 0.6, Filter: "malware", CSV: true},
 		{Name: "vulnerabilities", Singular: "vulnerability", Title: "Vulnerabilities", Resolution: ByCVE,
 			Description: "CVEs exploited in the activity briefs describe.",
 			Field:       "vulnerabilities", FieldDoc: "CVE IDs (CVE-2024-3400)",
-			Nav: true, HomeStat: true, BriefChips: true, SearchExample: 3,
+			Nav: true, HomeStat: true, BriefChips: true, Matrix: true, SearchExample: 3,
 			RelatedWeight: 70, SearchWeight: 0.6, CSV: true},
 		{Name: "mitigations", Singular: "mitigation", Title: "Mitigations", Resolution: ByMitigation,
 			Description: "ATT&CK mitigations and other defensive measures briefs recommend.",
@@ -260,8 +277,8 @@ func Kinds() Table {
 			BriefChips: true, IDs: IDShown,
 			SearchWeight: 0.25, CSV: true},
 		{Name: "sources", Singular: "source", Title: "Sources", Resolution: ByProfile, Role: Cited,
-			Description:  "The publishers whose reporting briefs draw on.",
-			SearchWeight: 0.25, CSV: true},
+			Description: "The publishers whose reporting briefs draw on.",
+			Matrix:      true, SearchWeight: 0.25, CSV: true},
 	}
 }
 

@@ -1,0 +1,116 @@
+package stage
+
+import (
+	"fmt"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+)
+
+// Activity charts: how many briefs were published in each quarter (or
+// month, when the briefs span a year or less), as an SVG bar chart drawn
+// at build time, with a table of the same numbers. Geometry is computed
+// here, in SVG user units; the markup is layouts/_partials/activity.html
+// and the bars items/activity-bar.html and items/activity-row.html.
+
+// Activity is a chart of briefs over time (layouts/_partials/activity.html).
+type Activity struct {
+	Period string        // "quarter" or "month": what one bar counts
+	From   string        // the first period, as shown ("2021 Q2", "May 2024")
+	To     string        // the last
+	Width  int           // the chart's width and height in SVG units (and CSS pixels)
+	Height int           //
+	Bars   template.HTML // pre-rendered bars (items/activity-bar.html)
+	Rows   template.HTML // pre-rendered table rows, the same numbers (items/activity-row.html)
+	Max    int           // the most briefs in one period
+	Base   int           // the y of the bars' baseline
+}
+
+// Bar is one period of an activity chart: its bar and its table row.
+type Bar struct {
+	Label string // "2024 Q1", "May 2024"
+	Count int    // briefs published in the period
+	Title string // "2024 Q1: 3 briefs"
+	Text  string // Count as shown above the bar; "" for none
+	X, Y  int    // the bar's top left corner
+	W, H  int    // its size (H 0 for no briefs)
+	TextX int    // where its number is written (the bar's middle)
+	TextY int
+	Year  string // the year, under the first bar of each year (or of the chart); else ""
+	YearX int
+	YearY int
+}
+
+// Chart geometry, in SVG user units.
+const (
+	barWidth  = 18
+	barGap    = 6
+	barTop    = 18 // room for the number above the tallest bar
+	barHeight = 90 // the tallest bar
+	axisRoom  = 20 // under the bars, for the years
+)
+
+// activity draws the chart of entries (newest first), or returns nil when
+// there are none.
+func activity(l *lists, entries []*index.Entry) *Activity {
+	if len(entries) == 0 {
+		return nil
+	}
+	first, last := entries[len(entries)-1].Brief.Date, entries[0].Brief.Date
+	monthly := months(first, last) < 12
+	period := func(t time.Time) int { // periods since year 0
+		if monthly {
+			return t.Year()*12 + int(t.Month()) - 1
+		}
+		return t.Year()*4 + (int(t.Month())-1)/3
+	}
+	p0, p1 := period(first), period(last)
+	counts := make([]int, p1-p0+1)
+	for _, e := range entries {
+		counts[period(e.Brief.Date)-p0]++
+	}
+	a := &Activity{Period: "quarter"}
+	if monthly {
+		a.Period = "month"
+	}
+	for _, n := range counts {
+		a.Max = max(a.Max, n)
+	}
+	bars := make([]Bar, len(counts))
+	for i, n := range counts {
+		p := p0 + i
+		b := Bar{Count: n, X: i * (barWidth + barGap), W: barWidth}
+		year, sub := p/4, p%4+1
+		b.Label = fmt.Sprintf("%d Q%d", year, sub)
+		if monthly {
+			year, sub = p/12, p%12+1
+			b.Label = time.Month(sub).String()[:3] + " " + strconv.Itoa(year)
+		}
+		b.Title = fmt.Sprintf("%s: %d brief%s", b.Label, n, plural(n))
+		b.H = n * barHeight / a.Max
+		if n > 0 {
+			b.H = max(b.H, 2)
+			b.Text = strconv.Itoa(n)
+		}
+		b.Y = barTop + barHeight - b.H
+		b.TextX, b.TextY = b.X+barWidth/2, b.Y-4
+		if i == 0 || sub == 1 {
+			b.Year, b.YearX, b.YearY = strconv.Itoa(year), b.X, barTop+barHeight+axisRoom-5
+		}
+		bars[i] = b
+	}
+	a.From, a.To = bars[0].Label, bars[len(bars)-1].Label
+	a.Width = max(len(bars)*(barWidth+barGap)-barGap, 40)
+	a.Height = barTop + barHeight + axisRoom
+	a.Base = barTop + barHeight
+	a.Bars = render(l, itemActivityBar, nil, bars)
+	a.Rows = render(l, itemActivityRow, nil, bars)
+	return a
+}
+
+// months is how many whole months lie between two dates.
+func months(a, b time.Time) int {
+	return (b.Year()-a.Year())*12 + int(b.Month()) - int(a.Month())
+}
