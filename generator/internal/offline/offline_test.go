@@ -132,6 +132,10 @@ func TestEditionWorksFromDisk(t *testing.T) {
 		if strings.HasPrefix(rel, "taxii2/") {
 			t.Errorf("the edition has the TAXII file %s", rel)
 		}
+		// Nor does a page offer the API the edition lacks.
+		if path.Ext(rel) == ".html" && bytes.Contains(tree[rel], []byte("TAXII 2.1")) {
+			t.Errorf("%s offers the TAXII API, which the edition leaves out", rel)
+		}
 	}
 
 	// TLP: the amber brief is nowhere, not even in the search index.
