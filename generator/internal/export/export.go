@@ -18,6 +18,8 @@
 package export
 
 import (
+	"bytes"
+	"encoding/json"
 	"io"
 	"sync"
 
@@ -196,4 +198,17 @@ func TermFeeds(t *index.Term) []File {
 		{Label: "RSS", Path: TermRSS(t), Type: RSSType},
 		{Label: "JSON Feed", Path: TermJSONFeed(t), Type: JSONFeedType},
 	}
+}
+
+// JSON is v as encoding/json's compact output, without the trailing newline
+// and with HTML escaping off: the exports are JSON files read by programs,
+// so & < > stay as they are.
+func JSON(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }

@@ -28,7 +28,6 @@ package feeds
 
 import (
 	"bytes"
-	"encoding/json"
 	"encoding/xml"
 	"fmt"
 	"html"
@@ -208,7 +207,7 @@ func NewItems(s *export.Site, minify func(xml []byte) ([]byte, error)) (*Items, 
 		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {
 			it.DateModified = e.Brief.Updated.Format(jsonDate)
 		}
-		r.json, r.err = encodeJSON(it)
+		r.json, r.err = export.JSON(it)
 	})
 	items := &Items{s: s, rss: make(map[*index.Entry][]byte, len(ix.Entries)), json: make(map[*index.Entry][]byte, len(ix.Entries)), minify: minify}
 	for i, e := range ix.Entries {
@@ -218,18 +217,6 @@ func NewItems(s *export.Site, minify func(xml []byte) ([]byte, error)) (*Items, 
 		items.rss[e], items.json[e] = all[i].rss, all[i].json
 	}
 	return items, nil
-}
-
-// encodeJSON is encoding/json's compact output with HTML escaping off (JSON
-// Feed's texts are plain text).
-func encodeJSON(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // splice writes doc, an encoded feed whose list of items is empty and
@@ -321,7 +308,7 @@ func JSON(items *Items, t *index.Term, singular string) ([]byte, error) {
 		Language:    s.Language,
 		Items:       []jsonItem{},
 	}
-	doc, err := encodeJSON(f)
+	doc, err := export.JSON(f)
 	if err != nil {
 		return nil, fmt.Errorf("feeds: %s: %w", t.URL, err)
 	}

@@ -127,7 +127,7 @@ func (s *site) writeGalaxy(ix *index.Index, out export.Sink) error {
 		c.Values = append(c.Values, clusterValue{Description: cl.Description, Meta: meta, UUID: cl.UUID, Value: cl.Value})
 	}
 	for path, v := range map[string]any{GalaxyFile: g, ClustersFile: c} {
-		data, err := encode(v)
+		data, err := export.JSON(v)
 		if err != nil {
 			return err
 		}

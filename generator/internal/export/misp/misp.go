@@ -172,7 +172,7 @@ func (Exporter) Export(st *export.Site, out export.Sink) error {
 				return
 			}
 			r.uuid = ev.UUID
-			if r.manifest, r.err = encode(ev.manifest()); r.err != nil {
+			if r.manifest, r.err = export.JSON(ev.manifest()); r.err != nil {
 				return
 			}
 			for _, a := range ev.Attribute {
@@ -212,17 +212,6 @@ func (Exporter) Export(st *export.Site, out export.Sink) error {
 		return err
 	}
 	return s.writeGalaxy(ix, out)
-}
-
-// encode is encoding/json's compact output with HTML escaping off.
-func encode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // site is what every event says about the site.
@@ -559,14 +548,14 @@ func (s *site) prepare(ix *index.Index) error {
 	for _, g := range stock {
 		empty := g.galaxy
 		empty.Cluster = []json.RawMessage{}
-		data, err := encode(empty)
+		data, err := export.JSON(empty)
 		if err != nil {
 			return err
 		}
 		s.galaxyHeads[g.galaxy.Type] = bytes.TrimSuffix(data, []byte("]}"))
 		for _, t := range ix.Terms[g.kind] {
 			c := g.cluster(s, t)
-			data, err := encode(c)
+			data, err := export.JSON(c)
 			if err != nil {
 				return fmt.Errorf("misp: %s: %w", t.URL, err)
 			}

@@ -37,8 +37,6 @@ package taxii
 
 import (
 	"bufio"
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"io"
 	"strings"
@@ -138,7 +136,7 @@ func write(g *stix.Graph, ix *index.Index, title, baseURL string, out export.Sin
 		Collections []collection `json:"collections"`
 	}{cols}
 	for dir, v := range files {
-		data, err := encode(v)
+		data, err := export.JSON(v)
 		if err != nil {
 			return fmt.Errorf("taxii: %s: %w", dir, err)
 		}
@@ -224,14 +222,4 @@ func manifest(w io.Writer, g *stix.Graph, objs []int) error {
 	}
 	bw.WriteString("]}")
 	return bw.Flush()
-}
-
-func encode(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
