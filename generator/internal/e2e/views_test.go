@@ -30,6 +30,9 @@ type views struct {
 	Bars          []string  `json:"bars"`        // the activity bars' <title>s
 	BarNumbers    []string  `json:"barNumbers"`  // the numbers written above them
 	FactsLine     string    `json:"factsLine"`
+	// The campaign bars, and whether the chart fits its box.
+	Campaigns    []campaignBar `json:"campaigns"`
+	CampaignsFit bool          `json:"campaignsFit"`
 	// The page is no wider than the window.
 	PageWidth   int `json:"pageWidth"`
 	WindowWidth int `json:"windowWidth"`
@@ -45,6 +48,16 @@ type cell struct {
 	Text   string `json:"text"`   // "T1190 Exploit Public-Facing Application 1"
 	Href   string `json:"href"`   // its link, "" for a parent named only through a sub-technique
 	Shaded bool   `json:"shaded"` // its background is not the page's
+}
+
+// A campaign's bar as drawn: its <title>, its name's link, and whether
+// the bar and its name lie inside the chart.
+type campaignBar struct {
+	Title  string  `json:"title"`
+	Name   string  `json:"name"`
+	Href   string  `json:"href"`
+	Inside bool    `json:"inside"`
+	Width  float64 `json:"width"` // the bar's width in CSS pixels
 }
 
 type country struct {
@@ -77,6 +90,12 @@ const readViews = `(() => {
     mapTable: [...document.querySelectorAll('.map-view tbody tr')].map(tr => tr.textContent.trim()),
     bars: [...document.querySelectorAll('svg.activity rect.bar title')].map(t => t.textContent),
     barNumbers: [...document.querySelectorAll('svg.activity text.n')].map(t => t.textContent),
+    campaigns: [...document.querySelectorAll('svg.campaign-bars g')].map(g => {
+      const box = g.ownerSVGElement.getBoundingClientRect(), a = g.querySelector('a'), r = g.querySelector('rect.bar');
+      const inside = [a, r].every(el => { const b = el.getBoundingClientRect(); return b.left >= box.left - 0.5 && b.right <= box.right + 0.5 && b.top >= box.top && b.bottom <= box.bottom; });
+      return {title: r.querySelector('title').textContent, name: a.textContent, href: new URL(a.getAttribute('href'), location.href).href, inside, width: r.getBoundingClientRect().width};
+    }),
+    campaignsFit: [...document.querySelectorAll('svg.campaign-bars')].every(s => s.getBoundingClientRect().right <= s.parentElement.getBoundingClientRect().right + 0.5),
     factsLine: (document.querySelector('.facts-line') || {textContent: ''}).textContent.replace(/\s+/g, ' '),
     iocOverflow: [...document.querySelectorAll('.iocs .table-wrap')].some(w => w.scrollWidth > w.clientWidth),
     iocLines: Math.max(0, ...[...document.querySelectorAll('.iocs code.ioc')].map(c => c.getBoundingClientRect().height / parseFloat(getComputedStyle(c).lineHeight || '20'))),
@@ -92,8 +111,9 @@ const readViews = `(() => {
 // pixels wide, in the light and the dark colour scheme: Volt Typhoon's
 // page has a matrix of its briefs' techniques under their tactics, shaded,
 // counted and linked, a map with the United States and Guam linked and
-// titled, an activity chart whose bars carry their numbers, and when it
-// was first and last seen; /techniques/ has the matrix of every brief;
+// titled, an activity chart whose bars carry their numbers, its campaigns
+// as bars from first seen to its latest brief, and when it was first and
+// last seen; /techniques/ has the matrix of every brief;
 // nothing is wider than the window (the matrix scrolls in its own box,
 // with a hint on a phone). With E2E_SCREENSHOTS=dir it writes what it saw
 // as PNGs there, to look at.
@@ -138,6 +158,7 @@ func TestViewsInTheBrowser(t *testing.T) {
 							checkMatrix(t, p.name, v, ix, volt.Entries, ed)
 							checkMap(t, v, ed)
 							checkBars(t, v, len(volt.Entries))
+							checkCampaignBars(t, v, ed, width)
 							if !strings.Contains(v.FactsLine, "First seen May 2021, last seen Feb 2024") {
 								t.Errorf("the facts line says %q; want First seen May 2021 (its first campaign), last seen Feb 2024 (its brief)", v.FactsLine)
 							}
@@ -305,5 +326,33 @@ func checkBars(t *testing.T, v views, briefs int) {
 	}
 	if total != briefs || len(v.BarNumbers) != nonEmpty {
 		t.Errorf("the chart's bars %q count %d briefs with %d numbers %q; want %d briefs, a number on each of %d bars", v.Bars, total, len(v.BarNumbers), v.BarNumbers, briefs, nonEmpty)
+	}
+}
+
+// checkCampaignBars: Volt Typhoon's campaigns as bars, first seen first,
+// each titled with its span, its name linked to its page, the bar and the
+// name inside the chart and the chart inside its box (at 390 px too); the
+// longer span draws the longer bar.
+func checkCampaignBars(t *testing.T, v views, ed edition, width int64) {
+	t.Helper()
+	want := []campaignBar{
+		{Title: "U.S. critical infrastructure pre-positioning: May 2021 to Feb 2024", Name: "U.S. critical infrastructure pre-positioning", Href: ed.root + "campaigns/u-s-critical-infrastructure-pre-positioning/" + ed.index, Inside: true},
+		{Title: "KV-botnet operations: Feb 2022 to Feb 2024", Name: "KV-botnet operations", Href: ed.root + "campaigns/kv-botnet-operations/" + ed.index, Inside: true},
+	}
+	if len(v.Campaigns) != len(want) {
+		t.Fatalf("at %d px: campaign bars %+v; want %d", width, v.Campaigns, len(want))
+	}
+	for i, w := range want {
+		got := v.Campaigns[i]
+		w.Width = got.Width
+		if got != w {
+			t.Errorf("at %d px: campaign bar %+v; want %+v", width, got, w)
+		}
+	}
+	if !v.CampaignsFit {
+		t.Errorf("at %d px: the campaign bars are wider than their box", width)
+	}
+	if !(v.Campaigns[0].Width > v.Campaigns[1].Width && v.Campaigns[1].Width > 0) {
+		t.Errorf("at %d px: bars %.1f and %.1f px wide; want May 2021 to Feb 2024 longer than Feb 2022 to Feb 2024", width, v.Campaigns[0].Width, v.Campaigns[1].Width)
 	}
 }

@@ -82,6 +82,7 @@
 //	cooc                   [{Kind, Title, Items, More}]: terms named with it, Items pre-rendered counted chips
 //	claims                 pre-rendered attribution claims about an actor
 //	campaign_timeline      pre-rendered campaigns of an actor, dated
+//	campaign_bars          the same campaigns as bars on a time axis (CampaignBars, below)
 //	matrix                 the ATT&CK matrix heatmap of its briefs (kinds flagged Matrix)
 //	activity               the chart of its briefs over time (Activity, below)
 //	map                    the victim countries its briefs name (CountryMap, below; kinds flagged Map)
@@ -120,6 +121,17 @@
 // last periods, as shown), Width, Height, Base: its geometry in SVG units,
 // Bars and Rows: the periods pre-rendered from items/activity-bar.html and
 // items/activity-row.html, Max: the most briefs in one period}.
+//
+// Campaign bars (CampaignBars; layouts/_partials/campaign-bars.html,
+// campaignbars.go) are {From, To (the axis's first and last months, as
+// shown), Height, Base (the chart's height and the axis's y, in CSS
+// pixels), Bars: [{Name, URL, Title ("KV-botnet operations: Feb 2022 to
+// Feb 2024"), First, Latest (its first seen month and the month of the
+// latest brief naming it, as shown), X, W, TextX (in percent of the
+// chart's width), Y, TextY, Anchor ("start" or "end": the name's
+// text-anchor)}], first seen first, Ticks: [{Year, X, Line (whether a line
+// marks where it begins), Label (whether its number has room)}]}, for the
+// kinds flagged CampaignTimeline.
 //
 // The list of briefs (BriefsPage; layouts/briefs/section.html): title,
 // description, count, and for its form that opens the search page

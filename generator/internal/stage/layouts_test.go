@@ -56,9 +56,10 @@ var itemRows = map[string]any{
 
 // What the other partials that read staged values are given: their dot.
 var partialDots = map[string]any{
-	"_partials/matrix.html":   Matrix{},
-	"_partials/activity.html": Activity{},
-	"_partials/map.html":      CountryMap{},
+	"_partials/matrix.html":        Matrix{},
+	"_partials/activity.html":      Activity{},
+	"_partials/map.html":           CountryMap{},
+	"_partials/campaign-bars.html": CampaignBars{},
 }
 
 // Every key a template reads from a page's front matter (.Params.key,

@@ -100,6 +100,9 @@ type TermPage struct {
 	Claims template.HTML `json:"claims,omitempty"`
 	// CampaignTimeline is an actor's campaigns, dated (pre-rendered).
 	CampaignTimeline template.HTML `json:"campaign_timeline,omitempty"`
+	// CampaignBars is the same campaigns as bars on a time axis, each
+	// from its first seen month to the latest brief naming it.
+	CampaignBars *CampaignBars `json:"campaign_bars,omitempty"`
 	// Matrix is the ATT&CK matrix heatmap of its briefs' techniques, for
 	// a kind whose Matrix flag is set, when they name some.
 	Matrix *Matrix `json:"matrix,omitempty"`

@@ -285,6 +285,11 @@ func (s *stager) termPage(l *lists, k taxonomy.Kind, t *index.Term) (*TermPage, 
 				ds[i] = dated{c.Term, c.Term.FirstSeen, c.Term.LastSeen}
 			}
 			p.CampaignTimeline = render(l, itemCampaign, nil, s.campaignRows(ds))
+			terms := make([]*index.Term, len(cs))
+			for i, c := range cs {
+				terms[i] = c.Term
+			}
+			p.CampaignBars = s.campaignBars(terms)
 		}
 	}
 	if k.Matrix {
