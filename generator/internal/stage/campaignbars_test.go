@@ -6,10 +6,6 @@ import (
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
-	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // campaignSite stages two briefs naming the actor X: one of May 2024
@@ -18,11 +14,6 @@ import (
 // and Gamma, undated.
 func campaignSite(t *testing.T, o Options) *Site {
 	t.Helper()
-	v, err := vocab.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := resolve.New(v, nil)
 	bs := []brief.Brief{
 		{Slug: "a", Title: "A", Date: time.Date(2024, 5, 20, 0, 0, 0, 0, time.UTC),
 			Lists:     map[string][]string{"actors": {"X"}, "malware": {"M"}, "techniques": {"T1190"}},
@@ -31,7 +22,7 @@ func campaignSite(t *testing.T, o Options) *Site {
 			Lists:     map[string][]string{"actors": {"X"}},
 			Campaigns: []brief.Campaign{{Name: "Alpha", FirstSeen: "2022-02", LastSeen: "2022-06"}, {Name: "Gamma"}}},
 	}
-	ix := index.Build(bs, r, taxonomy.Kinds())
+	ix, v := testIndex(t, bs)
 	o.Layouts = layoutsFS(t)
 	site, err := Stage(ix, v, o)
 	if err != nil {

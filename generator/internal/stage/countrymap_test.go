@@ -6,10 +6,6 @@ import (
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
-	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // An actor's map: the countries its briefs name, each linked to its page
@@ -19,17 +15,12 @@ import (
 // every country.
 func TestCountryMap(t *testing.T) {
 	t.Parallel()
-	v, err := vocab.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := resolve.New(v, nil)
 	day := func(d int) time.Time { return time.Date(2024, 5, d, 0, 0, 0, 0, time.UTC) }
-	ix := index.Build([]brief.Brief{
+	ix, v := testIndex(t, []brief.Brief{
 		{Slug: "a", Title: "A", Date: day(3), Lists: map[string][]string{"actors": {"X"}, "countries": {"US", "GU", "XK"}}},
 		{Slug: "b", Title: "B", Date: day(2), Lists: map[string][]string{"actors": {"X"}, "countries": {"US"}}},
 		{Slug: "c", Title: "C", Date: day(1), Lists: map[string][]string{"countries": {"NO"}}},
-	}, r, taxonomy.Kinds())
+	})
 	site, err := Stage(ix, v, Options{Layouts: layoutsFS(t)})
 	if err != nil {
 		t.Fatal(err)
@@ -70,16 +61,11 @@ func TestCountryMap(t *testing.T) {
 // both, shaded.
 func TestHomeOverview(t *testing.T) {
 	t.Parallel()
-	v, err := vocab.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := resolve.New(v, nil)
-	ix := index.Build([]brief.Brief{
+	ix, v := testIndex(t, []brief.Brief{
 		{Slug: "a", Title: "A", Date: time.Date(2024, 5, 3, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"actors": {"X"}, "sectors": {"Energy"}, "techniques": {"T1190"}}},
 		{Slug: "b", Title: "B", Date: time.Date(2023, 5, 4, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"actors": {"X", "Y"}, "sectors": {"Energy"}, "techniques": {"T1133"}}},
 		{Slug: "c", Title: "C", Date: time.Date(2023, 5, 3, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"actors": {"Y"}, "sectors": {"Water"}, "techniques": {"T1078"}}},
-	}, r, taxonomy.Kinds())
+	})
 	site, err := Stage(ix, v, Options{Layouts: layoutsFS(t)})
 	if err != nil {
 		t.Fatal(err)

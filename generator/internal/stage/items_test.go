@@ -184,12 +184,7 @@ func TestListMarkupComesFromLayouts(t *testing.T) {
 	chips := ItemsDir + "/chip.html"
 	layouts[chips] = &fstest.MapFile{Data: bytes.Replace(layouts[chips].Data, []byte(`<li>{{`), []byte(`<li class="chip">{{`), 1)}
 
-	v, err := vocab.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := resolve.New(v, nil)
-	ix := index.Build([]brief.Brief{{Slug: "a", Title: "A", Date: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"sectors": {"Energy"}}}}, r, taxonomy.Kinds())
+	ix, v := testIndex(t, []brief.Brief{{Slug: "a", Title: "A", Date: time.Date(2024, 5, 2, 0, 0, 0, 0, time.UTC), Lists: map[string][]string{"sectors": {"Energy"}}}})
 	site, err := Stage(ix, v, Options{Layouts: layouts})
 	if err != nil {
 		t.Fatal(err)
@@ -198,4 +193,16 @@ func TestListMarkupComesFromLayouts(t *testing.T) {
 	if !strings.Contains(page, `<li class=\"chip\"><a href=../../sectors/energy/>Energy</a></li>`) {
 		t.Errorf("the brief's chips do not follow layouts/%s:\n%s", chips, page)
 	}
+}
+
+// testIndex indexes bs as the pipeline does, with the default vocabularies
+// and kind table, and returns the index and those vocabularies.
+func testIndex(t testing.TB, bs []brief.Brief) (*index.Index, *vocab.Vocab) {
+	t.Helper()
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, _ := resolve.New(v, nil)
+	return index.Build(bs, r, taxonomy.Kinds()), v
 }

@@ -7,10 +7,6 @@ import (
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
-	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // matrixSite stages briefs, each naming the actor X and the techniques
@@ -18,11 +14,6 @@ import (
 // fourth, 2023.
 func matrixSite(t *testing.T, techniques ...[]string) *Site {
 	t.Helper()
-	v, err := vocab.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := resolve.New(v, nil)
 	var bs []brief.Brief
 	for i, ts := range techniques {
 		year := 2024
@@ -32,7 +23,7 @@ func matrixSite(t *testing.T, techniques ...[]string) *Site {
 		bs = append(bs, brief.Brief{Slug: string(rune('a' + i)), Title: "B", Date: time.Date(year, 5, 20-i, 0, 0, 0, 0, time.UTC),
 			Lists: map[string][]string{"actors": {"X"}, "techniques": ts}})
 	}
-	ix := index.Build(bs, r, taxonomy.Kinds())
+	ix, v := testIndex(t, bs)
 	site, err := Stage(ix, v, Options{Layouts: layoutsFS(t)})
 	if err != nil {
 		t.Fatal(err)

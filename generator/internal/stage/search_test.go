@@ -6,10 +6,6 @@ import (
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
-	"github.com/threatbriefs/threatbriefs/generator/internal/index"
-	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
-	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
-	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
 // The search page and the briefs list offer the filters of the kinds with
@@ -17,17 +13,12 @@ import (
 // the terms as the search page names them in the URL.
 func TestFiltersOfTheSearchPageAndBriefsList(t *testing.T) {
 	t.Parallel()
-	v, err := vocab.Default()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, _ := resolve.New(v, nil)
 	day := func(y int) time.Time { return time.Date(y, 5, 2, 0, 0, 0, 0, time.UTC) }
-	ix := index.Build([]brief.Brief{
+	ix, _ := testIndex(t, []brief.Brief{
 		{Slug: "a", Title: "A", Date: day(2024), TLP: brief.TLPClear, Lists: map[string][]string{"sectors": {"Healthcare"}, "countries": {"DE"}, "techniques": {"T1190"}}},
 		{Slug: "b", Title: "B", Date: day(2024), TLP: brief.TLPGreen, Lists: map[string][]string{"sectors": {"Healthcare", "Energy"}}},
 		{Slug: "c", Title: "C", Date: day(2022), TLP: brief.TLPClear, Lists: map[string][]string{"sectors": {"Energy"}}},
-	}, r, taxonomy.Kinds())
+	})
 
 	s := searchPage(ix, "")
 	var params []string
