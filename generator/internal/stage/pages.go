@@ -404,7 +404,7 @@ func (s *stager) homePage(l *lists) (*HomePage, error) {
 		}
 		p.Matrix, p.MatrixFrom = s.matrix(l, ix.Entries[:n], true), from.Format("2 Jan 2006")
 	}
-	p.Cross = s.cross(ix, 8)
+	p.Cross = s.cross(8)
 	for _, k := range ix.Kinds {
 		if k.HomeTop == "" {
 			continue
@@ -423,7 +423,8 @@ func (s *stager) homePage(l *lists) (*HomePage, error) {
 // cross is the home page's table of the n most named terms of the kind
 // flagged CrossRows against the n most named of the kind flagged
 // CrossColumns, or nil without such kinds or terms.
-func (s *stager) cross(ix *index.Index, n int) *Cross {
+func (s *stager) cross(n int) *Cross {
+	ix := s.ix
 	var rk, ck *taxonomy.Kind
 	for i, k := range ix.Kinds {
 		if k.CrossRows {
