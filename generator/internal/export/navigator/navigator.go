@@ -21,6 +21,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/export"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -132,15 +133,22 @@ func Build(t *index.Term, v *vocab.Vocab, baseURL string) (*Layer, error) {
 	}
 	byID := map[string]*seen{}
 	for _, e := range t.Entries {
-		for _, tt := range e.Terms["techniques"] {
-			s := byID[tt.ID]
-			if s == nil {
-				s = &seen{}
-				byID[tt.ID] = s
-			}
-			s.n++
-			if len(s.briefs) < LinksPerTechnique { // t.Entries is newest first
-				s.briefs = append(s.briefs, e)
+		// The techniques are the terms of the kind that resolves to ATT&CK
+		// techniques, whatever the site's table calls it.
+		for _, ts := range e.Terms {
+			for _, tt := range ts {
+				if tt.KindDef == nil || tt.KindDef.Resolution != taxonomy.ByTechnique {
+					break // a brief's terms of one kind share one KindDef
+				}
+				s := byID[tt.ID]
+				if s == nil {
+					s = &seen{}
+					byID[tt.ID] = s
+				}
+				s.n++
+				if len(s.briefs) < LinksPerTechnique { // t.Entries is newest first
+					s.briefs = append(s.briefs, e)
+				}
 			}
 		}
 	}

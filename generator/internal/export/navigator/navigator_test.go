@@ -405,19 +405,8 @@ func TestLinksAreCapped(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tech := &index.Term{}
-	tech.Kind, tech.ID, tech.Name = "techniques", "T1566.001", "Spearphishing Attachment"
-	actors, _ := taxonomy.Kinds().Lookup("actors")
-	actor := &index.Term{Slug: "x", URL: "/actors/x/", KindDef: &actors}
-	actor.Kind, actor.Name = "actors", "X"
 	n := navigator.LinksPerTechnique + 3
-	for i := range n { // newest first, as the index orders them
-		slug := fmt.Sprintf("brief-%d", i)
-		actor.Entries = append(actor.Entries, &index.Entry{
-			Brief: &brief.Brief{Slug: slug, Title: "Brief " + strconv.Itoa(i), Date: time.Date(2024, 12, 31-i, 0, 0, 0, 0, time.UTC)},
-			URL:   "/briefs/" + slug + "/", Terms: map[string][]*index.Term{"techniques": {tech}},
-		})
-	}
+	actor := actorNaming("techniques", n)
 	l, err := navigator.Build(actor, v, "https://briefs.test/")
 	if err != nil {
 		t.Fatal(err)
@@ -441,5 +430,42 @@ func TestLinksAreCapped(t *testing.T) {
 	}
 	if te["score"].(float64) != float64(n) || !strings.Contains(te["comment"].(string), fmt.Sprintf("named in %d of %d briefs", n, n)) {
 		t.Errorf("score %v, comment %q: want every brief counted", te["score"], te["comment"])
+	}
+}
+
+// actorNaming is an actor whose n briefs (newest first, as the index orders
+// them) each name T1566.001 as a term of the technique kind, called kind.
+func actorNaming(kind string, n int) *index.Term {
+	techniques, _ := taxonomy.Kinds().Resolving(taxonomy.ByTechnique)
+	techniques.Name, techniques.Field = kind, kind
+	tech := &index.Term{KindDef: &techniques}
+	tech.Kind, tech.ID, tech.Name = kind, "T1566.001", "Spearphishing Attachment"
+	actors, _ := taxonomy.Kinds().Lookup("actors")
+	actor := &index.Term{Slug: "x", URL: "/actors/x/", KindDef: &actors}
+	actor.Kind, actor.Name = "actors", "X"
+	for i := range n {
+		slug := fmt.Sprintf("brief-%d", i)
+		actor.Entries = append(actor.Entries, &index.Entry{
+			Brief: &brief.Brief{Slug: slug, Title: "Brief " + strconv.Itoa(i), Date: time.Date(2024, 12, 31-i, 0, 0, 0, 0, time.UTC)},
+			URL:   "/briefs/" + slug + "/", Terms: map[string][]*index.Term{kind: {tech}},
+		})
+	}
+	return actor
+}
+
+// A layer's techniques are the terms of the kind that resolves to ATT&CK
+// techniques, whatever a site's kind table calls it.
+func TestLayerReadsTheTechniqueKindByResolution(t *testing.T) {
+	t.Parallel()
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := navigator.Build(actorNaming("ttps", 2), v, "https://briefs.test/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(l.Techniques) != 1 || l.Techniques[0].TechniqueID != "T1566.001" || l.Techniques[0].Score != 2 {
+		t.Errorf("techniques %+v, want T1566.001 scored 2", l.Techniques)
 	}
 }
