@@ -129,7 +129,7 @@ func Run(o Options) (*Checked, error) {
 		profiles, diags := validate.Profiles(set.Profiles, c.Vocab)
 		c.Diagnostics.Merge(diags)
 		var rdiags *diag.List
-		r, rdiags = resolve.New(c.Vocab, profiles)
+		r, rdiags = resolve.NewFor(c.Vocab, ks, profiles)
 		c.Profiles, c.Resolver = profiles, r
 		c.Diagnostics.Merge(rdiags)
 		c.Briefs, diags = validate.Briefs(set.Briefs, r, ks)

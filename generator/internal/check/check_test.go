@@ -2,12 +2,14 @@ package check_test
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/check"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 )
 
 func briefFile(title, tlp, extra string) *fstest.MapFile {
@@ -58,5 +60,36 @@ func TestTime(t *testing.T) {
 	err := check.Time(&timings, "load", func() error { return boom })
 	if !errors.Is(err, boom) || err.Error() != "load: boom" || len(timings) != 1 || timings[0].Stage != "load" {
 		t.Errorf("err %v, timings %v", err, timings)
+	}
+}
+
+// Names of a kind are resolved with the site's kind table: an actor kind
+// renamed "adversaries" still knows ATT&CK's groups and their aliases, and
+// a brief's distinct: list may name its terms.
+func TestRunResolvesWithTheSitesKinds(t *testing.T) {
+	t.Parallel()
+	ks := taxonomy.Kinds()
+	for i := range ks {
+		if ks[i].Name == "actors" {
+			ks[i].Name, ks[i].Field = "adversaries", "adversaries"
+		}
+	}
+	fsys := fstest.MapFS{
+		"content/briefs/2024/a.md": briefFile("A", "clear", "adversaries: [Cozy Bear, Sandworm Teams]\ndistinct: [Sandworm Teams]\n"),
+	}
+	c, err := check.Run(check.Options{FS: fsys, Kinds: ks})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Diagnostics.Err(); err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, term := range c.Index.Terms["adversaries"] {
+		names = append(names, term.Name)
+	}
+	slices.Sort(names)
+	if strings.Join(names, ", ") != "APT29, Sandworm Teams" {
+		t.Errorf("adversaries %v, want APT29 (Cozy Bear is its ATT&CK alias) and Sandworm Teams (distinct)", names)
 	}
 }

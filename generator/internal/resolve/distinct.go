@@ -50,7 +50,7 @@ func (r *Resolver) Distinct(b *brief.Brief) []Finding {
 	}
 	given := map[string]named{}
 	var kinds []string
-	for _, k := range taxonomy.Kinds() {
+	for _, k := range r.kinds {
 		if k.Resolution != taxonomy.ByKnown {
 			continue
 		}

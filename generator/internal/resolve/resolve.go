@@ -1,7 +1,8 @@
 // Package resolve maps a name as an author wrote it to a canonical term of a
 // taxonomy kind, using the vocabularies and the term profiles of a project.
 //
-// It accepts a *vocab.Vocab and the validated profiles. Resolve never fails:
+// It accepts a *vocab.Vocab, the site's kind table (NewFor; New uses
+// taxonomy.Kinds) and the validated profiles. Resolve never fails:
 // a name it cannot place becomes its own term, and the Issue it returns says
 // whether that is an error (an unknown ATT&CK or CVE ID, a revoked or
 // deprecated ATT&CK ID, an unknown country, a near miss of a known actor or
@@ -127,6 +128,7 @@ var looksLikeMitigationID = regexp.MustCompile(`^M[0-9]+$`)
 // Resolver resolves names; it is immutable and safe for concurrent use.
 type Resolver struct {
 	v        *vocab.Vocab
+	kinds    taxonomy.Table
 	byName   map[string]map[string]*brief.Profile // kind → Norm(title or synonym) → profile
 	profiles map[string][]*brief.Profile
 	known    map[string]*known // ByKnown kinds' names
@@ -143,11 +145,17 @@ type resolved struct {
 	issue Issue
 }
 
-// New indexes the profiles' titles and synonyms. A synonym claimed by two
-// profiles of one kind is reported, as it would merge two terms.
+// New is NewFor with the generator's taxonomies (taxonomy.Kinds).
 func New(v *vocab.Vocab, profiles []brief.Profile) (*Resolver, *diag.List) {
+	return NewFor(v, taxonomy.Kinds(), profiles)
+}
+
+// NewFor indexes the profiles' titles and synonyms, and the names each
+// ByKnown kind of the table ks knows. A synonym claimed by two profiles of
+// one kind is reported, as it would merge two terms.
+func NewFor(v *vocab.Vocab, ks taxonomy.Table, profiles []brief.Profile) (*Resolver, *diag.List) {
 	var diags diag.List
-	r := &Resolver{v: v, byName: map[string]map[string]*brief.Profile{}, profiles: map[string][]*brief.Profile{}, known: map[string]*known{}}
+	r := &Resolver{v: v, kinds: ks, byName: map[string]map[string]*brief.Profile{}, profiles: map[string][]*brief.Profile{}, known: map[string]*known{}}
 	for i := range profiles {
 		p := &profiles[i]
 		if r.byName[p.Kind] == nil {
@@ -172,7 +180,7 @@ func New(v *vocab.Vocab, profiles []brief.Profile) (*Resolver, *diag.List) {
 			r.byName[p.Kind][k] = p
 		}
 	}
-	for _, k := range taxonomy.Kinds() {
+	for _, k := range ks {
 		if k.Resolution == taxonomy.ByKnown {
 			r.known[k.Name] = newKnown(k, v, r.profiles[k.Name], &diags)
 		}
