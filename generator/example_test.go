@@ -135,10 +135,7 @@ func refs(doc string) []string {
 // is at most 64 KB of HTML. All CSS together is at most 24 KB (20 KB until
 // the matrix, map, chart and search-filter styles came; BENCHMARKS.md).
 func TestPageWeightBudgets(t *testing.T) {
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: sitetest.RepoRoot(t), Destination: dest}); err != nil {
-		t.Fatal(err)
-	}
+	dest := examplePublic(t)
 	css, terms := 0, 0
 	for name, data := range sitetest.Tree(t, dest) {
 		switch {

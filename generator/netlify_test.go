@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
-	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
 )
 
@@ -104,10 +102,7 @@ func TestNetlifyImmutableAssets(t *testing.T) {
 		t.Fatal("netlify.toml serves nothing as immutable")
 	}
 
-	dest := filepath.Join(t.TempDir(), "public")
-	if _, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: sitetest.RepoRoot(t), Destination: dest}); err != nil {
-		t.Fatal(err)
-	}
+	dest := examplePublic(t)
 	fingerprinted := regexp.MustCompile(`\.[0-9a-f]{64}\.[a-z0-9]+$`)
 	inDir := map[string]int{}
 	for name := range sitetest.Tree(t, dest) {

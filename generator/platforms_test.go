@@ -159,7 +159,7 @@ func (m *mispServer) fetch(t *testing.T, feedURL string) (added, edited []string
 // every event; a second fetch finds nothing new. The galaxy files are
 // valid against misp-galaxy's schemas.
 func TestMISPFetchesTheExampleSite(t *testing.T) {
-	s := serveSite(t, sitetest.RepoRoot(t))
+	s := exampleServed(t)
 	schemas := misptest.Load(t)
 	m := &mispServer{events: map[string]int64{}}
 	added, edited, files := m.fetch(t, s.url()+"/misp")
@@ -281,7 +281,7 @@ func taxiiGet(t *testing.T, u string) []byte {
 // TAXII feed requests (objects with added_after and next, which a static
 // host ignores; and the older form without the trailing slash).
 func TestTAXIIClientReadsTheExampleSite(t *testing.T) {
-	s := serveSite(t, sitetest.RepoRoot(t))
+	s := exampleServed(t)
 	var discovery struct {
 		APIRoots []string `json:"api_roots"`
 		Default  string
@@ -368,7 +368,7 @@ func TestTAXIIClientReadsTheExampleSite(t *testing.T) {
 // UUID as GUID; and the footer's "Follow and reuse" lists the MISP feed,
 // the galaxy and the TAXII API, which answer.
 func TestFeedsForPlatformsOnTheExampleSite(t *testing.T) {
-	s := serveSite(t, sitetest.RepoRoot(t))
+	s := exampleServed(t)
 	type item struct {
 		GUID struct {
 			IsPermaLink string `xml:"isPermaLink,attr"`

@@ -23,7 +23,9 @@ func TestMain(m *testing.M) {
 		main()
 		os.Exit(0)
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	removeExamples()
+	os.Exit(code)
 }
 
 func cli(env []string, args ...string) *exec.Cmd {
