@@ -198,6 +198,9 @@ func nameNode(p *brief.Profile, k string) string {
 	return "title"
 }
 
+// Kinds returns the kind table the resolver was made for.
+func (r *Resolver) Kinds() taxonomy.Table { return r.kinds }
+
 // Vocab returns the vocabularies the resolver uses.
 func (r *Resolver) Vocab() *vocab.Vocab { return r.v }
 

@@ -77,11 +77,11 @@ func Find(b *brief.Brief, r *resolve.Resolver, lib []brief.Brief, lr *resolve.Re
 	return out
 }
 
-// keys resolves the names a brief gives for the kind of a role (the
-// generator's table: the actors, the sources) to their terms' keys.
+// keys resolves the names a brief gives for the kind of a role (in the
+// resolver's kind table: the actors, the sources) to their terms' keys.
 func keys(r *resolve.Resolver, role taxonomy.Role, b *brief.Brief) map[string]bool {
 	out := map[string]bool{}
-	k, ok := taxonomy.Kinds().WithRole(role)
+	k, ok := r.Kinds().WithRole(role)
 	if !ok {
 		return out
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/resolve"
 	"github.com/threatbriefs/threatbriefs/generator/internal/story"
+	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
 
@@ -54,4 +55,26 @@ func whys(ss []story.Same) []string {
 		out = append(out, s.File+": "+s.Why)
 	}
 	return out
+}
+
+// The kinds of the roles are the resolver's: a site whose actor kind lists
+// its terms under adversaries: finds the same story by them.
+func TestFindUsesTheResolversKinds(t *testing.T) {
+	t.Parallel()
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := taxonomy.Kinds()
+	for i := range ks {
+		if ks[i].Role == taxonomy.Attributed {
+			ks[i].Name, ks[i].Field = "adversaries", "adversaries"
+		}
+	}
+	r, _ := resolve.NewFor(v, ks, nil)
+	lib := []brief.Brief{{File: "a.md", Date: day("2024-05-12"), Lists: map[string][]string{"adversaries": {"APT44"}}, Sources: []brief.Source{{Name: "CISA"}}}}
+	b := brief.Brief{File: "new.md", Date: day("2024-05-10"), Lists: map[string][]string{"adversaries": {"Sandworm"}}, Sources: []brief.Source{{Name: "CISA"}}}
+	if got, want := fmt.Sprint(whys(story.Find(&b, r, lib, r))), "[a.md: names the same actor and source, 2 day(s) apart]"; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
 }
