@@ -82,6 +82,17 @@ func Placeholder(baseURL string) bool {
 // Standalone turns the page at rel (a slash path in the built site dir,
 // built for baseURL) into a self-contained document. Its links to the site
 // are absolute, or, when baseURL is a Placeholder, plain text.
+//
+// It rewrites the brief page the site build wrote rather than having the
+// templates render a third edition, as they render the offline one
+// (pipeline.Options.Offline, stage.Options.Offline). Rendering it would
+// take, in layouts/, a standalone flag on every page that links (the head's
+// stylesheet inlined through resources.Get and .Content, the header's
+// search form and scripts left out, every term, brief and footer link
+// absolute or plain text), and a whole-site build to render one page of
+// it; this rewrite reads the one page and its stylesheet. It is kept to
+// what an HTML tokenizer does reliably: dropping elements, inlining one
+// stylesheet, resolving and unlinking hrefs.
 func Standalone(dir, rel, baseURL string) ([]byte, error) {
 	s, err := newSite(dir, baseURL)
 	if err != nil {
