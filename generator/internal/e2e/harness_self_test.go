@@ -15,6 +15,7 @@ import (
 // reported), a script that throws, and a request to another origin (a
 // second local server) must all be caught.
 func TestHarnessSeesProblems(t *testing.T) {
+	t.Parallel()
 	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/css")
 	}))

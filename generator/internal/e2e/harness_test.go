@@ -26,16 +26,29 @@ import (
 
 // The browser and the built example site are shared by every test of the
 // package: starting Chromium and building twice for each test would
-// multiply the suite's time for nothing.
+// multiply the suite's time for nothing. The tests run in parallel, each in
+// a tab of its own: while one waits for the browser, another's page renders
+// or the Nu Html Checker runs. Each has its own lock, so the browser starts
+// and the tests that need no built site run while the sites build.
 var (
 	shared struct {
 		sync.Mutex
-		browser  context.Context
-		stop     []func()
-		sites    *sites
-		sitesErr error
+		browser context.Context
+		stop    []func()
+	}
+	built struct {
+		sync.Mutex
+		sites *sites
+		err   error
 	}
 )
+
+// atExit runs f after every test, in the reverse order of the calls.
+func atExit(f func()) {
+	shared.Lock()
+	defer shared.Unlock()
+	shared.stop = append(shared.stop, f)
+}
 
 func TestMain(m *testing.M) {
 	code := m.Run()
@@ -136,7 +149,7 @@ func browser(t testing.TB) context.Context {
 		t.Fatalf("starting Chromium (%s): %v", exe, err)
 	}
 	shared.browser = ctx
-	shared.stop = append(shared.stop, func() { stopBrowser(); stopAlloc(); os.RemoveAll(profile) })
+	shared.stop = append(shared.stop, func() { stopBrowser(); stopAlloc(); os.RemoveAll(profile) }) // shared is locked
 	return ctx
 }
 
@@ -294,15 +307,15 @@ type sites struct {
 
 func exampleSites(t testing.TB) *sites {
 	t.Helper()
-	shared.Lock()
-	defer shared.Unlock()
-	if shared.sites == nil && shared.sitesErr == nil {
-		shared.sites, shared.sitesErr = buildSites(t)
+	built.Lock()
+	defer built.Unlock()
+	if built.sites == nil && built.err == nil {
+		built.sites, built.err = buildSites(t)
 	}
-	if shared.sitesErr != nil {
-		t.Fatal(shared.sitesErr)
+	if built.err != nil {
+		t.Fatal(built.err)
 	}
-	return shared.sites
+	return built.sites
 }
 
 func buildSites(t testing.TB) (*sites, error) {
@@ -311,7 +324,7 @@ func buildSites(t testing.TB) (*sites, error) {
 	if err != nil {
 		return nil, err
 	}
-	shared.stop = append(shared.stop, func() { os.RemoveAll(tmp) })
+	atExit(func() { os.RemoveAll(tmp) })
 	s := &sites{Served: filepath.Join(tmp, "public")}
 
 	headers, err := netlifyHeaders(root)
@@ -325,7 +338,7 @@ func buildSites(t testing.TB) (*sites, error) {
 		}
 		files.ServeHTTP(w, r)
 	}))
-	shared.stop = append(shared.stop, srv.Close)
+	atExit(srv.Close)
 	s.URL = srv.URL + "/"
 
 	ctx := context.Background()

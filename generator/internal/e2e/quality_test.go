@@ -46,6 +46,7 @@ type violation struct {
 // and the dark colour scheme, and on the offline edition. There must be no
 // violation.
 func TestAccessibility(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	axe, err := os.ReadFile(axePath(t))
 	if err != nil {
@@ -74,6 +75,7 @@ func TestAccessibility(t *testing.T) {
 	}
 	for _, run := range runs {
 		t.Run(run.ed.name+"-"+run.scheme, func(t *testing.T) {
+			t.Parallel()
 			tb := newTab(t)
 			tb.do(func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
 				_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{
@@ -121,6 +123,7 @@ func runAxe(tb *tab, axe []byte) []violation {
 // served and offline, and over a brief exported as one standalone file:
 // it must report no error.
 func TestHTMLIsValid(t *testing.T) {
+	t.Parallel()
 	java, vnu := javaPath(t), vnuPath(t)
 	s := exampleSites(t)
 	var files []string

@@ -45,6 +45,7 @@ func briefSlugs(t *testing.T, got []result, ed edition) []string {
 // and indicators (as stored and defanged, and the result shows it
 // defanged), on the served site and the offline edition.
 func TestSearchFindsEveryBrief(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	s := exampleSites(t)
 	ix := s.Result.Index
@@ -110,6 +111,7 @@ func TestSearchFindsEveryBrief(t *testing.T) {
 // checks the briefs shown against the index; then the same filters without
 // a query; then unticks a filter and sees the URL and the results follow.
 func TestSearchFiltersInTheURL(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	s := exampleSites(t)
 	ix := s.Result.Index

@@ -52,6 +52,7 @@ func editions(s *sites) []edition {
 // link, goes back, and uses the header's search form. No page may report an
 // error or make a request outside its origin (offline: outside file://).
 func TestSearchInTheBrowser(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t) // skip (or, under CI, fail) before building anything
 	s := exampleSites(t)
 	ix := s.Result.Index

@@ -16,6 +16,7 @@ import (
 // measures it: the layout-shift entries without recent input), at 1280
 // and at 390 pixels wide, with a query and with a query and filters.
 func TestSearchPageDoesNotShift(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	s := exampleSites(t)
 	for _, width := range []int64{1280, 390} {

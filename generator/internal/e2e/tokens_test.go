@@ -19,6 +19,7 @@ import (
 // and the script's indicatorToken, after refanging). The script's module is
 // imported as it is in assets/, served over HTTP.
 func TestTokensAgreeWithTheScript(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(sitetest.RepoRoot(t), "assets", "js", "search"))))
 	t.Cleanup(srv.Close)

@@ -118,6 +118,7 @@ const readViews = `(() => {
 // with a hint on a phone). With E2E_SCREENSHOTS=dir it writes what it saw
 // as PNGs there, to look at.
 func TestViewsInTheBrowser(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	s := exampleSites(t)
 	ix := s.Result.Index
