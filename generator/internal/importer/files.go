@@ -45,10 +45,11 @@ func OpenProject(dir string) (*Project, error) {
 		return nil, fmt.Errorf("import: %w", err)
 	}
 	fsys := os.DirFS(dir)
-	set, _ := load.Load(fsys, taxonomy.Kinds().Names())
+	ks := taxonomy.Kinds()
+	set, _ := load.Load(fsys, ks.Names())
 	profiles, _ := validate.Profiles(set.Profiles, v)
-	r, _ := resolve.New(v, profiles)
-	briefs, _ := validate.Briefs(set.Briefs, r, taxonomy.Kinds())
+	r, _ := resolve.NewFor(v, ks, profiles)
+	briefs, _ := validate.Briefs(set.Briefs, r, ks)
 	files, _ := fs.Glob(fsys, load.BriefsDir+"/*/*.md")
 	return &Project{Dir: dir, Resolver: r, BriefFiles: files, Briefs: briefs}, nil
 }
@@ -150,7 +151,7 @@ func (r *Run) ImportFile(name string) (*Imported, error) {
 	var diags diag.List
 	doc, ok := load.Parse(rel, res.Brief, &diags)
 	if ok {
-		_, d := validate.Briefs([]load.Doc{doc}, o.Resolver, taxonomy.Kinds())
+		_, d := validate.Briefs([]load.Doc{doc}, o.Resolver, o.Resolver.Kinds())
 		diags.Merge(d)
 	}
 	im.Check = diags.Items()

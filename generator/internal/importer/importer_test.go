@@ -557,3 +557,29 @@ func TestEveryTechniqueNamesItsPhrase(t *testing.T) {
 		}
 	}
 }
+
+// Names resolve as the site's kind table says: on a site whose actors are
+// only its own profiles (no ATT&CK group catalogue), an actor ATT&CK calls
+// APT29 is kept as the report wrote it.
+func TestImportResolvesWithTheSitesKinds(t *testing.T) {
+	t.Parallel()
+	v, err := vocab.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ks := taxonomy.Kinds()
+	for i := range ks {
+		if ks[i].Name == "actors" {
+			ks[i].Resolution, ks[i].Catalog = taxonomy.ByProfile, taxonomy.NoCatalog
+		}
+	}
+	r, _ := resolve.NewFor(v, ks, nil)
+	res, err := importer.Import("Full Report\nCozy Bear phished diplomats.\nThe post Cozy Bear phishing appeared first on Example News.\nAnalysis Summary\n# Threat Actor: Cozy Bear\n",
+		importer.Options{Resolver: r, Date: fallbackDate})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(res.Brief, []byte("\nactors:\n  - Cozy Bear\n")) || bytes.Contains(res.Brief, []byte("APT29")) {
+		t.Errorf("the brief does not keep the actor as written:\n%s", res.Brief)
+	}
+}

@@ -203,10 +203,11 @@ func orNone(s string) string {
 	return s
 }
 
-// kind is the taxonomy kind of a front-matter field (the importer writes
-// the generator's kinds).
-func kind(field string) taxonomy.Kind {
-	k, _ := taxonomy.Kinds().Lookup(field)
+// kind is the kind of a front-matter field in the table the resolver was
+// made for (the importer writes the generator's fields; how their names
+// resolve is the site's).
+func (m *mapper) kind(field string) taxonomy.Kind {
+	k, _ := m.r.Kinds().Lookup(field)
 	return k
 }
 
@@ -216,7 +217,7 @@ func kind(field string) taxonomy.Kind {
 // near-miss of a profiled name is kept but noted.
 func (m *mapper) term(field, name string) (canonical, note string, ok bool) {
 	name = strings.TrimSpace(name)
-	k := kind(field)
+	k := m.kind(field)
 	switch {
 	case vocab.Norm(name) == "":
 		m.n.miss(field, name, "has no letters or digits")
@@ -250,7 +251,7 @@ func (m *mapper) term(field, name string) (canonical, note string, ok bool) {
 // or a name or alias of an ATT&CK group or software, and returns the
 // term's name.
 func (m *mapper) known(field, name string) (string, bool) {
-	t, is := m.r.Resolve(kind(field), strings.TrimSpace(name))
+	t, is := m.r.Resolve(m.kind(field), strings.TrimSpace(name))
 	if is.OK && (t.Profile != nil || t.Attack != nil) {
 		return t.Name, true
 	}
@@ -259,7 +260,7 @@ func (m *mapper) known(field, name string) (string, bool) {
 
 // profiled reports whether name is a title or synonym in a profile of kind.
 func (m *mapper) profiled(field, name string) (string, bool) {
-	t, is := m.r.Resolve(kind(field), strings.TrimSpace(name))
+	t, is := m.r.Resolve(m.kind(field), strings.TrimSpace(name))
 	if is.OK && t.Profile != nil {
 		return t.Name, true
 	}
