@@ -68,12 +68,7 @@ func TestTime(t *testing.T) {
 // a brief's distinct: list may name its terms.
 func TestRunResolvesWithTheSitesKinds(t *testing.T) {
 	t.Parallel()
-	ks := taxonomy.Kinds()
-	for i := range ks {
-		if ks[i].Name == "actors" {
-			ks[i].Name, ks[i].Field = "adversaries", "adversaries"
-		}
-	}
+	ks := taxonomy.Kinds().Edit("actors", func(k *taxonomy.Kind) { k.Name, k.Field = "adversaries", "adversaries" })
 	fsys := fstest.MapFS{
 		"content/briefs/2024/a.md": briefFile("A", "clear", "adversaries: [Cozy Bear, Sandworm Teams]\ndistinct: [Sandworm Teams]\n"),
 	}

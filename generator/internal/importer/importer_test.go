@@ -567,12 +567,7 @@ func TestImportResolvesWithTheSitesKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks := taxonomy.Kinds()
-	for i := range ks {
-		if ks[i].Name == "actors" {
-			ks[i].Resolution, ks[i].Catalog = taxonomy.ByProfile, taxonomy.NoCatalog
-		}
-	}
+	ks := taxonomy.Kinds().Edit("actors", func(k *taxonomy.Kind) { k.Resolution, k.Catalog = taxonomy.ByProfile, taxonomy.NoCatalog })
 	r, _ := resolve.NewFor(v, ks, nil)
 	res, err := importer.Import("Full Report\nCozy Bear phished diplomats.\nThe post Cozy Bear phishing appeared first on Example News.\nAnalysis Summary\n# Threat Actor: Cozy Bear\n",
 		importer.Options{Resolver: r, Date: fallbackDate})

@@ -65,12 +65,7 @@ func TestFindUsesTheResolversKinds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ks := taxonomy.Kinds()
-	for i := range ks {
-		if ks[i].Role == taxonomy.Attributed {
-			ks[i].Name, ks[i].Field = "adversaries", "adversaries"
-		}
-	}
+	ks := taxonomy.Kinds().Edit("actors", func(k *taxonomy.Kind) { k.Name, k.Field = "adversaries", "adversaries" })
 	r, _ := resolve.NewFor(v, ks, nil)
 	lib := []brief.Brief{{File: "a.md", Date: day("2024-05-12"), Lists: map[string][]string{"adversaries": {"APT44"}}, Sources: []brief.Source{{Name: "CISA"}}}}
 	b := brief.Brief{File: "new.md", Date: day("2024-05-10"), Lists: map[string][]string{"adversaries": {"Sandworm"}}, Sources: []brief.Source{{Name: "CISA"}}}

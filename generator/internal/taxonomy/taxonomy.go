@@ -25,6 +25,7 @@ import (
 	"cmp"
 	"fmt"
 	"regexp"
+	"slices"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 )
@@ -299,6 +300,20 @@ func (ks Table) Lookup(name string) (Kind, bool) {
 		}
 	}
 	return Kind{}, false
+}
+
+// Edit returns a copy of the table in which edit has changed the kind
+// with the given name (a site, or a test, with a kind of its own: the
+// actors renamed, resolved by profile only...). The table itself is left
+// as it was.
+func (ks Table) Edit(name string, edit func(*Kind)) Table {
+	out := slices.Clone(ks)
+	for i := range out {
+		if out[i].Name == name {
+			edit(&out[i])
+		}
+	}
+	return out
 }
 
 // WithRole returns the kind that has role r.

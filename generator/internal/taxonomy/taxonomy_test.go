@@ -87,3 +87,19 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// Edit changes the named kind of a copy and leaves the table as it was.
+func TestEdit(t *testing.T) {
+	t.Parallel()
+	ks := taxonomy.Kinds()
+	edited := ks.Edit("actors", func(k *taxonomy.Kind) { k.Name = "adversaries" })
+	if _, ok := edited.Lookup("adversaries"); !ok || len(edited) != len(ks) {
+		t.Errorf("edited table %v", edited.Names())
+	}
+	if _, ok := edited.Lookup("actors"); ok {
+		t.Error("the edited table still has actors")
+	}
+	if _, ok := ks.Lookup("actors"); !ok {
+		t.Error("Edit changed the table it was called on")
+	}
+}
