@@ -55,9 +55,18 @@ func (f *siteFlags) options(cmd *cobra.Command, log io.Writer) (pipeline.Options
 	}, nil
 }
 
-// boundMemory bounds the memory of a one-shot build (build, export), in two
-// ways, each unless the user has set its variables:
+// partBytes is the most staged content a one-shot build has Hugo render at
+// once (pipeline.Options.PartBytes): a larger site is rendered in parts.
+// Each part costs a start of Hugo (its configuration, templates and
+// assets: about 0.1 s of CPU), and holds about six times its bytes in
+// memory while it renders (BENCHMARKS.md, issue 17).
+const partBytes = 48 << 20
+
+// boundMemory bounds the memory of a one-shot build (build, export), in
+// three ways, the last two unless the user has set their variables:
 //
+//   - Sites of more than partBytes of staged content are rendered in parts
+//     (package batch).
 //   - HUGO_MEMORYLIMIT (in GB) caps Hugo's content cache. Hugo reads that
 //     variable, and nothing else, when it creates its cache; by default it
 //     allows a quarter of the machine's memory, and so keeps every page's
@@ -75,7 +84,8 @@ func boundMemory(o *pipeline.Options) {
 	if _, set := os.LookupEnv("HUGO_MEMORYLIMIT"); !set {
 		os.Setenv("HUGO_MEMORYLIMIT", "0.5")
 	}
-	o.OnStaged = func(staged int64) { membudget.Apply(staged) }
+	o.PartBytes = partBytes
+	o.OnStaged = func(staged, part int64) { membudget.Apply(staged, part) }
 }
 
 func buildCmd(stdout, stderr io.Writer) *cobra.Command {

@@ -34,9 +34,17 @@ const (
 	headroom = 1.7      // the limit over the expected live heap
 )
 
-// Limit is the soft memory limit for rendering staged bytes of content.
-func Limit(staged int64) int64 {
-	return int64(headroom * (fixed + perByte*float64(staged)))
+// Limit is the soft memory limit for rendering staged bytes of content
+// in one run.
+func Limit(staged int64) int64 { return PartLimit(staged, staged) }
+
+// PartLimit is the soft memory limit for rendering staged bytes of content
+// in parts of at most part bytes (package batch): Hugo holds one part at a
+// time, at perByte per byte, while the parts still to render wait as they
+// were staged, a byte each.
+func PartLimit(staged, part int64) int64 {
+	part = min(part, staged)
+	return int64(headroom * (fixed + perByte*float64(part) + float64(staged-part)))
 }
 
 // limitOn is Limit on a machine with total bytes of memory (0: unknown):
@@ -44,24 +52,24 @@ func Limit(staged int64) int64 {
 // grows to the limit before it is collected; a limit beyond the machine
 // would let it grow until the kernel killed the build, where a lower one
 // only makes the collector work harder.
-func limitOn(staged int64, total uint64) int64 {
-	l := Limit(staged)
+func limitOn(staged, part int64, total uint64) int64 {
+	l := PartLimit(staged, part)
 	if total > 0 && uint64(l) > total/2 {
 		l = int64(total / 2)
 	}
 	return l
 }
 
-// Apply sets the runtime's soft memory limit to Limit(staged), or half the
-// machine's memory if that is less, and turns the
+// Apply sets the runtime's soft memory limit to PartLimit(staged, part),
+// or half the machine's memory if that is less, and turns the
 // proportional collector off (GOGC=off), and returns the limit. It changes
 // nothing if the user set GOMEMLIMIT, and leaves the collector alone if the
 // user set GOGC.
-func Apply(staged int64) int64 {
+func Apply(staged, part int64) int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return 0
 	}
-	l := limitOn(staged, memory.TotalMemory())
+	l := limitOn(staged, part, memory.TotalMemory())
 	debug.SetMemoryLimit(l)
 	if _, set := os.LookupEnv("GOGC"); !set {
 		debug.SetGCPercent(-1)
