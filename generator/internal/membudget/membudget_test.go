@@ -99,3 +99,26 @@ func TestPartLimitFollowsTheLargestPart(t *testing.T) {
 		t.Errorf("a part larger than the site: %d, want the whole site's %d", got, whole)
 	}
 }
+
+func TestStagingLowersGOGCUnlessTheUserSetIt(t *testing.T) {
+	restore(t)
+	for _, v := range []string{"GOMEMLIMIT", "GOGC"} {
+		if _, set := os.LookupEnv(v); set {
+			t.Skipf("%s is set in this environment", v)
+		}
+	}
+	debug.SetGCPercent(100)
+	if !membudget.Staging() {
+		t.Error("Staging changed nothing with neither GOGC nor GOMEMLIMIT set")
+	}
+	if got := debug.SetGCPercent(100); got != 50 {
+		t.Errorf("GOGC is %d while staging, want 50", got)
+	}
+	t.Setenv("GOGC", "100")
+	if membudget.Staging() {
+		t.Error("with GOGC set, Staging changed it")
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, it is %d, want 100", got)
+	}
+}
