@@ -2,7 +2,9 @@
 // from the size of the content it renders.
 //
 // It accepts the number of bytes of staged content (what the generator hands
-// Hugo). A build's live heap peaks while Hugo renders, at about a fixed part
+// Hugo) and of the largest part Hugo renders at once (package batch; the
+// whole site unless it is rendered in parts). A build's live heap peaks
+// while Hugo renders, at about a fixed part
 // (Hugo, templates, vocabularies, the index) plus a multiple of the staged
 // content: Hugo keeps every page's source, its decoded front matter and its
 // parsed Markdown until the run ends. Measured (BENCHMARKS.md): 168 MB live
