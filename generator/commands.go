@@ -110,6 +110,9 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 			boundMemory(&o)
 			if templateMetrics {
 				o.TemplateMetrics = stderr
+				// One run, so that one table covers every template
+				// (each part's run would print its own).
+				o.PartBytes = 0
 			}
 			start := time.Now()
 			res, err := pipeline.Build(cmd.Context(), o)
