@@ -55,27 +55,40 @@ func (f *siteFlags) options(cmd *cobra.Command, log io.Writer) (pipeline.Options
 	}, nil
 }
 
-// boundMemory bounds the memory of a one-shot build (build, export), in two
-// ways, each unless the user has set its variables:
+// partBytes is the most staged content a one-shot build has Hugo render at
+// once (pipeline.Options.PartBytes): a larger site is rendered in parts.
+// Each part costs a start of Hugo (its configuration, templates and
+// assets: about 0.1 s of CPU), and holds about six times its bytes in
+// memory while it renders (BENCHMARKS.md, issue 17).
+const partBytes = 32 << 20
+
+// boundMemory bounds the memory of a one-shot build (build, export), in
+// three ways, the last two unless the user has set their variables:
 //
+//   - Sites of more than partBytes of staged content are rendered in parts
+//     (package batch).
 //   - HUGO_MEMORYLIMIT (in GB) caps Hugo's content cache. Hugo reads that
 //     variable, and nothing else, when it creates its cache; by default it
 //     allows a quarter of the machine's memory, and so keeps every page's
 //     source, content and parsed Markdown until the build ends. Above the
 //     cap it evicts least recently used entries: pages already written.
-//   - GOMEMLIMIT and GOGC: once the content is staged, the Go runtime gets a
-//     soft memory limit sized for it, and collects when the heap nears it
-//     rather than each time it doubles (package membudget).
+//   - GOMEMLIMIT and GOGC: until the content is staged the collector runs
+//     at GOGC=50; then the Go runtime gets a soft memory limit sized for
+//     the largest part, and collects when the heap nears it rather than
+//     each time it doubles (package membudget).
 //
-// On a 10,000-brief library the two take peak memory from about 2 GB to
-// 1.4 GB, and the build is faster for the collections saved
-// (BENCHMARKS.md). Not used by serve, where Hugo treats evicted entries as
+// On a 10,000-brief library the last two took peak memory from about 2 GB
+// to 1.4 GB, and the build is faster for the collections saved; on one
+// whose every brief brings a campaign of its own (356 MB staged), the parts
+// take it from 3.5 GB to about 1 GB, with the same output (BENCHMARKS.md). Not used by serve, where Hugo treats evicted entries as
 // changed and would re-render their pages.
 func boundMemory(o *pipeline.Options) {
 	if _, set := os.LookupEnv("HUGO_MEMORYLIMIT"); !set {
 		os.Setenv("HUGO_MEMORYLIMIT", "0.5")
 	}
-	o.OnStaged = func(staged int64) { membudget.Apply(staged) }
+	membudget.Staging()
+	o.PartBytes = partBytes
+	o.OnStaged = func(staged, part int64) { membudget.Apply(staged, part) }
 }
 
 func buildCmd(stdout, stderr io.Writer) *cobra.Command {
@@ -97,6 +110,9 @@ a failed or interrupted build leaves the previous output exactly as it was.`,
 			boundMemory(&o)
 			if templateMetrics {
 				o.TemplateMetrics = stderr
+				// One run, so that one table covers every template
+				// (each part's run would print its own).
+				o.PartBytes = 0
 			}
 			start := time.Now()
 			res, err := pipeline.Build(cmd.Context(), o)

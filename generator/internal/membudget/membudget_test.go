@@ -37,7 +37,7 @@ func TestApplySetsTheLimitAndTurnsGOGCOff(t *testing.T) {
 		}
 	}
 	want := membudget.Limit(20_000_000)
-	if got := membudget.Apply(20_000_000); got != want {
+	if got := membudget.Apply(20_000_000, 20_000_000); got != want {
 		t.Errorf("Apply = %d, want %d", got, want)
 	}
 	if got := debug.SetMemoryLimit(-1); got != want {
@@ -53,7 +53,7 @@ func TestApplyRespectsTheUsersSettings(t *testing.T) {
 	t.Setenv("GOMEMLIMIT", "off")
 	debug.SetMemoryLimit(math.MaxInt64)
 	debug.SetGCPercent(100)
-	if got := membudget.Apply(20_000_000); got != 0 {
+	if got := membudget.Apply(20_000_000, 20_000_000); got != 0 {
 		t.Errorf("with GOMEMLIMIT set, Apply set a limit of %d", got)
 	}
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
@@ -66,7 +66,7 @@ func TestApplyRespectsTheUsersSettings(t *testing.T) {
 	os.Unsetenv("GOMEMLIMIT")
 	t.Setenv("GOGC", "150")
 	debug.SetGCPercent(150)
-	if got := membudget.Apply(20_000_000); got == 0 {
+	if got := membudget.Apply(20_000_000, 20_000_000); got == 0 {
 		t.Error("with only GOGC set, Apply set no limit")
 	}
 	if got := debug.SetGCPercent(150); got != 150 {
@@ -76,13 +76,49 @@ func TestApplyRespectsTheUsersSettings(t *testing.T) {
 
 func TestLimitIsAtMostHalfTheMachine(t *testing.T) {
 	const staged = 133_383_836 // the 10,000-brief corpus: 1.4 GB
-	if got := membudget.LimitOn(staged, 2_000_000_000); got != 1_000_000_000 {
+	if got := membudget.LimitOn(staged, staged, 2_000_000_000); got != 1_000_000_000 {
 		t.Errorf("on a 2 GB machine: %d, want 1 GB", got)
 	}
-	if got, want := membudget.LimitOn(staged, 24_000_000_000), membudget.Limit(staged); got != want {
+	if got, want := membudget.LimitOn(staged, staged, 24_000_000_000), membudget.Limit(staged); got != want {
 		t.Errorf("on a 24 GB machine: %d, want %d", got, want)
 	}
-	if got, want := membudget.LimitOn(staged, 0), membudget.Limit(staged); got != want {
+	if got, want := membudget.LimitOn(staged, staged, 0), membudget.Limit(staged); got != want {
 		t.Errorf("memory unknown: %d, want %d", got, want)
+	}
+}
+
+// Rendered in parts, the limit is set by the largest part, with the parts
+// still to render counted as they were staged.
+func TestPartLimitFollowsTheLargestPart(t *testing.T) {
+	const staged = 356_000_000 // the 10,000-brief unique-shape corpus
+	whole, parted := membudget.Limit(staged), membudget.PartLimit(staged, 50_000_000)
+	if parted >= whole/2 {
+		t.Errorf("limit in parts of 50 MB: %d, want well below the whole site's %d", parted, whole)
+	}
+	if got := membudget.PartLimit(staged, 2*staged); got != whole {
+		t.Errorf("a part larger than the site: %d, want the whole site's %d", got, whole)
+	}
+}
+
+func TestStagingLowersGOGCUnlessTheUserSetIt(t *testing.T) {
+	restore(t)
+	for _, v := range []string{"GOMEMLIMIT", "GOGC"} {
+		if _, set := os.LookupEnv(v); set {
+			t.Skipf("%s is set in this environment", v)
+		}
+	}
+	debug.SetGCPercent(100)
+	if !membudget.Staging() {
+		t.Error("Staging changed nothing with neither GOGC nor GOMEMLIMIT set")
+	}
+	if got := debug.SetGCPercent(100); got != 50 {
+		t.Errorf("GOGC is %d while staging, want 50", got)
+	}
+	t.Setenv("GOGC", "100")
+	if membudget.Staging() {
+		t.Error("with GOGC set, Staging changed it")
+	}
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("with GOGC set, it is %d, want 100", got)
 	}
 }

@@ -28,6 +28,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -36,6 +37,7 @@ import (
 
 	"github.com/pelletier/go-toml/v2"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/batch"
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/misp"
@@ -71,11 +73,18 @@ type Options struct {
 	FS fs.FS
 	// Kinds are the site's taxonomies; default taxonomy.Kinds().
 	Kinds taxonomy.Table
-	// OnStaged, when set, is called once the content has checked without
-	// errors and been staged, before Hugo renders it, with the size of the
-	// staged content in bytes: what the build command sizes its memory
-	// limit by.
-	OnStaged func(stagedBytes int64)
+	// PartBytes, when positive, has Build render a site of more staged
+	// bytes than that in parts (package batch): its regular pages in parts
+	// of at most PartBytes each, one Hugo run after another, so that Hugo
+	// never holds the whole site. Zero renders it in one run. The output
+	// is the same.
+	PartBytes int64
+	// OnStaged, when set, is called by Build once the content has checked
+	// without errors and been staged, before Hugo renders it, with the size
+	// of the staged content in bytes and that of the largest part Hugo will
+	// hold at once (the whole site unless PartBytes divides it): what the
+	// build command sizes its memory limit by.
+	OnStaged func(stagedBytes, partBytes int64)
 	// BuildFuture publishes briefs dated after today (Hugo's --buildFuture).
 	// Without it such a brief is held back: no page, and no term page, list,
 	// feed, export or search entry names it, as if it were excluded by TLP.
@@ -188,25 +197,56 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 	}()
 
+	size := staged.Size()
+	data := (&stage.Site{Data: staged.Data}).Size()
+	limit := o.PartBytes
+	if limit <= 0 {
+		limit = size
+	}
+	parts, err := batch.Split(staged.Content, limit)
+	if err != nil {
+		return res, fmt.Errorf("render: %w", err)
+	}
+	if o.OnStaged != nil {
+		largest := int64(0)
+		for _, p := range parts {
+			largest = max(largest, p.Bytes+data) // every part has the data files
+		}
+		o.OnStaged(size, largest)
+	}
+
 	var st render.Stats
 	if err := tm.run("render", func() error {
-		ro := renderOptions(o, staged, tmp)
-		if o.OnRenderWrite != nil {
-			ro.OnWrite = func(path string) {
-				if rel, err := filepath.Rel(tmp, path); err == nil {
-					o.OnRenderWrite(filepath.ToSlash(rel))
+		for i := range parts {
+			ro := renderOptions(o, staged, tmp)
+			ro.Content, ro.PagesOnly = parts[i].Content, parts[i].Pages
+			// Render consumes the data files; every part needs them.
+			ro.Data = maps.Clone(staged.Data)
+			parts[i] = batch.Part{} // the part's files are Hugo's now
+			if o.OnRenderWrite != nil {
+				ro.OnWrite = func(path string) {
+					if rel, err := filepath.Rel(tmp, path); err == nil {
+						o.OnRenderWrite(filepath.ToSlash(rel))
+					}
 				}
 			}
+			// Render returns only once Hugo has stopped writing into tmp
+			// (sooner when ctx is cancelled): only then may the deferred
+			// Discard remove it.
+			pst, err := render.Render(ctx, ro)
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if err != nil {
+				return err
+			}
+			// The site part (the last, or the only one) lists every
+			// page; a part of pages only counts its own again.
+			if !ro.PagesOnly {
+				st = pst
+			}
 		}
-		// Render returns only once Hugo has stopped writing into tmp
-		// (sooner when ctx is cancelled): only then may the deferred
-		// Discard remove it.
-		var err error
-		st, err = render.Render(ctx, ro)
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
-		return err
+		return nil
 	}); err != nil {
 		return res, err
 	}
@@ -275,9 +315,6 @@ func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, er
 		return err
 	}); err != nil {
 		return res, c, nil, err
-	}
-	if o.OnStaged != nil {
-		o.OnStaged(staged.Size())
 	}
 	return res, c, staged, ctx.Err()
 }

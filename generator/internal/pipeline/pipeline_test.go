@@ -215,9 +215,12 @@ func TestOnStaged(t *testing.T) {
 	dir := sitetest.Project(t, sitetest.ReadArchive(t, "crosslinks.txtar"))
 	var calls int
 	var staged int64
-	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, OnStaged: func(n int64) {
+	_, err := pipeline.Build(context.Background(), pipeline.Options{ProjectDir: dir, OnStaged: func(n, part int64) {
 		calls++
 		staged = n
+		if part != n {
+			t.Errorf("rendered in one run, the largest part is %d of %d bytes", part, n)
+		}
 		if _, err := os.Stat(filepath.Join(dir, "public")); !errors.Is(err, os.ErrNotExist) {
 			t.Error("OnStaged was called after the site was published")
 		}
@@ -231,7 +234,7 @@ func TestOnStaged(t *testing.T) {
 	}
 
 	calls = 0
-	_, err = pipeline.Build(context.Background(), pipeline.Options{ProjectDir: hostileProject(t, "empty.md"), OnStaged: func(int64) { calls++ }})
+	_, err = pipeline.Build(context.Background(), pipeline.Options{ProjectDir: hostileProject(t, "empty.md"), OnStaged: func(int64, int64) { calls++ }})
 	if !errors.Is(err, pipeline.ErrInvalid) || calls != 0 {
 		t.Errorf("invalid content: err %v, OnStaged called %d times; want a validation failure and no call", err, calls)
 	}

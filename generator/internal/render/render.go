@@ -68,6 +68,11 @@ type Options struct {
 	// from (slash path relative to ProjectDir), so that errors and warnings
 	// name that file rather than the staging directory.
 	Sources map[string]string
+	// PagesOnly renders the regular pages of Content and nothing of the
+	// whole site: no home page, sections, feeds, sitemap, robots.txt or
+	// 404 page. A large site is rendered in parts (package batch): its
+	// pages in parts of their own, then the rest with stubs of them.
+	PagesOnly bool
 	// OnWrite, when set, is called each time Hugo has written a file under
 	// PublishDir (once the file is closed), with its absolute path, from
 	// Hugo's goroutines.
@@ -225,6 +230,10 @@ func newSite(o Options, watching bool, dest afero.Fs) (*site, error) {
 		flags.Set("relativeURLs", true)
 		flags.Set("disableAliases", true)
 		flags.Set("pagination", hmaps.Params{"disableAliases": true}) // merged into config.toml's section
+	}
+	if o.PagesOnly {
+		// The project's own disabled kinds (taxonomies) stay disabled.
+		flags.Set("disableKinds", []string{"taxonomy", "term", "home", "section", "rss", "sitemap", "robotstxt", "404"})
 	}
 	if o.Minify {
 		flags.Set("minify", hmaps.Params{"minifyOutput": true})

@@ -115,6 +115,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	errs := make([]error, len(pages))
 	par.ForWorker(len(pages), func() func(int) {
 		l := items.lists()
+		var buf bytes.Buffer
 		return func(i int) {
 			fm, err := pages[i].fm(l)
 			if err != nil {
@@ -122,7 +123,13 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 				l.err = nil
 				return
 			}
-			out[i], errs[i] = encode(pages[i].path, fm, pages[i].body)
+			buf.Reset()
+			if errs[i] = encodeTo(&buf, pages[i].path, fm, pages[i].body); errs[i] == nil {
+				// A copy of its length: a buffer grown by doubling holds
+				// up to twice the bytes, and the staged site waits in
+				// memory until Hugo has rendered it.
+				out[i] = bytes.Clone(buf.Bytes())
+			}
 		}
 	})
 	for i, p := range pages {
@@ -211,14 +218,22 @@ func (s *Site) add(path string, fm any, body string) error {
 // encode writes a content file: JSON front matter, then the body.
 func encode(path string, fm any, body string) ([]byte, error) {
 	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	if err := encodeTo(&buf, path, fm, body); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// encodeTo appends a page, its front matter and its body, to buf.
+func encodeTo(buf *bytes.Buffer, path string, fm any, body string) error {
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(fm); err != nil {
-		return nil, fmt.Errorf("stage: %s: %w", path, err)
+		return fmt.Errorf("stage: %s: %w", path, err)
 	}
 	buf.WriteByte('\n')
 	buf.WriteString(EscapeShortcodes(body))
-	return buf.Bytes(), nil
+	return nil
 }
 
 // EscapeShortcodes makes Hugo print shortcode delimiters instead of running
