@@ -84,12 +84,12 @@ const readViews = `(() => {
     countries: [...document.querySelectorAll('.map svg a')].map(a => ({
       href: a.href.baseVal !== undefined ? new URL(a.getAttribute('href'), location.href).href : a.href,
       title: a.querySelector('title').textContent,
-      fill: getComputedStyle(a.querySelector('.c')).fill,
+      fill: getComputedStyle(a.querySelector('path, circle')).fill,
     })),
     worldLoaded: !!img && img.complete && img.naturalWidth > 0,
     mapTable: [...document.querySelectorAll('.map-view tbody tr')].map(tr => tr.textContent.trim()),
-    bars: [...document.querySelectorAll('svg.activity rect.bar title')].map(t => t.textContent),
-    barNumbers: [...document.querySelectorAll('svg.activity text.n')].map(t => t.textContent),
+    bars: [...document.querySelectorAll('svg.activity path title')].map(t => t.textContent),
+    barNumbers: [...document.querySelectorAll('svg.activity text:not(.y)')].map(t => t.textContent),
     campaigns: [...document.querySelectorAll('svg.campaign-bars g')].map(g => {
       const box = g.ownerSVGElement.getBoundingClientRect(), a = g.querySelector('a'), r = g.querySelector('rect.bar');
       const inside = [a, r].every(el => { const b = el.getBoundingClientRect(); return b.left >= box.left - 0.5 && b.right <= box.right + 0.5 && b.top >= box.top && b.bottom <= box.bottom; });

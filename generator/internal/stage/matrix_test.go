@@ -70,17 +70,17 @@ func TestMatrixOfATerm(t *testing.T) {
 	want := []string{
 		// Initial Access: T1190 (2 briefs) before T1133 (1).
 		`<li class=tactic><h3>Initial Access</h3><ol class=cells>` +
-			`<li class=s3><a href=../../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>` +
-			`<li class=s2><a href=../../techniques/t1133/><span class=id>T1133</span> External Remote Services</a> <span class=n>1</span></li></ol></li>`,
+			`<li class=s3><a href=../../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a> <b>2</b></li>` +
+			`<li class=s2><a href=../../techniques/t1133/><code>T1133</code> External Remote Services</a> <b>1</b></li></ol></li>`,
 		// Execution: T1059 is named by no brief, only its sub-technique.
 		`<li class=tactic><h3>Execution</h3><ol class=cells>` +
-			`<li class=s2><span class=id>T1059</span> Command and Scripting Interpreter <span class=n>1</span><ul class=subs>` +
-			`<li class=s2><a href=../../techniques/t1059-001/><span class=id>T1059.001</span> PowerShell</a> <span class=n>1</span></li></ul></li></ol></li>`,
+			`<li class=s2><code>T1059</code> Command and Scripting Interpreter <b>1</b><ul>` +
+			`<li class=s2><a href=../../techniques/t1059-001/><code>T1059.001</code> PowerShell</a> <b>1</b></li></ul></li></ol></li>`,
 		// Persistence: T1505 counts the three briefs naming it or T1505.003
 		// (the first names both), T1505.003 its own three; then T1133.
 		`<li class=tactic><h3>Persistence</h3><ol class=cells>` +
-			`<li class=s4><a href=../../techniques/t1505/><span class=id>T1505</span> Server Software Component</a> <span class=n>3</span><ul class=subs>` +
-			`<li class=s4><a href=../../techniques/t1505-003/><span class=id>T1505.003</span> Web Shell</a> <span class=n>3</span></li></ul></li>` +
+			`<li class=s4><a href=../../techniques/t1505/><code>T1505</code> Server Software Component</a> <b>3</b><ul>` +
+			`<li class=s4><a href=../../techniques/t1505-003/><code>T1505.003</code> Web Shell</a> <b>3</b></li></ul></li>` +
 			`<li class=s2><a href=../../techniques/t1133/>`,
 	}
 	at := 0
@@ -106,7 +106,7 @@ func TestMatrixOfABriefAndOfTheSite(t *testing.T) {
 	var b BriefPage
 	frontMatter(t, site, "briefs/2024/a.md", &b)
 	if b.Matrix == nil || b.Matrix.Counted || b.Matrix.Legend != nil ||
-		!strings.Contains(string(b.Matrix.Columns), `<li class=s0><a href=../../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a></li>`) {
+		!strings.Contains(string(b.Matrix.Columns), `<li class=s0><a href=../../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a></li>`) {
 		t.Errorf("the brief's matrix: %+v", b.Matrix)
 	}
 	var none BriefPage
@@ -117,7 +117,7 @@ func TestMatrixOfABriefAndOfTheSite(t *testing.T) {
 	var k KindPage
 	frontMatter(t, site, "techniques/_index.md", &k)
 	if k.Matrix == nil || k.Matrix.Briefs != 4 ||
-		!strings.Contains(string(k.Matrix.Columns), `<li class=s4><a href=../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>`) {
+		!strings.Contains(string(k.Matrix.Columns), `<li class=s4><a href=../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a> <b>2</b></li>`) {
 		t.Errorf("the site's matrix: %+v", k.Matrix)
 	}
 	if len(k.Years) != 2 || k.Years[0].Year != 2024 || k.Years[0].Matrix.Briefs != 3 || k.Years[1].Year != 2023 || k.Years[1].Matrix.Techniques != 2 {
