@@ -156,3 +156,46 @@ func TestMatrixShades(t *testing.T) {
 		}
 	}
 }
+
+// The full ATT&CK matrix is a page of its own, techniques/matrix/: every
+// technique of the vocabulary under each of its tactics, a technique no
+// brief names present, unshaded and uncounted (and with no page to link),
+// a named one shaded, counted and linked, sub-techniques folded under
+// their parent (open where a brief names one); the build data gives its
+// URL to the other matrices, which link to it.
+func TestFullMatrix(t *testing.T) {
+	t.Parallel()
+	site := matrixSite(t, []string{"T1190", "T1059.001"}, []string{"T1190"})
+	var p FullMatrixPage
+	frontMatter(t, site, "techniques/matrix.md", &p)
+	m := p.Matrix
+	if m == nil || !m.Full || m.Briefs != 2 || m.Techniques != 2 || m.Tactics != 14 || m.Total < 600 {
+		t.Fatalf("the full matrix: %+v", m)
+	}
+	cols := string(m.Columns)
+	for _, want := range []string{
+		// Named: shaded by its count (the most named: s4), counted, linked.
+		`<li class=s4><a href=../../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a> <b>2</b></li>`,
+		// Named by no brief: unshaded, no count, no link.
+		`<li class=s0><code>T1595</code> Active Scanning<details><summary>3 sub-techniques</summary><ul><li class=s0><code>T1595.001</code> Scanning IP Blocks</li>`,
+		`<li class=s0><code>T1189</code> Drive-by Compromise</li>`,
+		// A parent shown for a named sub-technique: counted, its sub-techniques open.
+		`<li class=s2><code>T1059</code> Command and Scripting Interpreter <b>1</b><details open><summary>13 sub-techniques</summary><ul>`,
+		`<li class=s2><a href=../../techniques/t1059-001/><code>T1059.001</code> PowerShell</a> <b>1</b></li>`,
+	} {
+		if !strings.Contains(cols, want) {
+			t.Errorf("the full matrix lacks\n%s", want)
+		}
+	}
+	// ATT&CK's order: by name under each tactic.
+	if a, d := strings.Index(cols, "T1595</code> Active Scanning"), strings.Index(cols, "T1592</code> Gather Victim Host"); a < 0 || d < a {
+		t.Errorf("Active Scanning at %d, Gather Victim Host Information at %d; want by name", a, d)
+	}
+	if p.Type != "matrix" || p.Kind.URL != "techniques/" || !strings.Contains(p.Description, "2 of them named in 2 briefs") {
+		t.Errorf("the page: %+v", p)
+	}
+	var b BuildData
+	if err := json.Unmarshal(site.Data["build.json"], &b); err != nil || b.FullMatrix != "techniques/matrix/" {
+		t.Errorf("the build data's full_matrix: %q, %v", b.FullMatrix, err)
+	}
+}
