@@ -243,7 +243,7 @@ type lists struct {
 	related map[BriefRow]string
 	chips   map[Link]string
 	// Scratch buffers of the matrices (matrix.go), reused page after page.
-	matrixCols, matrixCells, matrixSubs []byte
+	matrixArena, matrixCols, matrixCells, matrixSubs []byte
 }
 
 // append appends one item to dst, keeping the first error.

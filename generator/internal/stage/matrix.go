@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
+	"unsafe"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -84,13 +85,13 @@ const matrixSteps = 4
 
 // matrixTech is a technique counted for a matrix.
 type matrixTech struct {
-	tech  vocab.Technique
-	term  *index.Term // nil for a parent no brief names
-	count int         // briefs naming it (or, for a parent, a sub-technique)
-	last  int         // the last entry counted, for counting each brief once
-	named bool        // a brief names it (a parent may be there for its sub-techniques only)
-	subs  []*matrixTech
-	html  string // its cell, once rendered (for its other tactics)
+	tech   vocab.Technique
+	term   *index.Term // nil for a parent no brief names
+	count  int         // briefs naming it (or, for a parent, a sub-technique)
+	last   int         // the last entry counted, for counting each brief once
+	named  bool        // a brief names it (a parent may be there for its sub-techniques only)
+	subs   []*matrixTech
+	lo, hi int // its cell, once rendered, in the arena of drawMatrix
 }
 
 // matrix draws the matrix of entries' techniques, or returns nil when
@@ -216,11 +217,15 @@ func (s *stager) drawMatrix(l *lists, entries []*index.Entry, counted, full bool
 	}
 	slices.SortFunc(sorted, order)
 
-	// The cells are appended straight to per-worker buffers (a term
-	// page's matrix has tens to hundreds of cells; rendering each into a
-	// string of its own and copying it on was a tenth of a build's CPU),
-	// and a technique under several tactics is rendered once.
-	cols := l.matrixCols[:0]
+	// The cells are rendered straight into per-worker buffers, each
+	// technique once (into arena) however many tactics it is under, and
+	// copied from there into each column: a term page's matrix has tens to
+	// hundreds of cells, and rendering each into a string of its own and
+	// copying it on was a tenth of a 1,000-brief build's CPU. The HTML a
+	// template is given from a buffer (a cell's sub-techniques, a column's
+	// cells) is a view of that buffer (scratch), not a copy: the template
+	// writes it into another buffer at once and keeps nothing.
+	arena, cols := l.matrixArena[:0], l.matrixCols[:0]
 	for _, ta := range s.v.Tactics() {
 		cells := l.matrixCells[:0]
 		n := 0
@@ -228,7 +233,7 @@ func (s *stager) drawMatrix(l *lists, entries []*index.Entry, counted, full bool
 			if !slices.Contains(p.tech.Tactics, ta.Short) {
 				continue
 			}
-			if p.html == "" {
+			if p.hi == 0 {
 				c := m.cell(s, p, most)
 				if len(p.subs) > 0 {
 					subs := l.matrixSubs[:0]
@@ -238,29 +243,39 @@ func (s *stager) drawMatrix(l *lists, entries []*index.Entry, counted, full bool
 						open = open || sub.named
 					}
 					l.matrixSubs = subs
-					c.Subs = template.HTML(subs)
+					c.Subs = scratch(subs)
 					if full {
 						c.Fold, c.Open = len(p.subs), open
 					}
 				}
-				start := len(cells)
-				cells = l.append(cells, itemMatrixCell, c)
-				p.html = string(cells[start:])
-			} else {
-				cells = append(cells, p.html...)
+				p.lo = len(arena)
+				arena = l.append(arena, itemMatrixCell, c)
+				p.hi = len(arena)
 			}
+			cells = append(cells, arena[p.lo:p.hi]...)
 			n++
 		}
 		l.matrixCells = cells
 		if n == 0 {
 			continue
 		}
-		cols = l.append(cols, itemMatrixTactic, TacticColumn{ID: ta.ID, Name: ta.Name, Count: n, Cells: template.HTML(cells)})
+		cols = l.append(cols, itemMatrixTactic, TacticColumn{ID: ta.ID, Name: ta.Name, Count: n, Cells: scratch(cells)})
 		m.Tactics++
 	}
+	l.matrixArena = arena
 	l.matrixCols = cols
-	m.Columns = template.HTML(cols)
+	m.Columns = template.HTML(cols) // a copy: the page keeps it
 	return m
+}
+
+// scratch is the HTML in buf as a string sharing buf's memory, for a
+// template that writes it elsewhere at once: buf must not change while
+// the string is in use, and the string must not be kept.
+func scratch(buf []byte) template.HTML {
+	if len(buf) == 0 {
+		return ""
+	}
+	return template.HTML(unsafe.String(&buf[0], len(buf)))
 }
 
 // cell is one technique's cell, without its sub-techniques; s makes its link.
