@@ -132,11 +132,13 @@ func refs(doc string) []string {
 // The page-weight budgets of issue 8, on the example site: a brief page is at
 // most 40 KB of HTML and reading needs no JavaScript (only the search page
 // loads a script). Issue 15's: a term page, with its matrix, map and chart,
-// is at most 64 KB of HTML. All CSS together is at most 24 KB (20 KB until
+// is at most 64 KB of HTML, and the full ATT&CK matrix, its own page
+// (every technique, whatever the briefs name), at most 128 KB (107 KB at
+// 1,000 synthetic briefs). All CSS together is at most 24 KB (20 KB until
 // the matrix, map, chart and search-filter styles came; BENCHMARKS.md).
 func TestPageWeightBudgets(t *testing.T) {
 	dest := examplePublic(t)
-	css, terms := 0, 0
+	css, terms, fullMatrix := 0, 0, 0
 	for name, data := range sitetest.Tree(t, dest) {
 		switch {
 		case strings.HasSuffix(name, ".css"):
@@ -144,6 +146,11 @@ func TestPageWeightBudgets(t *testing.T) {
 		case strings.HasPrefix(name, "briefs/") && strings.HasSuffix(name, "/index.html") && strings.Count(name, "/") == 2:
 			if len(data) > 40<<10 {
 				t.Errorf("%s is %d bytes; the budget is 40 KB", name, len(data))
+			}
+		case name == "techniques/matrix/index.html":
+			fullMatrix = len(data)
+			if len(data) > 128<<10 {
+				t.Errorf("%s is %d bytes; the budget of the full ATT&CK matrix is 128 KB", name, len(data))
 			}
 		case !strings.HasPrefix(name, "briefs/") && strings.HasSuffix(name, "/index.html") && strings.Count(name, "/") == 2:
 			terms++
@@ -154,6 +161,9 @@ func TestPageWeightBudgets(t *testing.T) {
 		if strings.HasSuffix(name, ".html") && !strings.HasPrefix(name, "search/") && strings.Contains(string(data), "<script") {
 			t.Errorf("%s loads a script; reading must not need JavaScript", name)
 		}
+	}
+	if fullMatrix == 0 {
+		t.Error("no full ATT&CK matrix page, techniques/matrix/, to weigh")
 	}
 	if terms < 100 {
 		t.Errorf("%d term pages weighed; the example site has more", terms)

@@ -29,6 +29,7 @@ func qualityPages(t *testing.T, s *sites) []page {
 		{"brief", strings.TrimPrefix(volt.Entries[0].URL, "/"), ""},
 		{"actor", strings.TrimPrefix(volt.URL, "/"), ""},
 		{"techniques", "techniques/", ""},
+		{"full-matrix", "techniques/matrix/", ""},
 		{"search", "search/", "?q=volt"},
 	}
 }
@@ -42,7 +43,7 @@ type violation struct {
 
 // TestAccessibility runs axe-core (every rule it runs by default, best
 // practices included) on the home page, a brief, an actor, the techniques
-// list and the search page with results: on the served site in the light
+// list, the full ATT&CK matrix and the search page with results: on the served site in the light
 // and the dark colour scheme, and on the offline edition. There must be no
 // violation.
 func TestAccessibility(t *testing.T) {

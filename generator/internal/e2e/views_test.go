@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -21,6 +22,8 @@ type views struct {
 	Tactics []string `json:"tactics"` // the matrix's column headings, in order
 	Cells   []cell   `json:"cells"`   // its technique and sub-technique cells
 	Legend  []string `json:"legend"`
+	// FullLink is where the matrix's "Full matrix" link leads.
+	FullLink string `json:"fullLink"`
 	// The matrix scrolls inside its box, not the page.
 	MatrixScrolls bool      `json:"matrixScrolls"`
 	HintShown     bool      `json:"hintShown"`
@@ -48,6 +51,7 @@ type cell struct {
 	Text   string `json:"text"`   // "T1190 Exploit Public-Facing Application 1"
 	Href   string `json:"href"`   // its link, "" for a parent named only through a sub-technique
 	Shaded bool   `json:"shaded"` // its background is not the page's
+	Count  string `json:"count"`  // the number it shows, "" for none
 }
 
 // A campaign's bar as drawn: its <title>, its name's link, and whether
@@ -75,21 +79,23 @@ const readViews = `(() => {
     tactics: [...document.querySelectorAll('.matrix-view .tactic h3')].map(h => h.textContent),
     cells: [...document.querySelectorAll('.matrix-view .cells li')].map(li => {
       const a = li.querySelector(':scope > a');
-      const own = [...li.childNodes].filter(n => n.nodeName !== 'UL').map(n => n.textContent).join('').replace(/\s+/g, ' ').trim();
-      return {text: own, href: a ? a.href : '', shaded: getComputedStyle(li).backgroundColor !== bg};
+      const own = [...li.childNodes].filter(n => n.nodeName !== 'UL' && n.nodeName !== 'DETAILS').map(n => n.textContent).join('').replace(/\s+/g, ' ').trim();
+      const n = li.querySelector(':scope > b');
+      return {text: own, href: a ? a.href : '', shaded: getComputedStyle(li).backgroundColor !== bg, count: n ? n.textContent : ''};
     }),
     legend: [...document.querySelectorAll('.matrix-view .legend li')].map(li => li.textContent),
+    fullLink: (document.querySelector('.matrix-view a.full-matrix') || {href: ''}).href,
     matrixScrolls: !!sc && sc.scrollWidth > sc.clientWidth,
     hintShown: !!hint && getComputedStyle(hint).display !== 'none',
     countries: [...document.querySelectorAll('.map svg a')].map(a => ({
       href: a.href.baseVal !== undefined ? new URL(a.getAttribute('href'), location.href).href : a.href,
       title: a.querySelector('title').textContent,
-      fill: getComputedStyle(a.querySelector('.c')).fill,
+      fill: getComputedStyle(a.querySelector('path, circle')).fill,
     })),
     worldLoaded: !!img && img.complete && img.naturalWidth > 0,
     mapTable: [...document.querySelectorAll('.map-view tbody tr')].map(tr => tr.textContent.trim()),
-    bars: [...document.querySelectorAll('svg.activity rect.bar title')].map(t => t.textContent),
-    barNumbers: [...document.querySelectorAll('svg.activity text.n')].map(t => t.textContent),
+    bars: [...document.querySelectorAll('svg.activity path title')].map(t => t.textContent),
+    barNumbers: [...document.querySelectorAll('svg.activity text:not(.y)')].map(t => t.textContent),
     campaigns: [...document.querySelectorAll('svg.campaign-bars g')].map(g => {
       const box = g.ownerSVGElement.getBoundingClientRect(), a = g.querySelector('a'), r = g.querySelector('rect.bar');
       const inside = [a, r].every(el => { const b = el.getBoundingClientRect(); return b.left >= box.left - 0.5 && b.right <= box.right + 0.5 && b.top >= box.top && b.bottom <= box.bottom; });
@@ -144,6 +150,7 @@ func TestViewsInTheBrowser(t *testing.T) {
 					for _, p := range []struct{ name, path string }{
 						{"volt-typhoon", strings.TrimPrefix(volt.URL, "/")},
 						{"techniques", "techniques/"},
+						{"full-matrix", "techniques/matrix/"},
 						{"brief", strings.TrimPrefix(volt.Entries[0].URL, "/")},
 						{"indicators", strings.TrimPrefix(withSHA256(t, ix).URL, "/")},
 						{"home", ""},
@@ -165,6 +172,8 @@ func TestViewsInTheBrowser(t *testing.T) {
 							}
 						case "techniques":
 							checkMatrix(t, p.name, v, ix, ix.Entries, ed)
+						case "full-matrix":
+							checkFullMatrix(t, v, ix, ed)
 						case "indicators":
 							// On a phone the table was 509 px in a 350 px box, and
 							// a SHA-256 wrapped over 7 lines; the terms came after
@@ -181,7 +190,10 @@ func TestViewsInTheBrowser(t *testing.T) {
 								t.Errorf("home: %d countries on the map, outlines loaded %v", len(v.Countries), v.WorldLoaded)
 							}
 						}
-						if width == 390 && (p.name == "volt-typhoon" || p.name == "techniques") && (!v.MatrixScrolls || !v.HintShown) {
+						if (p.name == "volt-typhoon" || p.name == "techniques") && v.FullLink != ed.root+"techniques/matrix/"+ed.index {
+							t.Errorf("%s: the matrix's Full matrix link is %q", p.name, v.FullLink)
+						}
+						if width == 390 && (p.name == "volt-typhoon" || p.name == "techniques" || p.name == "full-matrix") && (!v.MatrixScrolls || !v.HintShown) {
 							t.Errorf("%s at 390 px: the matrix scrolls in its box %v, with the hint shown %v", p.name, v.MatrixScrolls, v.HintShown)
 						}
 						if shots != "" {
@@ -214,6 +226,62 @@ func withSHA256(t *testing.T, ix *index.Index) *index.Entry {
 	}
 	t.Fatal("no brief of the example site has a SHA-256 indicator")
 	return nil
+}
+
+// checkFullMatrix reads the full ATT&CK matrix as a reader sees it:
+// every technique the example's briefs name is there, shaded, counting the
+// briefs that name it and linked to its page; a technique no brief names
+// (Active Scanning) is there too, unshaded, with no count and no link; and
+// there are hundreds of cells, under the 14 tactics.
+func checkFullMatrix(t *testing.T, v views, ix *index.Index, ed edition) {
+	t.Helper()
+	named := map[string]map[*index.Entry]bool{}
+	for _, e := range ix.Entries {
+		for _, tm := range e.Terms["techniques"] {
+			ids := []string{tm.ID}
+			if p, _, sub := strings.Cut(tm.ID, "."); sub {
+				ids = append(ids, p)
+			}
+			for _, id := range ids {
+				if named[id] == nil {
+					named[id] = map[*index.Entry]bool{}
+				}
+				named[id][e] = true
+			}
+		}
+	}
+	if len(v.Tactics) != 14 || len(v.Cells) < 600 {
+		t.Fatalf("full matrix: %d tactics, %d cells; want 14 and every technique", len(v.Tactics), len(v.Cells))
+	}
+	seen, unnamed := map[string]bool{}, false
+	for _, c := range v.Cells {
+		id, _, _ := strings.Cut(c.Text, " ")
+		seen[id] = true
+		briefs, ok := named[id]
+		if !ok {
+			if c.Shaded || c.Href != "" || c.Count != "" {
+				t.Errorf("full matrix: %q, which no brief names, is shaded %v, links %q or has a count", c.Text, c.Shaded, c.Href)
+			}
+			unnamed = unnamed || c.Text == "T1595 Active Scanning"
+			continue
+		}
+		if !c.Shaded || c.Count != strconv.Itoa(len(briefs)) {
+			t.Errorf("full matrix: cell %q shaded %v; want it shaded and counting %d briefs", c.Text, c.Shaded, len(briefs))
+		}
+		if tm, ok := ix.TermByKey("techniques", id); ok {
+			if want := ed.root + strings.TrimPrefix(tm.URL, "/") + ed.index; c.Href != want {
+				t.Errorf("full matrix: cell %q links %q; want %q", c.Text, c.Href, want)
+			}
+		}
+	}
+	if !unnamed {
+		t.Error("full matrix: no unshaded cell for T1595 Active Scanning, which no brief names")
+	}
+	for id := range named {
+		if !seen[id] {
+			t.Errorf("full matrix: no cell for %s, which briefs name", id)
+		}
+	}
 }
 
 // checkMatrix compares the matrix a page shows with the briefs it is of:

@@ -22,8 +22,9 @@ type Activity struct {
 	To     string        // the last
 	Width  int           // the chart's width and height in SVG units (and CSS pixels)
 	Height int           //
-	Bars   template.HTML // pre-rendered bars (items/activity-bar.html)
-	Rows   template.HTML // pre-rendered table rows, the same numbers (items/activity-row.html)
+	Bars   template.HTML // pre-rendered bars of the periods with briefs, and the years (items/activity-bar.html)
+	Rows   template.HTML // pre-rendered table rows of the periods with briefs, the same numbers (items/activity-row.html)
+	Empty  int           // periods with no brief: no bar, no row
 	Max    int           // the most briefs in one period
 	Base   int           // the y of the bars' baseline
 }
@@ -33,7 +34,7 @@ type Bar struct {
 	Label string // "2024 Q1", "May 2024"
 	Count int    // briefs published in the period
 	Title string // "2024 Q1: 3 briefs"
-	Text  string // Count as shown above the bar; "" for none
+	Text  string // Count as shown above the bar; "" for none (then no bar is drawn: only its year)
 	X, Y  int    // the bar's top left corner
 	W, H  int    // its size (H 0 for no briefs)
 	TextX int    // where its number is written (the bar's middle)
@@ -43,7 +44,8 @@ type Bar struct {
 	YearY int
 }
 
-// Chart geometry, in SVG user units.
+// Chart geometry, in SVG user units (a bar is barWidth wide: the path of
+// items/activity-bar.html draws it so).
 const (
 	barWidth  = 18
 	barGap    = 6
@@ -78,7 +80,10 @@ func activity(l *lists, entries []*index.Entry) *Activity {
 	for _, n := range counts {
 		a.Max = max(a.Max, n)
 	}
-	bars := make([]Bar, len(counts))
+	// Only periods with briefs get a bar, a number and a row (and the first
+	// period of each year its year): a term named twice ten years apart
+	// has two bars, not forty. The gaps on the axis show the empty ones.
+	bars := make([]Bar, 0, len(counts))
 	for i, n := range counts {
 		p := p0 + i
 		b := Bar{Count: n, X: i * (barWidth + barGap), W: barWidth}
@@ -99,14 +104,30 @@ func activity(l *lists, entries []*index.Entry) *Activity {
 		if i == 0 || sub == 1 {
 			b.Year, b.YearX, b.YearY = strconv.Itoa(year), b.X, barTop+barHeight+axisRoom-5
 		}
-		bars[i] = b
+		if i == 0 {
+			a.From = b.Label
+		}
+		a.To = b.Label
+		if n == 0 && b.Year == "" {
+			a.Empty++
+			continue
+		}
+		if n == 0 {
+			a.Empty++
+		}
+		bars = append(bars, b)
 	}
-	a.From, a.To = bars[0].Label, bars[len(bars)-1].Label
-	a.Width = max(len(bars)*(barWidth+barGap)-barGap, 40)
+	a.Width = max(len(counts)*(barWidth+barGap)-barGap, 40)
 	a.Height = barTop + barHeight + axisRoom
 	a.Base = barTop + barHeight
 	a.Bars = render(l, itemActivityBar, nil, bars)
-	a.Rows = render(l, itemActivityRow, nil, bars)
+	rows := bars[:0:0]
+	for _, b := range bars {
+		if b.Count > 0 {
+			rows = append(rows, b)
+		}
+	}
+	a.Rows = render(l, itemActivityRow, nil, rows)
 	return a
 }
 

@@ -98,7 +98,17 @@
 // the tactic columns pre-rendered from items/matrix-tactic.html and
 // items/matrix-cell.html, Tactics, Techniques, Briefs: how many of each,
 // Counted: whether cells show and are shaded by their counts, Legend:
-// [{Step, Label}] what each shade stands for}.
+// [{Step, Label}] what each shade stands for, Full: whether it is the full
+// matrix, every ATT&CK technique named or not, and Total: how many those
+// are}.
+//
+// The full ATT&CK matrix (FullMatrixPage; layouts/matrix/page.html), at
+// <kind>/matrix/ for the kind flagged SiteMatrix: title, type ("matrix"),
+// outputs, description, kind ({Name, URL}: the kind's list page) and
+// matrix (the full Matrix of every brief). Per-term full matrices are not
+// built: at some 100 KB each they would double a term page's weight for
+// cells no brief of the term names; the site-wide one shows the same
+// table with the whole library's shades.
 //
 // The home page (HomePage; layouts/home.html): title, top ([{Kind,
 // Title, Items}]: the terms named most, for the kinds the home page ranks)
@@ -163,4 +173,6 @@
 //	              "index.html" in the offline edition; the staged URLs end
 //	              with it already, a template appends it to a directory link
 //	              it writes itself ("briefs/", .RelPermalink, a pager's .URL)
+//	full_matrix   the URL of the full ATT&CK matrix page, which every matrix links
+//	              to; "" when no kind is flagged SiteMatrix
 package stage

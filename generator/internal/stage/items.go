@@ -242,6 +242,21 @@ type lists struct {
 	briefs  map[BriefRow]string
 	related map[BriefRow]string
 	chips   map[Link]string
+	// Scratch buffers of the matrices (matrix.go), reused page after page.
+	matrixArena, matrixCols, matrixCells, matrixSubs []byte
+}
+
+// append appends one item to dst, keeping the first error.
+func (l *lists) append(dst []byte, name string, row any) []byte {
+	if l.err != nil {
+		return dst
+	}
+	out, err := l.items.appendItem(dst, name, row)
+	if err != nil {
+		l.err = err
+		return dst
+	}
+	return out
 }
 
 func (it *Items) lists() *lists {

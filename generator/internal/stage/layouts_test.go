@@ -28,11 +28,12 @@ var layoutParams = map[string][]any{
 	"_markup/render-link.html": {BriefPage{}},
 	"term/page.html":           {TermPage{}},
 	"terms/section.html":       {KindPage{}},
+	"matrix/page.html":         {FullMatrixPage{}},
 	"home.html":                {HomePage{}},
 	"briefs/section.html":      {BriefsPage{}},
 	"search/section.html":      {SearchPage{}},
 	// Every page's head.
-	"_partials/head.html": {BriefPage{}, TermPage{}, KindPage{}, HomePage{}, BriefsPage{}, SearchPage{}},
+	"_partials/head.html": {BriefPage{}, TermPage{}, KindPage{}, FullMatrixPage{}, HomePage{}, BriefsPage{}, SearchPage{}},
 }
 
 // What the list-item templates are given (see items.go): their dot.

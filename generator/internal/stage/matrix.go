@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"slices"
+	"unsafe"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
@@ -38,6 +39,10 @@ type Matrix struct {
 	// (false on a brief's own page, where every count is 1).
 	Counted bool
 	Legend  []Shade // what the shades mean, lightest first
+	// Full: the full matrix, every technique of ATT&CK Enterprise, named
+	// or not (the page FullMatrixPage); else only those the briefs name.
+	Full  bool
+	Total int // in the full matrix, how many techniques and sub-techniques it has
 }
 
 // Shade is one step of a matrix's shading and the counts it stands for.
@@ -67,8 +72,12 @@ type MatrixCell struct {
 	Name  string // the technique's name; a sub-technique's own ("Web Shell")
 	URL   string // its page, relative to the site root; "" when no brief names it
 	Count int    // briefs naming it (a technique: it or a sub-technique); 0 when not counted
-	Step  int    // its shade, 1 to 4; 0 when not counted
+	Step  int    // its shade, 1 to 4; 0 when not counted or named by no brief
 	Subs  template.HTML
+	// Fold: in the full matrix, how many sub-techniques Subs has, folded
+	// in a <details> (Open when a brief names one of them); else 0.
+	Fold int
+	Open bool
 }
 
 // matrixSteps is how many shades a matrix has at most.
@@ -76,12 +85,13 @@ const matrixSteps = 4
 
 // matrixTech is a technique counted for a matrix.
 type matrixTech struct {
-	tech  vocab.Technique
-	term  *index.Term // nil for a parent no brief names
-	count int         // briefs naming it (or, for a parent, a sub-technique)
-	last  int         // the last entry counted, for counting each brief once
-	named bool        // a brief names it (a parent may be there for its sub-techniques only)
-	subs  []*matrixTech
+	tech   vocab.Technique
+	term   *index.Term // nil for a parent no brief names
+	count  int         // briefs naming it (or, for a parent, a sub-technique)
+	last   int         // the last entry counted, for counting each brief once
+	named  bool        // a brief names it (a parent may be there for its sub-techniques only)
+	subs   []*matrixTech
+	lo, hi int // its cell, once rendered, in the arena of drawMatrix
 }
 
 // matrix draws the matrix of entries' techniques, or returns nil when
@@ -89,11 +99,38 @@ type matrixTech struct {
 // whether cells show their counts (and are shaded by them). The cost is
 // linear in the techniques the entries name.
 func (s *stager) matrix(l *lists, entries []*index.Entry, counted bool) *Matrix {
+	return s.drawMatrix(l, entries, counted, false)
+}
+
+// fullMatrix draws every technique of the vocabulary's ATT&CK tables
+// under its tactics, each shaded and counted by how many of entries name
+// it, those no brief names unshaded; techniques are in ATT&CK's order (by
+// name), sub-techniques folded under their parent.
+func (s *stager) fullMatrix(l *lists, entries []*index.Entry) *Matrix {
+	return s.drawMatrix(l, entries, true, true)
+}
+
+func (s *stager) drawMatrix(l *lists, entries []*index.Entry, counted, full bool) *Matrix {
 	k, ok := s.ix.Kinds.Resolving(taxonomy.ByTechnique)
 	if !ok {
 		return nil
 	}
 	parents := map[string]*matrixTech{}
+	parent := func(pid string) *matrixTech {
+		p := parents[pid]
+		if p == nil {
+			pt, ok := s.v.Technique(pid)
+			if !ok {
+				return nil
+			}
+			p = &matrixTech{tech: pt, last: -1}
+			if ptm, ok := s.ix.TermByKey(k.Name, pid); ok { // it has a page
+				p.term = ptm
+			}
+			parents[pid] = p
+		}
+		return p
+	}
 	named := 0
 	for i, e := range entries {
 		for _, t := range e.Terms[k.Name] {
@@ -102,17 +139,9 @@ func (s *stager) matrix(l *lists, entries []*index.Entry, counted bool) *Matrix 
 				continue
 			}
 			pid := cmp.Or(tech.Parent(), tech.ID)
-			p := parents[pid]
+			p := parent(pid)
 			if p == nil {
-				pt, ok := s.v.Technique(pid)
-				if !ok {
-					continue
-				}
-				p = &matrixTech{tech: pt, last: -1}
-				if ptm, ok := s.ix.TermByKey(k.Name, pid); ok { // it has a page
-					p.term = ptm
-				}
-				parents[pid] = p
+				continue
 			}
 			if p.last != i { // a brief naming a technique and its sub-technique counts once
 				p.last = i
@@ -132,27 +161,54 @@ func (s *stager) matrix(l *lists, entries []*index.Entry, counted bool) *Matrix 
 				}
 			}
 			if sub == nil {
-				sub = &matrixTech{tech: tech, term: t}
+				sub = &matrixTech{tech: tech, term: t, named: true}
 				p.subs = append(p.subs, sub)
 				named++
 			}
 			sub.count++
 		}
 	}
-	if len(parents) == 0 {
+	if len(parents) == 0 && !full {
 		return nil
+	}
+	total := 0
+	if full {
+		// Every technique, named or not: parents first (IDs sort a
+		// parent before its sub-techniques).
+		for _, tech := range s.v.Techniques() {
+			total++
+			pid := tech.Parent()
+			if pid == "" {
+				parent(tech.ID)
+				continue
+			}
+			p := parent(pid)
+			if p == nil || slices.ContainsFunc(p.subs, func(x *matrixTech) bool { return x.tech.ID == tech.ID }) {
+				continue
+			}
+			sub := &matrixTech{tech: tech}
+			if tm, ok := s.ix.TermByKey(k.Name, tech.ID); ok {
+				sub.term = tm
+			}
+			p.subs = append(p.subs, sub)
+		}
 	}
 	most := 0
 	for _, p := range parents {
 		most = max(most, p.count)
 	}
-	m := &Matrix{Briefs: len(entries), Techniques: named, Counted: counted}
-	if m.Counted {
+	m := &Matrix{Briefs: len(entries), Techniques: named, Counted: counted, Full: full, Total: total}
+	if m.Counted && most > 0 {
 		m.Legend = legend(most)
 	}
-	// Most named first, then by ID.
+	// Most named first, then by ID; the full matrix by name, as ATT&CK's.
 	order := func(a, b *matrixTech) int {
 		return cmp.Or(cmp.Compare(b.count, a.count), cmp.Compare(a.tech.ID, b.tech.ID))
+	}
+	if full {
+		order = func(a, b *matrixTech) int {
+			return cmp.Or(cmp.Compare(a.tech.Name, b.tech.Name), cmp.Compare(a.tech.ID, b.tech.ID))
+		}
 	}
 	sorted := make([]*matrixTech, 0, len(parents))
 	for _, p := range parents {
@@ -161,34 +217,65 @@ func (s *stager) matrix(l *lists, entries []*index.Entry, counted bool) *Matrix 
 	}
 	slices.SortFunc(sorted, order)
 
-	var cols []byte
+	// The cells are rendered straight into per-worker buffers, each
+	// technique once (into arena) however many tactics it is under, and
+	// copied from there into each column: a term page's matrix has tens to
+	// hundreds of cells, and rendering each into a string of its own and
+	// copying it on was a tenth of a 1,000-brief build's CPU. The HTML a
+	// template is given from a buffer (a cell's sub-techniques, a column's
+	// cells) is a view of that buffer (scratch), not a copy: the template
+	// writes it into another buffer at once and keeps nothing.
+	arena, cols := l.matrixArena[:0], l.matrixCols[:0]
 	for _, ta := range s.v.Tactics() {
-		var cells []byte
+		cells := l.matrixCells[:0]
 		n := 0
 		for _, p := range sorted {
 			if !slices.Contains(p.tech.Tactics, ta.Short) {
 				continue
 			}
-			c := m.cell(s, p, most)
-			if len(p.subs) > 0 {
-				subs := make([]MatrixCell, len(p.subs))
-				for i, sub := range p.subs {
-					subs[i] = m.cell(s, sub, most)
+			if p.hi == 0 {
+				c := m.cell(s, p, most)
+				if len(p.subs) > 0 {
+					subs := l.matrixSubs[:0]
+					open := false
+					for _, sub := range p.subs {
+						subs = l.append(subs, itemMatrixCell, m.cell(s, sub, most))
+						open = open || sub.named
+					}
+					l.matrixSubs = subs
+					c.Subs = scratch(subs)
+					if full {
+						c.Fold, c.Open = len(p.subs), open
+					}
 				}
-				c.Subs = render(l, itemMatrixCell, nil, subs)
+				p.lo = len(arena)
+				arena = l.append(arena, itemMatrixCell, c)
+				p.hi = len(arena)
 			}
-			cells = append(cells, render(l, itemMatrixCell, nil, []MatrixCell{c})...)
+			cells = append(cells, arena[p.lo:p.hi]...)
 			n++
 		}
+		l.matrixCells = cells
 		if n == 0 {
 			continue
 		}
-		col := TacticColumn{ID: ta.ID, Name: ta.Name, Count: n, Cells: template.HTML(cells)}
-		cols = append(cols, render(l, itemMatrixTactic, nil, []TacticColumn{col})...)
+		cols = l.append(cols, itemMatrixTactic, TacticColumn{ID: ta.ID, Name: ta.Name, Count: n, Cells: scratch(cells)})
 		m.Tactics++
 	}
-	m.Columns = template.HTML(cols)
+	l.matrixArena = arena
+	l.matrixCols = cols
+	m.Columns = template.HTML(cols) // a copy: the page keeps it
 	return m
+}
+
+// scratch is the HTML in buf as a string sharing buf's memory, for a
+// template that writes it elsewhere at once: buf must not change while
+// the string is in use, and the string must not be kept.
+func scratch(buf []byte) template.HTML {
+	if len(buf) == 0 {
+		return ""
+	}
+	return template.HTML(unsafe.String(&buf[0], len(buf)))
 }
 
 // cell is one technique's cell, without its sub-techniques; s makes its link.
@@ -197,7 +284,7 @@ func (m *Matrix) cell(s *stager, t *matrixTech, most int) MatrixCell {
 	if t.term != nil {
 		c.URL = s.rel(t.term.URL)
 	}
-	if m.Counted {
+	if m.Counted && t.count > 0 {
 		c.Count, c.Step = t.count, step(t.count, most)
 	}
 	return c

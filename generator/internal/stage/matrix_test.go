@@ -70,17 +70,17 @@ func TestMatrixOfATerm(t *testing.T) {
 	want := []string{
 		// Initial Access: T1190 (2 briefs) before T1133 (1).
 		`<li class=tactic><h3>Initial Access</h3><ol class=cells>` +
-			`<li class=s3><a href=../../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>` +
-			`<li class=s2><a href=../../techniques/t1133/><span class=id>T1133</span> External Remote Services</a> <span class=n>1</span></li></ol></li>`,
+			`<li class=s3><a href=../../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a> <b>2</b></li>` +
+			`<li class=s2><a href=../../techniques/t1133/><code>T1133</code> External Remote Services</a> <b>1</b></li></ol></li>`,
 		// Execution: T1059 is named by no brief, only its sub-technique.
 		`<li class=tactic><h3>Execution</h3><ol class=cells>` +
-			`<li class=s2><span class=id>T1059</span> Command and Scripting Interpreter <span class=n>1</span><ul class=subs>` +
-			`<li class=s2><a href=../../techniques/t1059-001/><span class=id>T1059.001</span> PowerShell</a> <span class=n>1</span></li></ul></li></ol></li>`,
+			`<li class=s2><code>T1059</code> Command and Scripting Interpreter <b>1</b><ul>` +
+			`<li class=s2><a href=../../techniques/t1059-001/><code>T1059.001</code> PowerShell</a> <b>1</b></li></ul></li></ol></li>`,
 		// Persistence: T1505 counts the three briefs naming it or T1505.003
 		// (the first names both), T1505.003 its own three; then T1133.
 		`<li class=tactic><h3>Persistence</h3><ol class=cells>` +
-			`<li class=s4><a href=../../techniques/t1505/><span class=id>T1505</span> Server Software Component</a> <span class=n>3</span><ul class=subs>` +
-			`<li class=s4><a href=../../techniques/t1505-003/><span class=id>T1505.003</span> Web Shell</a> <span class=n>3</span></li></ul></li>` +
+			`<li class=s4><a href=../../techniques/t1505/><code>T1505</code> Server Software Component</a> <b>3</b><ul>` +
+			`<li class=s4><a href=../../techniques/t1505-003/><code>T1505.003</code> Web Shell</a> <b>3</b></li></ul></li>` +
 			`<li class=s2><a href=../../techniques/t1133/>`,
 	}
 	at := 0
@@ -106,7 +106,7 @@ func TestMatrixOfABriefAndOfTheSite(t *testing.T) {
 	var b BriefPage
 	frontMatter(t, site, "briefs/2024/a.md", &b)
 	if b.Matrix == nil || b.Matrix.Counted || b.Matrix.Legend != nil ||
-		!strings.Contains(string(b.Matrix.Columns), `<li class=s0><a href=../../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a></li>`) {
+		!strings.Contains(string(b.Matrix.Columns), `<li class=s0><a href=../../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a></li>`) {
 		t.Errorf("the brief's matrix: %+v", b.Matrix)
 	}
 	var none BriefPage
@@ -117,7 +117,7 @@ func TestMatrixOfABriefAndOfTheSite(t *testing.T) {
 	var k KindPage
 	frontMatter(t, site, "techniques/_index.md", &k)
 	if k.Matrix == nil || k.Matrix.Briefs != 4 ||
-		!strings.Contains(string(k.Matrix.Columns), `<li class=s4><a href=../techniques/t1190/><span class=id>T1190</span> Exploit Public-Facing Application</a> <span class=n>2</span></li>`) {
+		!strings.Contains(string(k.Matrix.Columns), `<li class=s4><a href=../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a> <b>2</b></li>`) {
 		t.Errorf("the site's matrix: %+v", k.Matrix)
 	}
 	if len(k.Years) != 2 || k.Years[0].Year != 2024 || k.Years[0].Matrix.Briefs != 3 || k.Years[1].Year != 2023 || k.Years[1].Matrix.Techniques != 2 {
@@ -154,5 +154,48 @@ func TestMatrixShades(t *testing.T) {
 		if step(tc.most, tc.most) != matrixSteps || step(1, tc.most) != (matrixSteps+tc.most-1)/tc.most {
 			t.Errorf("most %d: the largest count is step %d, 1 is step %d", tc.most, step(tc.most, tc.most), step(1, tc.most))
 		}
+	}
+}
+
+// The full ATT&CK matrix is a page of its own, techniques/matrix/: every
+// technique of the vocabulary under each of its tactics, a technique no
+// brief names present, unshaded and uncounted (and with no page to link),
+// a named one shaded, counted and linked, sub-techniques folded under
+// their parent (open where a brief names one); the build data gives its
+// URL to the other matrices, which link to it.
+func TestFullMatrix(t *testing.T) {
+	t.Parallel()
+	site := matrixSite(t, []string{"T1190", "T1059.001"}, []string{"T1190"})
+	var p FullMatrixPage
+	frontMatter(t, site, "techniques/matrix.md", &p)
+	m := p.Matrix
+	if m == nil || !m.Full || m.Briefs != 2 || m.Techniques != 2 || m.Tactics != 14 || m.Total < 600 {
+		t.Fatalf("the full matrix: %+v", m)
+	}
+	cols := string(m.Columns)
+	for _, want := range []string{
+		// Named: shaded by its count (the most named: s4), counted, linked.
+		`<li class=s4><a href=../../techniques/t1190/><code>T1190</code> Exploit Public-Facing Application</a> <b>2</b></li>`,
+		// Named by no brief: unshaded, no count, no link.
+		`<li class=s0><code>T1595</code> Active Scanning<details><summary>3 sub-techniques</summary><ul><li class=s0><code>T1595.001</code> Scanning IP Blocks</li>`,
+		`<li class=s0><code>T1189</code> Drive-by Compromise</li>`,
+		// A parent shown for a named sub-technique: counted, its sub-techniques open.
+		`<li class=s2><code>T1059</code> Command and Scripting Interpreter <b>1</b><details open><summary>13 sub-techniques</summary><ul>`,
+		`<li class=s2><a href=../../techniques/t1059-001/><code>T1059.001</code> PowerShell</a> <b>1</b></li>`,
+	} {
+		if !strings.Contains(cols, want) {
+			t.Errorf("the full matrix lacks\n%s", want)
+		}
+	}
+	// ATT&CK's order: by name under each tactic.
+	if a, d := strings.Index(cols, "T1595</code> Active Scanning"), strings.Index(cols, "T1592</code> Gather Victim Host"); a < 0 || d < a {
+		t.Errorf("Active Scanning at %d, Gather Victim Host Information at %d; want by name", a, d)
+	}
+	if p.Type != "matrix" || p.Kind.URL != "techniques/" || !strings.Contains(p.Description, "2 of them named in 2 briefs") {
+		t.Errorf("the page: %+v", p)
+	}
+	var b BuildData
+	if err := json.Unmarshal(site.Data["build.json"], &b); err != nil || b.FullMatrix != "techniques/matrix/" {
+		t.Errorf("the build data's full_matrix: %q, %v", b.FullMatrix, err)
 	}
 }

@@ -131,6 +131,20 @@ type KindPage struct {
 	Years  []YearMatrix `json:"years,omitempty"`
 }
 
+// FullMatrixPage is the full ATT&CK matrix: every technique of the
+// vocabulary's ATT&CK tables, shaded by how many briefs name each, those
+// none names unshaded. It is <kind>/matrix.md (FullMatrixPath) for the
+// kind flagged SiteMatrix, rendered by layouts/matrix/page.html; every
+// matrix links to it (BuildData.FullMatrix).
+type FullMatrixPage struct {
+	Title       string   `json:"title"`
+	Type        string   `json:"type"`    // "matrix"
+	Outputs     []string `json:"outputs"` // ["html"]
+	Description string   `json:"description"`
+	Kind        Link     `json:"kind"`   // the list page of the kind (its name and URL)
+	Matrix      *Matrix  `json:"matrix"` // Full
+}
+
 // HomePage is the home page, _index.md, rendered by layouts/home.html.
 type HomePage struct {
 	Title string `json:"title"`
@@ -254,6 +268,10 @@ type BuildData struct {
 	// it writes itself (a literal "briefs/", a page's .RelPermalink, a
 	// pager's .URL).
 	DirIndex string `json:"dir_index"`
+	// FullMatrix is the URL of the full ATT&CK matrix (FullMatrixPage),
+	// relative to the site root, which every matrix links to; "" when no
+	// kind is flagged SiteMatrix.
+	FullMatrix string `json:"full_matrix"`
 }
 
 // DirIndex is the file a directory's page is written to, which the offline

@@ -368,6 +368,29 @@ func (s *stager) kindPage(l *lists, k taxonomy.Kind) (*KindPage, error) {
 	return p, l.err
 }
 
+// fullMatrixSlug is the full matrix page's name in its kind's section.
+const fullMatrixSlug = "matrix"
+
+// FullMatrixPath is where the full ATT&CK matrix page of kind k (the one
+// flagged SiteMatrix) is staged.
+func FullMatrixPath(k taxonomy.Kind) string { return k.Name + "/" + fullMatrixSlug + ".md" }
+
+// fullMatrixPage is the full ATT&CK matrix of every brief (kind k is the
+// one flagged SiteMatrix); l renders it two levels down, as a term page.
+func (s *stager) fullMatrixPage(l *lists, k taxonomy.Kind) (*FullMatrixPage, error) {
+	m := s.fullMatrix(l, s.ix.Entries)
+	p := &FullMatrixPage{
+		Title:   "Full ATT&CK matrix",
+		Type:    "matrix",
+		Outputs: []string{"html"},
+		Description: fmt.Sprintf("Every technique of ATT&CK Enterprise %s under its tactics, %d of them named in %d brief%s, shaded by how many name each.",
+			s.v.AttackVersion, m.Techniques, m.Briefs, plural(m.Briefs)),
+		Kind:   Link{Name: k.Title, URL: s.rel(k.Name + "/")},
+		Matrix: m,
+	}
+	return p, l.err
+}
+
 // seenSpan is when a term was first and last seen (YYYY-MM): the months
 // of its briefs and of the campaigns named with it, whichever are earliest
 // and latest.

@@ -98,6 +98,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}
 	related := ix.Related(ro)
 	var pages []page
+	fullMatrix := "" // its URL, for the build data
 	for i, e := range ix.Entries {
 		pages = append(pages, page{BriefPath(e), func(l *lists) (any, error) { return st.briefPage(l, e, related[i]) }, e.Brief.Body, e.Brief.File})
 	}
@@ -110,6 +111,15 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func(l *lists) (any, error) { return st.termPage(l, k, t) }, body, src})
 		}
 		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(st.shallow.lists(), k) }, "", ""})
+		if k.SiteMatrix {
+			for _, t := range ix.Terms[k.Name] {
+				if t.Slug == fullMatrixSlug {
+					return nil, fmt.Errorf("stage: %s %q: its page would be the full matrix's, %s", k.Singular, t.Name, FullMatrixPath(k))
+				}
+			}
+			pages = append(pages, page{FullMatrixPath(k), func(l *lists) (any, error) { return st.fullMatrixPage(l, k) }, "", ""})
+			fullMatrix = st.rel(k.Name + "/" + fullMatrixSlug + "/")
+		}
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
@@ -177,6 +187,7 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 		Preview:    o.Preview,
 		Offline:    o.Offline,
 		DirIndex:   st.dirIndex,
+		FullMatrix: fullMatrix,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("stage: %w", err)

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/tdewolff/minify/v2/svg"
 )
 
 //go:embed countries.tsv
@@ -47,6 +49,10 @@ func Load() (*Map, error) { return parse(countries) }
 
 func parse(text string) (*Map, error) {
 	m := &Map{shapes: map[string]Shape{}}
+	// Paths are shortened as Hugo's minifier would shorten them on every
+	// page (the same package, tdewolff/minify): done once here, the pages
+	// are staged, held and minified with the short form.
+	short := svg.NewPathData(&svg.Minifier{})
 	sc := bufio.NewScanner(strings.NewReader(text))
 	sc.Buffer(nil, 1<<20)
 	for n := 1; sc.Scan(); n++ {
@@ -74,7 +80,7 @@ func parse(text string) (*Map, error) {
 			}
 			s.X, s.Y = x, y
 		} else {
-			s.Path = shape
+			s.Path = string(short.ShortenPathData([]byte(shape)))
 		}
 		m.shapes[code] = s
 	}

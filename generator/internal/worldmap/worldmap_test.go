@@ -24,6 +24,10 @@ func TestOutlines(t *testing.T) {
 		if s, ok := m.Shape(code); !ok || !strings.HasPrefix(s.Path, "M") || !strings.HasSuffix(s.Path, "z") {
 			t.Errorf("%s: %+v, %v; want an outline", code, s, ok)
 		}
+		// Shortened as the minifier would (no "1 -1", no "l0 1").
+		if s, _ := m.Shape(code); strings.Contains(s.Path, " -") || strings.Contains(s.Path, "l0 ") {
+			t.Errorf("%s: the path is not shortened: %.80s", code, s.Path)
+		}
 	}
 	for _, code := range []string{"GU", "SG", "BH"} {
 		if s, ok := m.Shape(code); !ok || s.Path != "" || s.X <= 0 || s.X >= m.Width || s.Y <= 0 || s.Y >= m.Height {
