@@ -41,15 +41,20 @@ function appendMarked(e, text, matched) {
   e.append(text.slice(last));
 }
 
-const formatDate = day =>
-  new Date(day * 86400000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+// Dates as the site's pages write them (Go's "2 Jan 2006"), by hand: an
+// Intl formatter costs tens of milliseconds to make on a cold page.
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+const formatDate = day => {
+  const d = new Date(day * 86400000);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
 const isoDate = day => new Date(day * 86400000).toISOString().slice(0, 10);
 const plural = (n, one, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 const termTitle = t => (t.code ? `${t.code} ${t.name}` : t.name);
 
 // Why a result matched: a label and, where that field is not shown
 // anyway, the values that matched.
-function matchLines(engine, r, brief, matched) {
+function matchLines(engine, r, brief, matched, whys) {
   const lines = new Map();
   const line = (label, text = '') => {
     const texts = lines.get(label) || new Set();
@@ -67,7 +72,7 @@ function matchLines(engine, r, brief, matched) {
     }
     return lines;
   }
-  for (const w of r.why ? r.why() : []) {
+  for (const w of whys) {
     if (w.fields & Fields.BRIEF_TITLE) line('title');
     if (w.fields & Fields.BRIEF_SUMMARY) line('summary');
     if (w.fields & Fields.BRIEF_INDICATOR) {
@@ -83,7 +88,7 @@ function matchLines(engine, r, brief, matched) {
   return lines;
 }
 
-function renderResult(engine, r, brief, matched) {
+function renderResult(engine, r, brief, matched, whys) {
   let meta, title, url, summary;
   if (r.term != null) {
     const t = engine.terms.get(r.term);
@@ -101,7 +106,7 @@ function renderResult(engine, r, brief, matched) {
     appendMarked(s, summary, matched);
     li.append(s);
   }
-  const lines = matchLines(engine, r, brief, matched);
+  const lines = matchLines(engine, r, brief, matched, whys);
   if (lines.size) {
     const p = el('p', { className: 'matched' }, el('span', { className: 'matched-in', textContent: 'Matched in' }));
     [...lines].forEach(([label, texts], i) => {
@@ -114,6 +119,19 @@ function renderResult(engine, r, brief, matched) {
     li.append(p);
   }
   return li;
+}
+
+// ranked merges a search's terms and briefs, both best first, into one
+// list: by score, a term before a brief of the same score.
+function ranked(found) {
+  const { terms, briefs, scores } = found;
+  const out = new Array(terms.length + briefs.length);
+  let i = 0, j = 0;
+  while (i < terms.length || j < briefs.length) {
+    if (j === briefs.length || (i < terms.length && terms[i].score >= scores[briefs[j]])) out[i + j] = terms[i++];
+    else out[i + j] = { brief: briefs[j++] };
+  }
+  return out;
 }
 
 class Page {
@@ -163,14 +181,14 @@ class Page {
     if (gen !== this.generation) return;
     let results = [], candidates;
     if (found) {
-      candidates = found.briefs.map(r => r.brief);
-      results = found.briefs.filter(r => pass(r.brief));
-      if (!filters.active) results = [...found.terms, ...results].sort((a, b) => b.score - a.score || (a.term != null ? -1 : 1) - (b.term != null ? -1 : 1));
+      candidates = found.briefs;
+      results = filters.active ? candidates.filter(n => pass(n)).map(n => ({ brief: n })) : ranked(found);
     } else if (filters.active) {
       candidates = Array.from({ length: engine.count }, (_, n) => n);
       results = candidates.filter(n => pass(n)).map(n => ({ brief: n }));
     }
     this.shown = results;
+    this.found = found;
     this.matched = found ? found.tokens : new Set();
     list.replaceChildren();
     this.more.hidden = true;
@@ -206,7 +224,8 @@ class Page {
     const briefs = await Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null)));
     await Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term)));
     if (gen !== this.generation) return;
-    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched)));
+    const whys = r => (r.brief != null && this.found ? this.found.why(r.brief) : []);
+    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys(r))));
     const rest = this.shown.length - from - slice.length;
     this.more.hidden = rest <= 0;
     this.more.textContent = `Show ${Math.min(rest, PAGE)} more of ${rest}`;
