@@ -221,8 +221,11 @@ class Page {
 
   async renderPage(gen, from) {
     const slice = this.shown.slice(from, from + PAGE);
-    const briefs = await Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null)));
-    await Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term)));
+    // The page's briefs and terms at once: one wave, not two.
+    const [briefs] = await Promise.all([
+      Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null))),
+      Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term))),
+    ]);
     if (gen !== this.generation) return;
     const whys = r => (r.brief != null && this.found ? this.found.why(r.brief) : []);
     list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys(r))));

@@ -146,7 +146,7 @@ func TestSearchPieceBudget(t *testing.T) {
 // into an open page (its index meta loaded, the query's pieces not) they
 // are laid out, and what the page transferred for the query, gzipped
 // (every file it requested: page, CSS, script and pieces), in how many
-// requests and how many waves of requests (see wave). It reports the
+// requests and how many waves of scripts (see scriptWaves). It reports the
 // medians of 3 runs of the slowest query, and the largest one-word
 // transfer; -v logs every query:
 //
@@ -184,7 +184,7 @@ func BenchmarkSearch(b *testing.B) {
 					b.Logf("  %-26q open %6.0f ms (max %4.0f), typed %6.0f ms (max %4.0f), %3d requests in %d waves, %6.1f KB gzipped%s",
 						q, om, slices.Max(open), tm, slices.Max(typed), o.requests, depth(o.waves), kb(o.gz), map[bool]string{true: " (one word)"}[oneWord])
 					if os.Getenv("TB_SEARCH_WATERFALL") != "" {
-						b.Logf("    opened:%s", describeWaves(o.waves))
+						b.Logf("    opened:%s", describeWaves(o.waves, o.log, mode.root))
 					}
 					worstOpen, worstTyped = max(worstOpen, om), max(worstTyped, tm)
 					if oneWord {
@@ -239,7 +239,8 @@ func BenchmarkSearchCompare(b *testing.B) {
 					q, filepath.Base(d), median(open[i]), median(typed[i]), last[i].requests, depth(last[i].waves),
 					len(lastTyped[i].waves), depth(lastTyped[i].waves), kb(last[i].gz))
 				if os.Getenv("TB_SEARCH_WATERFALL") != "" {
-					b.Logf("    opened:%s\n    typed:%s", describeWaves(last[i].waves), describeWaves(lastTyped[i].waves))
+					root := "file://" + filepath.ToSlash(d) + "/"
+					b.Logf("    opened:%s\n    typed:%s", describeWaves(last[i].waves, last[i].log, root), describeWaves(lastTyped[i].waves, lastTyped[i].log, root))
 				}
 			}
 		}
@@ -272,21 +273,23 @@ func coldTab(tb testing.TB) *tab {
 
 // opened is what opening search/?q= took: milliseconds from the start of
 // navigation to the results, the gzipped bytes and the requests for files
-// of the library, and every request but the page's, by wave.
+// of the library, and the scripts it loaded, by wave.
 type opened struct {
 	ms           float64
 	gz, requests int
 	waves        []wave
+	log          *requestLog
 }
 
 // openSearch loads search/?q= cold and measures it.
 func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 	t := coldTab(tb)
+	countWaves(t)
 	l := logRequests(t)
 	t.do(chromedp.Navigate(root + "search/index.html?q=" + url.QueryEscape(q)))
 	t.waitFor(showsResultsFor(q))
-	o := opened{ms: eval[float64](t, `performance.getEntriesByName('tb-search-results')[0].startTime`)}
-	o.waves = l.waves(root, "search/index.html")
+	o := opened{ms: eval[float64](t, `performance.getEntriesByName('tb-search-results')[0].startTime`), log: l}
+	o.waves = pageWaves(t, root)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, r := range t.requests {
@@ -307,6 +310,7 @@ func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 type typedResult struct {
 	ms    float64
 	waves []wave
+	log   *requestLog
 }
 
 // typeSearch opens the search page cold, waits until it is ready, then
@@ -314,10 +318,12 @@ type typedResult struct {
 // out.
 func typeSearch(tb testing.TB, root, q string) typedResult {
 	t := coldTab(tb)
+	countWaves(t)
 	l := logRequests(t)
 	t.do(chromedp.Navigate(root + "search/index.html"))
 	t.waitFor(`document.getElementById('search-status').textContent.startsWith('Type to search')`)
 	l.reset()
+	resetWaves(t)
 	ms := eval[float64](t, `new Promise(done => {
   const input = document.getElementById('search-q'), status = document.getElementById('search-status');
   const want = `+jsString("“"+q+"”")+`;
@@ -330,7 +336,7 @@ func typeSearch(tb testing.TB, root, q string) typedResult {
     done(performance.now() - t0);
   })();
 })`)
-	return typedResult{ms: ms, waves: l.waves(root, "")}
+	return typedResult{ms: ms, waves: pageWaves(t, root), log: l}
 }
 
 func median(xs []float64) float64 {
