@@ -48,7 +48,11 @@ function fileKey(key) {
   return out;
 }
 
-// Typo tolerance: one edit for words of 4 to 7 letters, two from 8.
+// Typo tolerance: one edit for words of 4 to 7 letters, two from 8. Close
+// spellings are looked for in the word's own shard and in that of the word
+// with its first two letters swapped, so a typo in the first two letters
+// other than that swap finds nothing: finding it would mean loading a shard
+// for every letter that might have been meant (dozens of requests).
 function typos(word) {
   return word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
 }
@@ -71,6 +75,20 @@ function withinEdits(a, b, max) {
     [prev2, prev] = [prev, cur];
   }
   return prev[b.length] <= max;
+}
+
+// Term is a term of a chunk. Its briefs are decoded when first asked for:
+// a chunk holds dozens of terms, some naming thousands of briefs, and a
+// query usually needs few of them.
+class Term {
+  constructor(n, kind, name, code, slug, deltas, synonyms, summary) {
+    Object.assign(this, { n, kind, name, code, slug, deltas, synonyms, summary });
+  }
+
+  get briefs() {
+    if (!this.decoded) this.decoded = undelta(this.deltas);
+    return this.decoded;
+  }
 }
 
 export class Engine {
@@ -122,7 +140,7 @@ export class Engine {
     const recs = await this.load(`t/${first}`);
     if (!this.terms.has(first)) {
       recs.forEach(([kind, name, code, slug, briefs, synonyms = [], summary = ''], i) => {
-        this.terms.set(first + i, { n: first + i, kind: this.kinds[kind], name, code, slug, briefs: undelta(briefs), synonyms, summary });
+        this.terms.set(first + i, new Term(first + i, this.kinds[kind], name, code, slug, briefs, synonyms, summary));
       });
     }
     return recs;
@@ -246,7 +264,10 @@ export class Engine {
       const hs = per.map(p => p.terms.get(n));
       if (hs.every(Boolean)) terms.push({ term: n, score: hs.reduce((s, x) => s + x.score, 0), fields: hs.map(h => h.fields) });
     }
-    const scores = new Float64Array(this.count), briefs = [];
+    // Ranked by score, then number: grouped by score (a query gives few
+    // distinct scores) in increasing number, the groups best first, which
+    // costs a pass rather than a sort of thousands of briefs.
+    const scores = new Float64Array(this.count), groups = new Map();
     for (let n = 0; n < this.count; n++) {
       let score = 0;
       for (const m of per) {
@@ -259,11 +280,12 @@ export class Engine {
       }
       if (score > 0) {
         scores[n] = score;
-        briefs.push(n);
+        const g = groups.get(score);
+        if (g) g.push(n); else groups.set(score, [n]);
       }
     }
     terms.sort((a, b) => b.score - a.score || a.term - b.term);
-    briefs.sort((a, b) => scores[b] - scores[a] || a - b);
+    const briefs = [...groups.keys()].sort((a, b) => b - a).flatMap(score => groups.get(score));
     return { terms, briefs, scores, tokens, why: n => per.map(m => this.why(m, n)) };
   }
 

@@ -92,7 +92,7 @@ function renderResult(engine, r, brief, matched, whys) {
   let meta, title, url, summary;
   if (r.term != null) {
     const t = engine.terms.get(r.term);
-    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.briefs.length, 'brief')}`];
+    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.deltas.length, 'brief')}`];
     [title, url, summary] = [termTitle(t), href(`${t.kind.name}/${t.slug}/`), t.summary];
   } else {
     meta = [el('span', { className: 'result-kind', textContent: 'brief' }), ' · ', el('time', { dateTime: isoDate(brief.day), textContent: formatDate(brief.day) })];
@@ -122,17 +122,21 @@ function renderResult(engine, r, brief, matched, whys) {
 }
 
 // ranked merges a search's terms and briefs, both best first, into one
-// list: by score, a term before a brief of the same score.
+// list: by score, a term before a brief of the same score. A result is a
+// number: a brief's, or -1 - i for the search's term i (result reads it).
 function ranked(found) {
   const { terms, briefs, scores } = found;
-  const out = new Array(terms.length + briefs.length);
+  const out = new Int32Array(terms.length + briefs.length);
   let i = 0, j = 0;
   while (i < terms.length || j < briefs.length) {
-    if (j === briefs.length || (i < terms.length && terms[i].score >= scores[briefs[j]])) out[i + j] = terms[i++];
-    else out[i + j] = { brief: briefs[j++] };
+    if (j === briefs.length || (i < terms.length && terms[i].score >= scores[briefs[j]])) out[i + j] = -1 - i++;
+    else out[i + j] = briefs[j++];
   }
   return out;
 }
+
+// result is what a number of ranked stands for: {brief} or a term match.
+const result = (found, x) => (x >= 0 ? { brief: x } : found.terms[-1 - x]);
 
 class Page {
   constructor(engine) {
@@ -173,6 +177,9 @@ class Page {
     return this.engine.kinds.find(k => k.filter === facet.dataset.filter);
   }
 
+  // update shows the results of the query and filters, then, if they
+  // changed (refresh), writes them into the URL: after the results, as
+  // replacing the URL takes time on file://.
   async update() {
     const gen = ++this.generation;
     const q = input.value.trim();
@@ -182,10 +189,10 @@ class Page {
     let results = [], candidates;
     if (found) {
       candidates = found.briefs;
-      results = filters.active ? candidates.filter(n => pass(n)).map(n => ({ brief: n })) : ranked(found);
+      results = filters.active ? candidates.filter(n => pass(n)) : ranked(found);
     } else if (filters.active) {
       candidates = Array.from({ length: engine.count }, (_, n) => n);
-      results = candidates.filter(n => pass(n)).map(n => ({ brief: n }));
+      results = candidates.filter(n => pass(n));
     }
     this.shown = results;
     this.found = found;
@@ -197,7 +204,14 @@ class Page {
     status.textContent = this.statusText(q, found, results.length);
     document.title = q ? `“${q}” · ${this.baseTitle}` : this.baseTitle;
     performance.mark('tb-search-results');
-    if (candidates) await this.updateCounts(gen, candidates, pass);
+    if (this.urlStale) {
+      this.urlStale = false;
+      this.setURL();
+    }
+    if (!candidates) return;
+    // The counts after the results are painted: they can wait a frame.
+    await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    if (gen === this.generation) await this.updateCounts(gen, candidates, pass);
   }
 
   statusText(q, found, n) {
@@ -220,7 +234,7 @@ class Page {
   }
 
   async renderPage(gen, from) {
-    const slice = this.shown.slice(from, from + PAGE);
+    const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(this.found, x));
     // The page's briefs and terms at once: one wave, not two.
     const [briefs] = await Promise.all([
       Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null))),
@@ -290,7 +304,7 @@ class Page {
   }
 
   refresh() {
-    this.setURL();
+    this.urlStale = true;
     this.update().catch(fail);
   }
 

@@ -200,10 +200,11 @@ func BenchmarkSearch(b *testing.B) {
 }
 
 // BenchmarkSearchCompare measures libraries saved by BenchmarkSearch
-// (TB_SEARCH_SAVE) from file://, taking turns, so that a change to the
-// search is compared with what it replaces at the same load of the
-// machine: TB_SEARCH_COMPARE=before-dir,after-dir (TB_SEARCH_QUERY picks
-// queries). It logs, per query and library, the medians of 5 runs.
+// (TB_SEARCH_SAVE), taking turns, so that a change to the search is
+// compared with what it replaces at the same load of the machine:
+// TB_SEARCH_COMPARE=before-dir,after-dir (TB_SEARCH_QUERY picks queries;
+// TB_SEARCH_HTTP=1 measures over HTTP, not from file://). It logs, per
+// query and library, the medians of 5 runs.
 func BenchmarkSearchCompare(b *testing.B) {
 	dirs := strings.Split(os.Getenv("TB_SEARCH_COMPARE"), ",")
 	if dirs[0] == "" {
@@ -215,8 +216,15 @@ func BenchmarkSearchCompare(b *testing.B) {
 		b.Fatal(err)
 	}
 	gz := make([]map[string]int, len(dirs))
+	roots := make([]string, len(dirs))
 	for i, d := range dirs {
 		gz[i] = gzipSizes(b, d)
+		roots[i] = "file://" + filepath.ToSlash(d) + "/"
+		if os.Getenv("TB_SEARCH_HTTP") != "" {
+			srv := httptest.NewServer(http.FileServer(http.Dir(d)))
+			b.Cleanup(srv.Close)
+			roots[i] = srv.URL + "/"
+		}
 	}
 	for b.Loop() {
 		for _, q := range benchQueries(b, ix) {
@@ -227,20 +235,18 @@ func BenchmarkSearchCompare(b *testing.B) {
 			for run := range 5 {
 				for k := range dirs {
 					i := (k + run) % len(dirs) // who goes first changes every run
-					root := "file://" + filepath.ToSlash(dirs[i]) + "/"
-					last[i] = openSearch(b, gz[i], root, q)
+					last[i] = openSearch(b, gz[i], roots[i], q)
 					open[i] = append(open[i], last[i].ms)
-					lastTyped[i] = typeSearch(b, root, q)
+					lastTyped[i] = typeSearch(b, roots[i], q)
 					typed[i] = append(typed[i], lastTyped[i].ms)
 				}
 			}
 			for i, d := range dirs {
-				b.Logf("  %-26q %-20s open %5.0f ms, typed %5.0f ms, %3d requests in %d waves (typed: %d in %d), %6.1f KB gzipped",
+				b.Logf("  %-26q %-10s open %5.0f ms, typed %5.0f ms, %3d requests in %d waves (typed: %d in %d), %6.1f KB gzipped",
 					q, filepath.Base(d), median(open[i]), median(typed[i]), last[i].requests, depth(last[i].waves),
 					len(lastTyped[i].waves), depth(lastTyped[i].waves), kb(last[i].gz))
 				if os.Getenv("TB_SEARCH_WATERFALL") != "" {
-					root := "file://" + filepath.ToSlash(d) + "/"
-					b.Logf("    opened:%s\n    typed:%s", describeWaves(last[i].waves, last[i].log, root), describeWaves(lastTyped[i].waves, lastTyped[i].log, root))
+					b.Logf("    opened:%s\n    typed:%s", describeWaves(last[i].waves, last[i].log, roots[i]), describeWaves(lastTyped[i].waves, lastTyped[i].log, roots[i]))
 				}
 			}
 		}
