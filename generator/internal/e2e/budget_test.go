@@ -267,6 +267,15 @@ func benchQueries(b *testing.B, ix *index.Index) []string {
 	return slices.DeleteFunc(qs, func(q string) bool { return !re.MatchString(q) })
 }
 
+// closeTab closes a measured tab at once rather than when the benchmark
+// ends: a run opens hundreds, and the open ones' renderers would weigh on
+// the later measurements.
+func closeTab(t *tab) {
+	if err := chromedp.Cancel(t.ctx); err != nil {
+		t.t.Logf("closing a tab: %v", err)
+	}
+}
+
 // coldTab opens a tab with the browser cache disabled.
 func coldTab(tb testing.TB) *tab {
 	t := newTab(tb)
@@ -290,6 +299,7 @@ type opened struct {
 // openSearch loads search/?q= cold and measures it.
 func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 	t := coldTab(tb)
+	defer closeTab(t)
 	countWaves(t)
 	l := logRequests(t)
 	t.do(chromedp.Navigate(root + "search/index.html?q=" + url.QueryEscape(q)))
@@ -324,6 +334,7 @@ type typedResult struct {
 // out.
 func typeSearch(tb testing.TB, root, q string) typedResult {
 	t := coldTab(tb)
+	defer closeTab(t)
 	countWaves(t)
 	l := logRequests(t)
 	t.do(chromedp.Navigate(root + "search/index.html"))
