@@ -12,6 +12,8 @@ const TERM_BOOSTS = [[TERM_NAME, 4], [TERM_ALIAS, 3], [TERM_CODE, 3], [TERM_SUMM
 const BRIEF_BOOSTS = [[BRIEF_TITLE, 4], [BRIEF_INDICATOR, 4], [BRIEF_SUMMARY, 1]];
 const boost = (boosts, mask) => Math.max(0, ...boosts.filter(([m]) => mask & m).map(([, b]) => b));
 const briefBoost = Array.from({ length: 8 }, (_, mask) => boost(BRIEF_BOOSTS, mask));
+const termBoost = Array.from({ length: 16 }, (_, mask) => boost(TERM_BOOSTS, mask));
+const termNamed = Array.from({ length: 16 }, (_, mask) => boost(TERM_BOOSTS, mask & ~TERM_SUMMARY));
 
 // How well a token matches a query word: exactly, as the word's
 // completion (the last word, still being typed), or with a typo.
@@ -37,6 +39,7 @@ function undelta(ds) {
 
 // fileKey is how a shard key is written in a file name (search.FileKey).
 function fileKey(key) {
+  if (/^[a-z0-9]*$/.test(key)) return key;
   let out = '';
   for (const b of new TextEncoder().encode(key)) {
     const c = String.fromCharCode(b);
@@ -45,7 +48,11 @@ function fileKey(key) {
   return out;
 }
 
-// Typo tolerance: one edit for words of 4 to 7 letters, two from 8.
+// Typo tolerance: one edit for words of 4 to 7 letters, two from 8. Close
+// spellings are looked for in the word's own shard and in that of the word
+// with its first two letters swapped, so a typo in the first two letters
+// other than that swap finds nothing: finding it would mean loading a shard
+// for every letter that might have been meant (dozens of requests).
 function typos(word) {
   return word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
 }
@@ -70,17 +77,32 @@ function withinEdits(a, b, max) {
   return prev[b.length] <= max;
 }
 
+// Term is a term of a chunk. Its briefs are decoded when first asked for:
+// a chunk holds dozens of terms, some naming thousands of briefs, and a
+// query usually needs few of them.
+class Term {
+  constructor(n, kind, name, code, slug, deltas, synonyms, summary) {
+    Object.assign(this, { n, kind, name, code, slug, deltas, synonyms, summary });
+  }
+
+  get briefs() {
+    if (!this.decoded) this.decoded = undelta(this.deltas);
+    return this.decoded;
+  }
+}
+
 export class Engine {
   constructor(load, meta) {
     this.load = load;
     this.meta = meta;
     this.keys = new Set(meta.keys);
-    this.maxKey = Math.max(0, ...meta.keys.map(k => Array.from(k).length));
+    this.maxKey = 0; // in UTF-16 units, at least the longest key in characters
+    for (const k of meta.keys) this.maxKey = Math.max(this.maxKey, k.length);
     this.kinds = meta.kinds.map(([name, singular, weight, first, count, filter], i) => ({ i, name, singular, weight, first, count, filter }));
     this.terms = new Map(); // number → term, as chunks arrive
-    let day = meta.day0;
-    this.days = Int32Array.from(meta.days, d => (day -= d));
     this.count = meta.briefs;
+    this.days = new Int32Array(this.count);
+    for (let i = 0, day = meta.day0; i < this.count; i++) this.days[i] = day -= meta.days[i];
   }
 
   // keyOf is the shard key of a token: the longest key it starts with.
@@ -118,7 +140,7 @@ export class Engine {
     const recs = await this.load(`t/${first}`);
     if (!this.terms.has(first)) {
       recs.forEach(([kind, name, code, slug, briefs, synonyms = [], summary = ''], i) => {
-        this.terms.set(first + i, { n: first + i, kind: this.kinds[kind], name, code, slug, briefs: undelta(briefs), synonyms, summary });
+        this.terms.set(first + i, new Term(first + i, this.kinds[kind], name, code, slug, briefs, synonyms, summary));
       });
     }
     return recs;
@@ -186,8 +208,8 @@ export class Engine {
       tokens.add(tok);
       eachPosting(tp, 4, (n, mask) => {
         const h = terms.get(n) || { score: 0, named: 0, fields: 0 };
-        h.score = Math.max(h.score, boost(TERM_BOOSTS, mask) * quality);
-        h.named = Math.max(h.named, boost(TERM_BOOSTS, mask & ~TERM_SUMMARY) * quality);
+        h.score = Math.max(h.score, termBoost[mask] * quality);
+        h.named = Math.max(h.named, termNamed[mask] * quality);
         h.fields |= mask;
         terms.set(n, h);
       });
@@ -221,26 +243,31 @@ export class Engine {
     return { fields: m.fields[n], terms: m.via[n] ? m.named.filter(t => has(this.terms.get(t).briefs, n)) : [] };
   }
 
-  // run matches every word (AND) and ranks what matches them all.
+  // run matches every word (AND) and ranks what matches them all: the
+  // words are looked up at once, so a query loads its pieces in one wave
+  // per step (shards, then the terms they name), not one per word. Briefs
+  // come back as numbers, best first, with their scores in an array by
+  // brief number; why one matched is worked out when it is shown.
   async run(words, fuzzy) {
-    const per = [];
-    for (const [i, q] of words.entries()) {
+    const per = (await Promise.all(words.map(async (q, i) => {
       const last = i === words.length - 1;
       const m = await this.matchWord(q.word, last, fuzzy);
       if (q.indicator && m.terms.size === 0 && !m.direct.some(x => x > 0) && q.fallback.length) {
         // Not an indicator after all ("U.S."): its words, then.
-        for (const [j, w] of q.fallback.entries()) per.push(await this.matchWord(w, last && j === q.fallback.length - 1, fuzzy));
-        continue;
+        return Promise.all(q.fallback.map((w, j) => this.matchWord(w, last && j === q.fallback.length - 1, fuzzy)));
       }
-      per.push(m);
-    }
+      return [m];
+    }))).flat();
     const tokens = new Set(per.flatMap(m => [...m.tokens]));
     const terms = [];
     for (const [n] of per[0].terms) {
       const hs = per.map(p => p.terms.get(n));
       if (hs.every(Boolean)) terms.push({ term: n, score: hs.reduce((s, x) => s + x.score, 0), fields: hs.map(h => h.fields) });
     }
-    const briefs = [];
+    // Ranked by score, then number: grouped by score (a query gives few
+    // distinct scores) in increasing number, the groups best first, which
+    // costs a pass rather than a sort of thousands of briefs.
+    const scores = new Float64Array(this.count), groups = new Map();
     for (let n = 0; n < this.count; n++) {
       let score = 0;
       for (const m of per) {
@@ -251,11 +278,15 @@ export class Engine {
         }
         score += x;
       }
-      if (score > 0) briefs.push({ brief: n, score, why: () => per.map(m => this.why(m, n)) });
+      if (score > 0) {
+        scores[n] = score;
+        const g = groups.get(score);
+        if (g) g.push(n); else groups.set(score, [n]);
+      }
     }
     terms.sort((a, b) => b.score - a.score || a.term - b.term);
-    briefs.sort((a, b) => b.score - a.score || a.brief - b.brief);
-    return { terms, briefs, tokens };
+    const briefs = [...groups.keys()].sort((a, b) => b - a).flatMap(score => groups.get(score));
+    return { terms, briefs, scores, tokens, why: n => per.map(m => this.why(m, n)) };
   }
 
   // search returns the terms and briefs matching a query, ranked; when

@@ -61,11 +61,11 @@ export class Filters {
       for (const t of await engine.kindTerms(k)) if (want.has(valueOf(t))) t.briefs.forEach(b => (mask[b] = 1));
       masks.set(k.filter, mask);
     }
-    const tlps = engine.meta.tlps, tlp = engine.meta.tlp;
+    const tlps = engine.meta.tlps, tlp = engine.meta.tlp, byParam = [...masks];
     return (n, except) =>
       (except === 'date' || ((from == null || engine.days[n] >= from) && (to == null || engine.days[n] <= to))) &&
       (except === 'tlp' || !this.tlp.size || this.tlp.has(tlps[+tlp[n]])) &&
-      [...masks].every(([p, m]) => p === except || m[n] === 1);
+      byParam.every(([p, m]) => p === except || m[n] === 1);
   }
 }
 

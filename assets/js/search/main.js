@@ -41,15 +41,20 @@ function appendMarked(e, text, matched) {
   e.append(text.slice(last));
 }
 
-const formatDate = day =>
-  new Date(day * 86400000).toLocaleDateString('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+// Dates as the site's pages write them (Go's "2 Jan 2006"), by hand: an
+// Intl formatter costs tens of milliseconds to make on a cold page.
+const MONTHS = 'Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec'.split(' ');
+const formatDate = day => {
+  const d = new Date(day * 86400000);
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+};
 const isoDate = day => new Date(day * 86400000).toISOString().slice(0, 10);
 const plural = (n, one, many = one + 's') => `${n} ${n === 1 ? one : many}`;
 const termTitle = t => (t.code ? `${t.code} ${t.name}` : t.name);
 
 // Why a result matched: a label and, where that field is not shown
 // anyway, the values that matched.
-function matchLines(engine, r, brief, matched) {
+function matchLines(engine, r, brief, matched, whys) {
   const lines = new Map();
   const line = (label, text = '') => {
     const texts = lines.get(label) || new Set();
@@ -67,7 +72,7 @@ function matchLines(engine, r, brief, matched) {
     }
     return lines;
   }
-  for (const w of r.why ? r.why() : []) {
+  for (const w of whys) {
     if (w.fields & Fields.BRIEF_TITLE) line('title');
     if (w.fields & Fields.BRIEF_SUMMARY) line('summary');
     if (w.fields & Fields.BRIEF_INDICATOR) {
@@ -83,11 +88,11 @@ function matchLines(engine, r, brief, matched) {
   return lines;
 }
 
-function renderResult(engine, r, brief, matched) {
+function renderResult(engine, r, brief, matched, whys) {
   let meta, title, url, summary;
   if (r.term != null) {
     const t = engine.terms.get(r.term);
-    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.briefs.length, 'brief')}`];
+    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.deltas.length, 'brief')}`];
     [title, url, summary] = [termTitle(t), href(`${t.kind.name}/${t.slug}/`), t.summary];
   } else {
     meta = [el('span', { className: 'result-kind', textContent: 'brief' }), ' · ', el('time', { dateTime: isoDate(brief.day), textContent: formatDate(brief.day) })];
@@ -101,7 +106,7 @@ function renderResult(engine, r, brief, matched) {
     appendMarked(s, summary, matched);
     li.append(s);
   }
-  const lines = matchLines(engine, r, brief, matched);
+  const lines = matchLines(engine, r, brief, matched, whys);
   if (lines.size) {
     const p = el('p', { className: 'matched' }, el('span', { className: 'matched-in', textContent: 'Matched in' }));
     [...lines].forEach(([label, texts], i) => {
@@ -115,6 +120,23 @@ function renderResult(engine, r, brief, matched) {
   }
   return li;
 }
+
+// ranked merges a search's terms and briefs, both best first, into one
+// list: by score, a term before a brief of the same score. A result is a
+// number: a brief's, or -1 - i for the search's term i (result reads it).
+function ranked(found) {
+  const { terms, briefs, scores } = found;
+  const out = new Int32Array(terms.length + briefs.length);
+  let i = 0, j = 0;
+  while (i < terms.length || j < briefs.length) {
+    if (j === briefs.length || (i < terms.length && terms[i].score >= scores[briefs[j]])) out[i + j] = -1 - i++;
+    else out[i + j] = briefs[j++];
+  }
+  return out;
+}
+
+// result is what a number of ranked stands for: {brief} or a term match.
+const result = (found, x) => (x >= 0 ? { brief: x } : found.terms[-1 - x]);
 
 class Page {
   constructor(engine) {
@@ -155,6 +177,9 @@ class Page {
     return this.engine.kinds.find(k => k.filter === facet.dataset.filter);
   }
 
+  // update shows the results of the query and filters, then, if they
+  // changed (refresh), writes them into the URL: after the results, as
+  // replacing the URL takes time on file://.
   async update() {
     const gen = ++this.generation;
     const q = input.value.trim();
@@ -163,14 +188,14 @@ class Page {
     if (gen !== this.generation) return;
     let results = [], candidates;
     if (found) {
-      candidates = found.briefs.map(r => r.brief);
-      results = found.briefs.filter(r => pass(r.brief));
-      if (!filters.active) results = [...found.terms, ...results].sort((a, b) => b.score - a.score || (a.term != null ? -1 : 1) - (b.term != null ? -1 : 1));
+      candidates = found.briefs;
+      results = filters.active ? candidates.filter(n => pass(n)) : ranked(found);
     } else if (filters.active) {
       candidates = Array.from({ length: engine.count }, (_, n) => n);
-      results = candidates.filter(n => pass(n)).map(n => ({ brief: n }));
+      results = candidates.filter(n => pass(n));
     }
     this.shown = results;
+    this.found = found;
     this.matched = found ? found.tokens : new Set();
     list.replaceChildren();
     this.more.hidden = true;
@@ -179,7 +204,14 @@ class Page {
     status.textContent = this.statusText(q, found, results.length);
     document.title = q ? `“${q}” · ${this.baseTitle}` : this.baseTitle;
     performance.mark('tb-search-results');
-    if (candidates) await this.updateCounts(gen, candidates, pass);
+    if (this.urlStale) {
+      this.urlStale = false;
+      this.setURL();
+    }
+    if (!candidates) return;
+    // The counts after the results are painted: they can wait a frame.
+    await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
+    if (gen === this.generation) await this.updateCounts(gen, candidates, pass);
   }
 
   statusText(q, found, n) {
@@ -202,11 +234,15 @@ class Page {
   }
 
   async renderPage(gen, from) {
-    const slice = this.shown.slice(from, from + PAGE);
-    const briefs = await Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null)));
-    await Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term)));
+    const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(this.found, x));
+    // The page's briefs and terms at once: one wave, not two.
+    const [briefs] = await Promise.all([
+      Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null))),
+      Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term))),
+    ]);
     if (gen !== this.generation) return;
-    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched)));
+    const whys = r => (r.brief != null && this.found ? this.found.why(r.brief) : []);
+    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys(r))));
     const rest = this.shown.length - from - slice.length;
     this.more.hidden = rest <= 0;
     this.more.textContent = `Show ${Math.min(rest, PAGE)} more of ${rest}`;
@@ -268,7 +304,7 @@ class Page {
   }
 
   refresh() {
-    this.setURL();
+    this.urlStale = true;
     this.update().catch(fail);
   }
 

@@ -28,11 +28,17 @@ export function pieceLoader(base) {
     const known = pending.has(name);
     const e = entry(name);
     if (!known) {
-      const s = document.createElement('script');
-      s.src = `${base}${name}.js`;
-      s.onerror = () => e.reject(new Error(`could not load ${s.src}`));
-      s.onload = () => s.remove();
-      document.head.append(s);
+      const src = `${base}${name}.js`;
+      // The page may name a piece itself (the search page loads meta.js
+      // beside this script, not after it): then that element brings it.
+      let s = [...document.scripts].find(x => x.src === src);
+      if (!s) {
+        s = document.createElement('script');
+        s.src = src;
+        s.onload = () => s.remove();
+        document.head.append(s);
+      }
+      s.onerror = () => e.reject(new Error(`could not load ${src}`));
     }
     return e.promise;
   };

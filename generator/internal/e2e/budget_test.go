@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -55,7 +56,7 @@ func newSearchLibrary(tb testing.TB, s *sites, n int) *searchLibrary {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	lib := &searchLibrary{ix: ix, dir: filepath.Join(tb.TempDir(), "site"), gz: map[string]int{}}
+	lib := &searchLibrary{ix: ix, dir: filepath.Join(tb.TempDir(), "site")}
 	if err := copytree.Copy(s.Offline, lib.dir); err != nil {
 		tb.Fatal(err)
 	}
@@ -76,7 +77,20 @@ func newSearchLibrary(tb testing.TB, s *sites, n int) *searchLibrary {
 			tb.Fatal(err)
 		}
 	}
-	err = filepath.WalkDir(lib.dir, func(p string, d fs.DirEntry, err error) error {
+	lib.gz = gzipSizes(tb, lib.dir)
+	if dst := os.Getenv("TB_SEARCH_SAVE"); dst != "" {
+		if err := copytree.Copy(lib.dir, dst); err != nil {
+			tb.Fatal(err)
+		}
+		tb.Logf("saved the library in %s", dst)
+	}
+	return lib
+}
+
+// gzipSizes returns the gzipped size of every file under dir, by path.
+func gzipSizes(tb testing.TB, dir string) map[string]int {
+	out := map[string]int{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -84,14 +98,14 @@ func newSearchLibrary(tb testing.TB, s *sites, n int) *searchLibrary {
 		if err != nil {
 			return err
 		}
-		rel, _ := filepath.Rel(lib.dir, p)
-		lib.gz[filepath.ToSlash(rel)] = gzipSize(tb, data)
+		rel, _ := filepath.Rel(dir, p)
+		out[filepath.ToSlash(rel)] = gzipSize(tb, data)
 		return nil
 	})
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return lib
+	return out
 }
 
 // TestSearchPieceBudget holds every piece of the 10,000-brief index to the
@@ -131,18 +145,24 @@ func TestSearchPieceBudget(t *testing.T) {
 // performance mark tb-search-results), how long after the query is typed
 // into an open page (its index meta loaded, the query's pieces not) they
 // are laid out, and what the page transferred for the query, gzipped
-// (every file it requested: page, CSS, script and pieces). It reports the
+// (every file it requested: page, CSS, script and pieces), in how many
+// requests and how many waves of scripts (see scriptWaves). It reports the
 // medians of 3 runs of the slowest query, and the largest one-word
 // transfer; -v logs every query:
 //
 //	go test ./generator/internal/e2e -run '^$' -bench Search -benchtime 1x -v
+//
+// While working on the search, TB_SEARCH_QUERY=regexp measures only the
+// queries it matches, TB_SEARCH_WATERFALL=1 logs every request of each
+// query by wave, and TB_SEARCH_SAVE=dir keeps a copy of the library (the
+// site with its index), to compare with BenchmarkSearchCompare.
 func BenchmarkSearch(b *testing.B) {
 	chromiumPath(b)
 	s := exampleSites(b)
 	lib := newSearchLibrary(b, s, budgetBriefs)
 	srv := httptest.NewServer(http.FileServer(http.Dir(lib.dir)))
 	b.Cleanup(srv.Close)
-	queries := syntheticQueries(lib.ix)
+	queries := benchQueries(b, lib.ix)
 	for _, mode := range []struct{ name, root string }{
 		{"file", "file://" + filepath.ToSlash(lib.dir) + "/"},
 		{"http", srv.URL + "/"},
@@ -153,20 +173,22 @@ func BenchmarkSearch(b *testing.B) {
 				worstOpen, worstTyped, worstKB = 0, 0, 0
 				for _, q := range queries {
 					var open, typed []float64
-					var transferred, requests int
+					var o opened
 					for range 3 {
-						o, bytes, n := openSearch(b, lib, mode.root, q)
-						open = append(open, o)
-						transferred, requests = bytes, n
-						typed = append(typed, typeSearch(b, mode.root, q))
+						o = openSearch(b, lib.gz, mode.root, q)
+						open = append(open, o.ms)
+						typed = append(typed, typeSearch(b, mode.root, q).ms)
 					}
 					om, tm := median(open), median(typed)
 					oneWord := !strings.Contains(q, " ")
-					b.Logf("  %-26q open %6.0f ms (max %4.0f), typed %6.0f ms (max %4.0f), %3d requests, %6.1f KB gzipped%s",
-						q, om, slices.Max(open), tm, slices.Max(typed), requests, kb(transferred), map[bool]string{true: " (one word)"}[oneWord])
+					b.Logf("  %-26q open %6.0f ms (max %4.0f), typed %6.0f ms (max %4.0f), %3d requests in %d waves, %6.1f KB gzipped%s",
+						q, om, slices.Max(open), tm, slices.Max(typed), o.requests, depth(o.waves), kb(o.gz), map[bool]string{true: " (one word)"}[oneWord])
+					if os.Getenv("TB_SEARCH_WATERFALL") != "" {
+						b.Logf("    opened:%s", describeWaves(o.waves, o.log, mode.root))
+					}
 					worstOpen, worstTyped = max(worstOpen, om), max(worstTyped, tm)
 					if oneWord {
-						worstKB = max(worstKB, kb(transferred))
+						worstKB = max(worstKB, kb(o.gz))
 					}
 				}
 			}
@@ -174,6 +196,83 @@ func BenchmarkSearch(b *testing.B) {
 			b.ReportMetric(worstTyped, "ms/slowest-typed")
 			b.ReportMetric(worstKB, "KB/largest-one-word")
 		})
+	}
+}
+
+// BenchmarkSearchCompare measures libraries saved by BenchmarkSearch
+// (TB_SEARCH_SAVE), taking turns, so that a change to the search is
+// compared with what it replaces at the same load of the machine:
+// TB_SEARCH_COMPARE=before-dir,after-dir (TB_SEARCH_QUERY picks queries;
+// TB_SEARCH_HTTP=1 measures over HTTP, not from file://). It logs, per
+// query and library, the medians of 5 runs.
+func BenchmarkSearchCompare(b *testing.B) {
+	dirs := strings.Split(os.Getenv("TB_SEARCH_COMPARE"), ",")
+	if dirs[0] == "" {
+		b.Skip("TB_SEARCH_COMPARE names no saved libraries")
+	}
+	chromiumPath(b)
+	ix, err := syntheticIndex(b, budgetBriefs, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	gz := make([]map[string]int, len(dirs))
+	roots := make([]string, len(dirs))
+	for i, d := range dirs {
+		gz[i] = gzipSizes(b, d)
+		roots[i] = "file://" + filepath.ToSlash(d) + "/"
+		if os.Getenv("TB_SEARCH_HTTP") != "" {
+			srv := httptest.NewServer(http.FileServer(http.Dir(d)))
+			b.Cleanup(srv.Close)
+			roots[i] = srv.URL + "/"
+		}
+	}
+	for b.Loop() {
+		for _, q := range benchQueries(b, ix) {
+			open := make([][]float64, len(dirs))
+			typed := make([][]float64, len(dirs))
+			last := make([]opened, len(dirs))
+			lastTyped := make([]typedResult, len(dirs))
+			for run := range 5 {
+				for k := range dirs {
+					i := (k + run) % len(dirs) // who goes first changes every run
+					last[i] = openSearch(b, gz[i], roots[i], q)
+					open[i] = append(open[i], last[i].ms)
+					lastTyped[i] = typeSearch(b, roots[i], q)
+					typed[i] = append(typed[i], lastTyped[i].ms)
+				}
+			}
+			for i, d := range dirs {
+				b.Logf("  %-26q %-10s open %5.0f ms, typed %5.0f ms, %3d requests in %d waves (typed: %d in %d), %6.1f KB gzipped",
+					q, filepath.Base(d), median(open[i]), median(typed[i]), last[i].requests, depth(last[i].waves),
+					len(lastTyped[i].waves), depth(lastTyped[i].waves), kb(last[i].gz))
+				if os.Getenv("TB_SEARCH_WATERFALL") != "" {
+					b.Logf("    opened:%s\n    typed:%s", describeWaves(last[i].waves, last[i].log, roots[i]), describeWaves(lastTyped[i].waves, lastTyped[i].log, roots[i]))
+				}
+			}
+		}
+	}
+}
+
+// benchQueries are the synthetic queries, or those TB_SEARCH_QUERY matches.
+func benchQueries(b *testing.B, ix *index.Index) []string {
+	qs := syntheticQueries(ix)
+	pat := os.Getenv("TB_SEARCH_QUERY")
+	if pat == "" {
+		return qs
+	}
+	re, err := regexp.Compile(pat)
+	if err != nil {
+		b.Fatalf("TB_SEARCH_QUERY: %v", err)
+	}
+	return slices.DeleteFunc(qs, func(q string) bool { return !re.MatchString(q) })
+}
+
+// closeTab closes a measured tab at once rather than when the benchmark
+// ends: a run opens hundreds, and the open ones' renderers would weigh on
+// the later measurements.
+func closeTab(t *tab) {
+	if err := chromedp.Cancel(t.ctx); err != nil {
+		t.t.Logf("closing a tab: %v", err)
 	}
 }
 
@@ -187,13 +286,26 @@ func coldTab(tb testing.TB) *tab {
 	return t
 }
 
-// openSearch loads search/?q= cold and returns the milliseconds from the
-// start of navigation to the results, and what it transferred.
-func openSearch(tb testing.TB, lib *searchLibrary, root, q string) (ms float64, gz, requests int) {
+// opened is what opening search/?q= took: milliseconds from the start of
+// navigation to the results, the gzipped bytes and the requests for files
+// of the library, and the scripts it loaded, by wave.
+type opened struct {
+	ms           float64
+	gz, requests int
+	waves        []wave
+	log          *requestLog
+}
+
+// openSearch loads search/?q= cold and measures it.
+func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 	t := coldTab(tb)
+	defer closeTab(t)
+	countWaves(t)
+	l := logRequests(t)
 	t.do(chromedp.Navigate(root + "search/index.html?q=" + url.QueryEscape(q)))
 	t.waitFor(showsResultsFor(q))
-	ms = eval[float64](t, `performance.getEntriesByName('tb-search-results')[0].startTime`)
+	o := opened{ms: eval[float64](t, `performance.getEntriesByName('tb-search-results')[0].startTime`), log: l}
+	o.waves = pageWaves(t, root)
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for _, r := range t.requests {
@@ -201,22 +313,35 @@ func openSearch(tb testing.TB, lib *searchLibrary, root, q string) (ms float64, 
 		if i := strings.IndexAny(rel, "?#"); i >= 0 {
 			rel = rel[:i]
 		}
-		if n, ok := lib.gz[rel]; ok {
-			gz += n
-			requests++
+		if n, ok := gz[rel]; ok {
+			o.gz += n
+			o.requests++
 		}
 	}
-	return ms, gz, requests
+	return o
+}
+
+// typedResult is what typing a query took: milliseconds until the results
+// were laid out, and the requests the query made, by wave.
+type typedResult struct {
+	ms    float64
+	waves []wave
+	log   *requestLog
 }
 
 // typeSearch opens the search page cold, waits until it is ready, then
-// types q (at once, as a paste) and returns the milliseconds until the
-// results are laid out.
-func typeSearch(tb testing.TB, root, q string) float64 {
+// types q (at once, as a paste) and measures until the results are laid
+// out.
+func typeSearch(tb testing.TB, root, q string) typedResult {
 	t := coldTab(tb)
+	defer closeTab(t)
+	countWaves(t)
+	l := logRequests(t)
 	t.do(chromedp.Navigate(root + "search/index.html"))
 	t.waitFor(`document.getElementById('search-status').textContent.startsWith('Type to search')`)
-	return eval[float64](t, `new Promise(done => {
+	l.reset()
+	resetWaves(t)
+	ms := eval[float64](t, `new Promise(done => {
   const input = document.getElementById('search-q'), status = document.getElementById('search-status');
   const want = `+jsString("“"+q+"”")+`;
   const t0 = performance.now();
@@ -228,6 +353,7 @@ func typeSearch(tb testing.TB, root, q string) float64 {
     done(performance.now() - t0);
   })();
 })`)
+	return typedResult{ms: ms, waves: pageWaves(t, root), log: l}
 }
 
 func median(xs []float64) float64 {

@@ -1,5 +1,5 @@
 // Package search writes the site's search index, built and split by the
-// generator so that the search page (assets/js/search.js) loads only the
+// generator so that the search page (assets/js/search/) loads only the
 // pieces a query needs and indexes nothing itself.
 //
 // Exporter accepts an export.Site and reads only its index, of what is

@@ -55,7 +55,7 @@ actors: [Sand Heron]
 ---
 `
 
-// reader reads the pieces as the search page does (assets/js/search.js):
+// reader reads the pieces as the search page does (assets/js/search/):
 // it is the format's second implementation, in Go, so that the format is
 // tested without a browser.
 type reader struct {

@@ -7,7 +7,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// The tokenizer. assets/js/search.js has the same rules for the query
+// The tokenizer. assets/js/search/tokens.js has the same rules for the query
 // (tokenRe, stopWords, normalize); TestTokensAgreeWithTheScript keeps the
 // two in step.
 
