@@ -197,6 +197,7 @@ func (l *requestLog) times(root string) map[string][2]float64 {
 // before the next (7 waves for a two-word query). Counting waves rather
 // than timing them makes this hold on a slow machine as on a fast one.
 func TestSearchLoadWaves(t *testing.T) {
+	t.Parallel()
 	chromiumPath(t)
 	s := exampleSites(t)
 	lib := newSearchLibrary(t, s, 2000)
