@@ -138,6 +138,9 @@ func browser(t testing.TB) context.Context {
 		chromedp.NoDefaultBrowserCheck,
 		chromedp.Flag("disable-dev-shm-usage", true),
 		chromedp.Flag("disable-extensions", true),
+		// BenchmarkSearch serves the library over HTTP/2, which Chromium
+		// speaks only over TLS; its test server's certificate is self-signed.
+		chromedp.Flag("ignore-certificate-errors", true),
 		chromedp.UserDataDir(profile),
 		chromedp.WindowSize(1280, 1000),
 	)
