@@ -3,8 +3,6 @@ package pipeline_test
 import (
 	"bytes"
 	"context"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -40,8 +38,8 @@ func TestBatchedBuildIsByteIdentical(t *testing.T) {
 			if res.Pages != wres.Pages || res.Pages < 100 {
 				t.Errorf("the parted build counts %d pages, one run %d; want every page of the site", res.Pages, wres.Pages)
 			}
-			want := tree(t, whole)
-			got := tree(t, parted)
+			want := sitetest.Tree(t, whole)
+			got := sitetest.Tree(t, parted)
 			for p, data := range want {
 				if g, ok := got[p]; !ok {
 					t.Errorf("%s: missing from the parted build", p)
@@ -59,23 +57,4 @@ func TestBatchedBuildIsByteIdentical(t *testing.T) {
 			}
 		})
 	}
-}
-
-// tree reads every file under dir, keyed by slash path.
-func tree(t *testing.T, dir string) map[string][]byte {
-	t.Helper()
-	out := map[string][]byte{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
-		}
-		data, err := os.ReadFile(p)
-		rel, _ := filepath.Rel(dir, p)
-		out[filepath.ToSlash(rel)] = data
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
