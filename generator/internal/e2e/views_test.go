@@ -235,21 +235,7 @@ func withSHA256(t *testing.T, ix *index.Index) *index.Entry {
 // there are hundreds of cells, under the 14 tactics.
 func checkFullMatrix(t *testing.T, v views, ix *index.Index, ed edition) {
 	t.Helper()
-	named := map[string]map[*index.Entry]bool{}
-	for _, e := range ix.Entries {
-		for _, tm := range e.Terms["techniques"] {
-			ids := []string{tm.ID}
-			if p, _, sub := strings.Cut(tm.ID, "."); sub {
-				ids = append(ids, p)
-			}
-			for _, id := range ids {
-				if named[id] == nil {
-					named[id] = map[*index.Entry]bool{}
-				}
-				named[id][e] = true
-			}
-		}
-	}
+	named := briefsByTechnique(ix.Entries)
 	if len(v.Tactics) != 14 || len(v.Cells) < 600 {
 		t.Fatalf("full matrix: %d tactics, %d cells; want 14 and every technique", len(v.Tactics), len(v.Cells))
 	}
@@ -284,6 +270,27 @@ func checkFullMatrix(t *testing.T, v views, ix *index.Index, ed edition) {
 	}
 }
 
+// briefsByTechnique maps each technique ID the entries name to the
+// entries naming it; a sub-technique counts for its parent too.
+func briefsByTechnique(entries []*index.Entry) map[string]map[*index.Entry]bool {
+	out := map[string]map[*index.Entry]bool{}
+	for _, e := range entries {
+		for _, tm := range e.Terms["techniques"] {
+			ids := []string{tm.ID}
+			if p, _, sub := strings.Cut(tm.ID, "."); sub {
+				ids = append(ids, p)
+			}
+			for _, id := range ids {
+				if out[id] == nil {
+					out[id] = map[*index.Entry]bool{}
+				}
+				out[id][e] = true
+			}
+		}
+	}
+	return out
+}
+
 // checkMatrix compares the matrix a page shows with the briefs it is of:
 // every technique they name has a cell, linked to its page and counting
 // the briefs that name it (a parent: it or a sub-technique), shaded; the
@@ -293,21 +300,7 @@ func checkMatrix(t *testing.T, page string, v views, ix *index.Index, entries []
 	if len(v.Tactics) == 0 || len(v.Cells) == 0 || len(v.Legend) == 0 {
 		t.Fatalf("%s: no matrix: %d tactics, %d cells, legend %v", page, len(v.Tactics), len(v.Cells), v.Legend)
 	}
-	want := map[string]map[*index.Entry]bool{} // technique ID (and parent ID) → briefs
-	for _, e := range entries {
-		for _, tm := range e.Terms["techniques"] {
-			ids := []string{tm.ID}
-			if p, _, sub := strings.Cut(tm.ID, "."); sub {
-				ids = append(ids, p)
-			}
-			for _, id := range ids {
-				if want[id] == nil {
-					want[id] = map[*index.Entry]bool{}
-				}
-				want[id][e] = true
-			}
-		}
-	}
+	want := briefsByTechnique(entries)
 	seen := map[string]bool{}
 	for _, c := range v.Cells {
 		id, _, _ := strings.Cut(c.Text, " ")
