@@ -140,10 +140,40 @@ func TermLayer(t *index.Term) string { return TermDir(t) + "navigator.json" }
 // TermJSON is the path of a term's JSON summary.
 func TermJSON(t *index.Term) string { return TermDir(t) + "index.json" }
 
-// HasSTIX reports whether a term gets a STIX bundle of its own: its kind
-// says so (taxonomy.Kind.STIX: actors and campaigns, the kinds an analyst
-// loads into a platform by name).
+// HasSTIX reports whether a term's page links a STIX bundle: its kind says
+// so (taxonomy.Kind.STIX: actors and campaigns, the kinds an analyst loads
+// into a platform by name). The bundle is the term's own (OwnSTIX) or, for
+// a term named by one brief, that brief's (TermBundle).
 func HasSTIX(t *index.Term) bool { return t.KindDef.STIX }
+
+// OwnSTIX reports whether a term gets a STIX bundle file of its own: it has
+// a bundle (HasSTIX), unless exactly one brief names it and it has no
+// profile (content/<kind>/<slug>/_index.md). Such a term links that brief's
+// bundle instead (SharesBriefSTIX).
+func OwnSTIX(t *index.Term) bool { return HasSTIX(t) && !SharesBriefSTIX(t) }
+
+// SharesBriefSTIX reports whether a term's page links its one brief's STIX
+// bundle rather than a bundle of its own: one brief names it and it has no
+// profile, so every object its own bundle would hold (the term, every
+// relationship to or from it and what they refer to) comes from that
+// brief, and the brief's bundle holds them all, with the brief's report
+// besides (stix.TestSingleBriefTermsShareBundle holds the exporter to
+// that). A profile's statements (an actor's origin) are in the term's
+// bundle only, so a profiled term keeps its own. Writing both would repeat
+// the brief's: in a library where each brief has a campaign of its own,
+// 10,000 such bundles came to 158 MB.
+func SharesBriefSTIX(t *index.Term) bool {
+	return HasSTIX(t) && len(t.Entries) == 1 && t.Profile == nil
+}
+
+// TermBundle is the path of the STIX bundle a term's page links (HasSTIX):
+// its own (TermSTIX) or its one brief's (BriefSTIX).
+func TermBundle(t *index.Term) string {
+	if SharesBriefSTIX(t) {
+		return BriefSTIX(t.Entries[0])
+	}
+	return TermSTIX(t)
+}
 
 // HasLayer reports whether a term gets a Navigator layer: its kind says so
 // (taxonomy.Kind.Layer: actors, campaigns and sectors) and it is named
@@ -173,7 +203,7 @@ func ForTerm(t *index.Term) []File {
 		out = append(out, File{Label: "Open in ATT&CK Navigator", Path: TermLayer(t), Type: NavigatorType})
 	}
 	if HasSTIX(t) {
-		out = append(out, File{Label: "STIX 2.1 bundle", Path: TermSTIX(t), Type: STIXType})
+		out = append(out, File{Label: "STIX 2.1 bundle", Path: TermBundle(t), Type: STIXType})
 	}
 	return append(out, File{Label: "JSON", Path: TermJSON(t), Type: JSONType})
 }

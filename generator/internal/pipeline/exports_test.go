@@ -110,6 +110,7 @@ func TestBuiltSite(t *testing.T) {
 				}
 			}
 		}
+		shared := 0
 		for _, k := range ix.Kinds {
 			for _, term := range ix.Terms[k.Name] {
 				page := export.TermDir(term) + "index.html"
@@ -124,7 +125,21 @@ func TestBuiltSite(t *testing.T) {
 						t.Errorf("%s does not link %s, or it was not written", page, f.Path)
 					}
 				}
+				// A term named by one brief links that brief's STIX
+				// bundle and has none of its own.
+				if export.SharesBriefSTIX(term) {
+					shared++
+					if brief := "/" + export.BriefSTIX(term.Entries[0]); !slices.Contains(anchors, brief) || slices.Contains(anchors, "/"+export.TermSTIX(term)) {
+						t.Errorf("%s does not link its brief's bundle %s instead of its own", page, brief)
+					}
+					if _, ok := files[export.TermSTIX(term)]; ok {
+						t.Errorf("%s was written, though one brief names %s", export.TermSTIX(term), term.URL)
+					}
+				}
 			}
+		}
+		if shared == 0 {
+			t.Error("no term shares its brief's STIX bundle: this site no longer tests that")
 		}
 		_, anchors := pageLinks(t, files["index.html"])
 		for _, p := range []string{"/" + export.SiteJSONFeed, "/" + export.BriefsJSON, "/" + export.BriefsCSV, "/" + export.SiteSTIX} {

@@ -22,8 +22,12 @@
 // Feed readers read an RSS title and description as HTML, so the RSS feeds
 // carry text HTML-escaped (then XML-escaped by encoding/xml): a summary
 // saying "<img src=x>" reaches the reader as those characters. JSON Feed
-// says which is which (summary and content_text are plain text), so it
-// carries the text as it is.
+// says which is which (content_text is plain text), so it carries the text
+// as it is. A JSON Feed item's text is the brief's summary, in content_text
+// (which JSON Feed requires, or content_html) and not again in summary: the
+// optional summary would repeat it in every item of every feed (15 MB of
+// 10,000 briefs' term feeds), and readers show content_text where an item
+// has no summary.
 package feeds
 
 import (
@@ -202,7 +206,7 @@ func NewItems(s *export.Site, minify func(xml []byte) ([]byte, error)) (*Items, 
 		if r.rss, r.err = minify(r.rss); r.err != nil {
 			return
 		}
-		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, Summary: e.Brief.Summary, ContentText: e.Brief.Summary,
+		it := jsonItem{ID: u, URL: u, Title: e.Brief.Title, ContentText: e.Brief.Summary,
 			DatePublished: e.Brief.Date.Format(jsonDate)}
 		if !e.Brief.Updated.IsZero() && !e.Brief.Updated.Equal(e.Brief.Date) {
 			it.DateModified = e.Brief.Updated.Format(jsonDate)
@@ -278,7 +282,6 @@ type jsonItem struct {
 	ID            string `json:"id"`
 	URL           string `json:"url"`
 	Title         string `json:"title"`
-	Summary       string `json:"summary"`
 	ContentText   string `json:"content_text"`
 	DatePublished string `json:"date_published"`
 	DateModified  string `json:"date_modified,omitempty"`

@@ -97,8 +97,8 @@ func TestFeedsCarryTextNotMarkup(t *testing.T) {
 		}
 	}
 	for name, f := range checkTermFeeds(t, s, files) {
-		if f.FeedType == "json" && f.Items[0].Description != "<img src=x onerror=alert('summary')> &amp; <a href=https://evil.example>more</a>" {
-			t.Errorf("%s: the JSON Feed summary is %q, not the summary as written", name, f.Items[0].Description)
+		if f.FeedType == "json" && f.Items[0].Content != "<img src=x onerror=alert('summary')> &amp; <a href=https://evil.example>more</a>" {
+			t.Errorf("%s: the JSON Feed content_text is %q, not the summary as written", name, f.Items[0].Content)
 		}
 	}
 }

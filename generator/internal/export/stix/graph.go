@@ -68,7 +68,7 @@ func encode(b *builder) (*Graph, error) {
 		g.reports[e] = it.ord
 	}
 	for t, it := range b.terms {
-		if export.HasSTIX(t) {
+		if export.HasSTIX(t) { // its own bundle or not: the tests compare a brief's with what it would hold
 			g.terms[t] = it.ord
 		}
 	}
@@ -417,7 +417,7 @@ func SiteGraph(s *export.Site) (*Graph, error) {
 }
 
 // Exporter writes the STIX bundles: the site's (streamed), then each
-// brief's and each term's that has one (export.HasSTIX), on as many
+// brief's and each term's that has one of its own (export.OwnSTIX), on as many
 // goroutines as there are processors, from the site's graph (SiteGraph).
 type Exporter struct{}
 
@@ -434,7 +434,8 @@ func (Exporter) Export(s *export.Site, out export.Sink) error {
 }
 
 // WriteGraph writes every bundle of a built graph to out: the site's
-// (streamed), then each brief's and each actor's and campaign's, on as many
+// (streamed), then each brief's and each actor's and campaign's that has
+// one of its own (export.OwnSTIX), on as many
 // goroutines as there are processors.
 func WriteGraph(g *Graph, ix *index.Index, out export.Sink) error {
 	if err := out.Stream(export.SiteSTIX, g.WriteSite); err != nil {
@@ -443,7 +444,7 @@ func WriteGraph(g *Graph, ix *index.Index, out export.Sink) error {
 	var terms []*index.Term
 	for _, k := range ix.Kinds {
 		for _, t := range ix.Terms[k.Name] {
-			if export.HasSTIX(t) {
+			if export.OwnSTIX(t) {
 				terms = append(terms, t)
 			}
 		}

@@ -3,8 +3,9 @@
 //
 // Exporter accepts an export.Site (it reads the index, the vocabularies and
 // the base URL) and writes stix/bundle.json, briefs/<slug>/stix.json for
-// every brief and <kind>/<slug>/stix.json for every term that gets one
-// (export.HasSTIX), all compact JSON. Build makes every object once, for the
+// every brief and <kind>/<slug>/stix.json for every term that gets one of
+// its own (export.OwnSTIX: not for a term named by one brief, whose page
+// links that brief's bundle), all compact JSON. Build makes every object once, for the
 // whole site, and encodes it once, so an object is the same, byte for byte,
 // in every bundle that holds it, and a bundle is assembled from encoded
 // objects rather than encoded again. Identifiers are UUIDv5 of a fixed

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/netip"
 	"regexp"
 	"slices"
@@ -342,23 +343,56 @@ func checkObservable(c comparison) string {
 }
 
 // exportedSite is a checked library and the files the STIX exporter wrote
-// for it.
+// for it, and the bundles its terms named by one brief would have of their
+// own (by the path they would have), which it does not write.
 type exportedSite struct {
 	*export.Site
 	files map[string][]byte
+	own   map[string][]byte
 }
 
 func exported(t *testing.T, s *export.Site) *exportedSite {
-	return &exportedSite{s, exporttest.Export(t, s, stix.Exporter{})}
+	t.Helper()
+	files := exporttest.Export(t, s, stix.Exporter{})
+	g, err := stix.SiteGraph(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := map[string][]byte{}
+	for _, k := range s.Index.Kinds {
+		for _, term := range s.Index.Terms[k.Name] {
+			if export.SharesBriefSTIX(term) {
+				if own[export.TermSTIX(term)], err = stix.TermBundle(g, term); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	return &exportedSite{s, files, own}
 }
 
-// bundles reads every STIX bundle of a site.
-func bundles(s *exportedSite) map[string][]byte {
+// written lists the STIX bundles the exporter wrote.
+func written(s *exportedSite) map[string][]byte {
 	out := map[string][]byte{}
 	for name, data := range s.files {
 		if strings.HasSuffix(name, "stix.json") || name == "stix/bundle.json" {
 			out[name] = data
 		}
+	}
+	return out
+}
+
+// bundles reads every STIX bundle of a site, with those of the terms named
+// by one brief that the exporter does not write, so that what they would
+// hold is checked too (each brief's bundle holds it: see
+// TestSingleBriefTermsShareBundle).
+func bundles(s *exportedSite) map[string][]byte {
+	out := written(s)
+	for name, data := range s.own {
+		if _, dup := out[name]; dup {
+			panic("the exporter wrote the bundle of a term named by one brief: " + name)
+		}
+		out[name] = data
 	}
 	return out
 }
@@ -431,16 +465,14 @@ func TestFixtureBundles(t *testing.T) {
 	all := checkAll(t, s)
 	checkSchemas(t, s)
 
-	// One bundle per brief, per actor, per campaign, and the site's.
+	// One bundle per brief, per actor and per campaign named by more than
+	// one brief (Slate Heron, Basalt Moth and Harbor Lure are named by one
+	// each, whose bundle their pages link), and the site's.
 	want := []string{"stix/bundle.json", "briefs/harbor-lure/stix.json", "briefs/slate-heron/stix.json", "briefs/basalt-moth/stix.json",
-		"actors/copper-wren/stix.json", "actors/slate-heron/stix.json", "actors/basalt-moth/stix.json", "campaigns/harbor-lure/stix.json"}
-	for _, w := range want {
-		if all[w] == nil {
-			t.Errorf("no bundle %s", w)
-		}
-	}
-	if len(all) != len(want) {
-		t.Errorf("%d bundles, want %d", len(all), len(want))
+		"actors/copper-wren/stix.json"}
+	got := slices.Sorted(maps.Keys(written(s)))
+	if slices.Sort(want); !slices.Equal(got, want) {
+		t.Errorf("bundles written %v, want %v", got, want)
 	}
 	site := all["stix/bundle.json"]
 
@@ -798,10 +830,11 @@ func TestExampleSiteBundles(t *testing.T) {
 			t.Errorf("no bundle for brief %s", e.Brief.Slug)
 		}
 	}
+	files := written(s)
 	for _, k := range []string{"actors", "campaigns"} {
 		for _, term := range ix.Terms[k] {
-			if all[k+"/"+term.Slug+"/stix.json"] == nil {
-				t.Errorf("no bundle for %s", term.URL)
+			if files[export.TermBundle(term)] == nil {
+				t.Errorf("no bundle for %s at %s", term.URL, export.TermBundle(term))
 			}
 		}
 	}
@@ -932,5 +965,68 @@ func TestSiteGraphIsShared(t *testing.T) {
 	}
 	if c, _ := stix.SiteGraph(exporttest.Fixture(t, "")); c == a {
 		t.Error("another site got this site's graph")
+	}
+}
+
+// A term named by one brief, without a profile, has no bundle file of its
+// own: its page links the brief's, which holds every object its own would
+// (and the brief's report besides). A term named by several, or profiled,
+// has its own.
+func TestSingleBriefTermsShareBundle(t *testing.T) {
+	t.Parallel()
+	for name, site := range map[string]*export.Site{"fixture": exporttest.Fixture(t, ""), "example": exporttest.Example(t)} {
+		s := exported(t, site)
+		files := written(s)
+		ids := func(data []byte) map[string]bool {
+			var b struct {
+				Objects []struct {
+					ID string `json:"id"`
+				} `json:"objects"`
+			}
+			if err := json.Unmarshal(data, &b); err != nil {
+				t.Fatal(err)
+			}
+			out := map[string]bool{}
+			for _, o := range b.Objects {
+				out[o.ID] = true
+			}
+			return out
+		}
+		single, several := 0, 0
+		for _, k := range s.Index.Kinds {
+			for _, term := range s.Index.Terms[k.Name] {
+				if !export.HasSTIX(term) {
+					if files[export.TermSTIX(term)] != nil {
+						t.Errorf("%s: %s has a bundle, though its kind has none", name, term.URL)
+					}
+					continue
+				}
+				if len(term.Entries) != 1 || term.Profile != nil {
+					several++
+					if files[export.TermSTIX(term)] == nil || export.TermBundle(term) != export.TermSTIX(term) {
+						t.Errorf("%s: %s, named by %d briefs (profiled: %v), has no bundle of its own", name, term.URL, len(term.Entries), term.Profile != nil)
+					}
+					continue
+				}
+				single++
+				if files[export.TermSTIX(term)] != nil {
+					t.Errorf("%s: %s, named by one brief without a profile, has a bundle of its own", name, term.URL)
+				}
+				link := export.TermBundle(term)
+				if link != export.BriefSTIX(term.Entries[0]) || files[link] == nil {
+					t.Errorf("%s: %s links %s, not its brief's bundle", name, term.URL, link)
+					continue
+				}
+				have := ids(files[link])
+				for id := range ids(s.own[export.TermSTIX(term)]) {
+					if !have[id] {
+						t.Errorf("%s: %s lacks %s, which %s's own bundle would hold", name, link, id, term.URL)
+					}
+				}
+			}
+		}
+		if single == 0 || several == 0 {
+			t.Errorf("%s: %d terms with a bundle named by one brief, %d by several: the test needs both", name, single, several)
+		}
 	}
 }
