@@ -108,12 +108,11 @@ func activity(l *lists, entries []*index.Entry) *Activity {
 			a.From = b.Label
 		}
 		a.To = b.Label
-		if n == 0 && b.Year == "" {
-			a.Empty++
-			continue
-		}
 		if n == 0 {
 			a.Empty++
+			if b.Year == "" {
+				continue // nothing to draw
+			}
 		}
 		bars = append(bars, b)
 	}
