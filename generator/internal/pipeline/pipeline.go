@@ -217,19 +217,21 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 	var st render.Stats
 	if err := tm.run("render", func() error {
+		var onWrite func(string)
+		if o.OnRenderWrite != nil {
+			onWrite = func(path string) {
+				if rel, err := filepath.Rel(tmp, path); err == nil {
+					o.OnRenderWrite(filepath.ToSlash(rel))
+				}
+			}
+		}
 		for i := range parts {
 			ro := renderOptions(o, staged, tmp)
 			ro.Content, ro.PagesOnly = parts[i].Content, parts[i].Pages
 			// Render consumes the data files; every part needs them.
 			ro.Data = maps.Clone(staged.Data)
 			parts[i] = batch.Part{} // the part's files are Hugo's now
-			if o.OnRenderWrite != nil {
-				ro.OnWrite = func(path string) {
-					if rel, err := filepath.Rel(tmp, path); err == nil {
-						o.OnRenderWrite(filepath.ToSlash(rel))
-					}
-				}
-			}
+			ro.OnWrite = onWrite
 			// Render returns only once Hugo has stopped writing into tmp
 			// (sooner when ctx is cancelled): only then may the deferred
 			// Discard remove it.
