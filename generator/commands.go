@@ -80,8 +80,9 @@ const partBytes = 32 << 20
 // On a 10,000-brief library the last two took peak memory from about 2 GB
 // to 1.4 GB, and the build is faster for the collections saved; on one
 // whose every brief brings a campaign of its own (356 MB staged), the parts
-// take it from 3.5 GB to about 1 GB, with the same output (BENCHMARKS.md). Not used by serve, where Hugo treats evicted entries as
-// changed and would re-render their pages.
+// take it from 3.5 GB to about 1 GB, with the same output (BENCHMARKS.md).
+// Not used by serve, where Hugo treats evicted entries as changed and would
+// re-render their pages.
 func boundMemory(o *pipeline.Options) {
 	if _, set := os.LookupEnv("HUGO_MEMORYLIMIT"); !set {
 		os.Setenv("HUGO_MEMORYLIMIT", "0.5")

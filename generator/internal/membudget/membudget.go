@@ -4,10 +4,10 @@
 // It accepts the number of bytes of staged content (what the generator hands
 // Hugo) and of the largest part Hugo renders at once (package batch; the
 // whole site unless it is rendered in parts). A build's live heap peaks
-// while Hugo renders, at about a fixed part
-// (Hugo, templates, vocabularies, the index) plus a multiple of the staged
-// content: Hugo keeps every page's source, its decoded front matter and its
-// parsed Markdown until the run ends. Measured (BENCHMARKS.md): 168 MB live
+// while Hugo renders, at about a fixed part (Hugo, templates,
+// vocabularies, the index) plus a multiple of the staged content: Hugo
+// keeps every page's source, its decoded front matter and its parsed
+// Markdown until the run ends. Measured (BENCHMARKS.md): 168 MB live
 // for 20 MB staged (1,000 synthetic briefs), 790 MB for 133 MB (10,000);
 // the model below gives 176 MB and 820 MB.
 //

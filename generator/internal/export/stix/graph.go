@@ -417,8 +417,9 @@ func SiteGraph(s *export.Site) (*Graph, error) {
 }
 
 // Exporter writes the STIX bundles: the site's (streamed), then each
-// brief's and each term's that has one of its own (export.OwnSTIX), on as many
-// goroutines as there are processors, from the site's graph (SiteGraph).
+// brief's and each term's that has one of its own (export.OwnSTIX), on as
+// many goroutines as there are processors, from the site's graph
+// (SiteGraph).
 type Exporter struct{}
 
 // Name is "stix".
@@ -435,8 +436,8 @@ func (Exporter) Export(s *export.Site, out export.Sink) error {
 
 // WriteGraph writes every bundle of a built graph to out: the site's
 // (streamed), then each brief's and each actor's and campaign's that has
-// one of its own (export.OwnSTIX), on as many
-// goroutines as there are processors.
+// one of its own (export.OwnSTIX), on as many goroutines as there are
+// processors.
 func WriteGraph(g *Graph, ix *index.Index, out export.Sink) error {
 	if err := out.Stream(export.SiteSTIX, g.WriteSite); err != nil {
 		return err

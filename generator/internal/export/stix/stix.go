@@ -5,10 +5,10 @@
 // the base URL) and writes stix/bundle.json, briefs/<slug>/stix.json for
 // every brief and <kind>/<slug>/stix.json for every term that gets one of
 // its own (export.OwnSTIX: not for a term named by one brief, whose page
-// links that brief's bundle), all compact JSON. Build makes every object once, for the
-// whole site, and encodes it once, so an object is the same, byte for byte,
-// in every bundle that holds it, and a bundle is assembled from encoded
-// objects rather than encoded again. Identifiers are UUIDv5 of a fixed
+// links that brief's bundle), all compact JSON. Build makes every object
+// once, for the whole site, and encodes it once, so an object is the same,
+// byte for byte, in every bundle that holds it, and a bundle is assembled
+// from encoded objects rather than encoded again. Identifiers are UUIDv5 of a fixed
 // namespace and the object's canonical key (see ID); timestamps come from
 // brief dates only: an object is created on the date of the first brief
 // naming it and modified on the latest date (or update) of one. Each object
