@@ -190,6 +190,10 @@ func HasLayer(t *index.Term) bool {
 	return false
 }
 
+// SharedSTIXLabel is the export label of a term that links its one brief's
+// STIX bundle (SharesBriefSTIX).
+const SharedSTIXLabel = "STIX 2.1 bundle of its brief"
+
 // ForBrief lists a brief page's exports.
 func ForBrief(e *index.Entry) []File {
 	return []File{{Label: "STIX 2.1 bundle", Path: BriefSTIX(e), Type: STIXType}}
@@ -203,7 +207,13 @@ func ForTerm(t *index.Term) []File {
 		out = append(out, File{Label: "Open in ATT&CK Navigator", Path: TermLayer(t), Type: NavigatorType})
 	}
 	if HasSTIX(t) {
-		out = append(out, File{Label: "STIX 2.1 bundle", Path: TermBundle(t), Type: STIXType})
+		label := "STIX 2.1 bundle"
+		if SharesBriefSTIX(t) {
+			// The link leads to a brief's bundle: say so, or a reader
+			// expects a file about this term alone.
+			label = SharedSTIXLabel
+		}
+		out = append(out, File{Label: label, Path: TermBundle(t), Type: STIXType})
 	}
 	return append(out, File{Label: "JSON", Path: TermJSON(t), Type: JSONType})
 }

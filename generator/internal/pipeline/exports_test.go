@@ -132,6 +132,9 @@ func TestBuiltSite(t *testing.T) {
 					if brief := "/" + export.BriefSTIX(term.Entries[0]); !slices.Contains(anchors, brief) || slices.Contains(anchors, "/"+export.TermSTIX(term)) {
 						t.Errorf("%s does not link its brief's bundle %s instead of its own", page, brief)
 					}
+					if !strings.Contains(string(files[page]), ">"+export.SharedSTIXLabel+"</a>") {
+						t.Errorf("%s links its brief's bundle without saying so (%q)", page, export.SharedSTIXLabel)
+					}
 					if _, ok := files[export.TermSTIX(term)]; ok {
 						t.Errorf("%s was written, though one brief names %s", export.TermSTIX(term), term.URL)
 					}

@@ -148,7 +148,7 @@ func TestNewKindIsOneTableEntry(t *testing.T) {
 	}
 	var bundle string
 	for _, e := range energy.Exports {
-		if e.Label == "STIX 2.1 bundle" {
+		if strings.HasPrefix(e.Label, "STIX 2.1 bundle") {
 			bundle = strings.TrimPrefix(e.URL, "https://briefs.test/")
 		}
 	}
