@@ -180,7 +180,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	res, c, staged, err := prepare(ctx, o)
+	res, c, staged, err := prepare(ctx, o, nil)
 	if err != nil {
 		return res, err
 	}
@@ -300,9 +300,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 // prepare checks and stages the project: what a build and a preview
 // rebuild both do before rendering. The Result it returns carries the
-// diagnostics and timings so far, also on error.
-func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, error) {
-	c, err := Check(o)
+// diagnostics and timings so far, also on error. A preview session passes
+// the check.Cache it keeps between rebuilds; a build passes nil.
+func prepare(ctx context.Context, o Options, cache *check.Cache) (*Result, *Checked, *stage.Site, error) {
+	co, err := CheckOptions(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	co.Cache = cache
+	c, err := check.Run(co)
 	if err != nil {
 		return nil, nil, nil, err
 	}

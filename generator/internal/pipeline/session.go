@@ -6,14 +6,16 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 )
 
 // Session builds a site again and again for the preview server. The first
 // build renders everything into Options.Destination in place; each Rebuild
-// checks and stages the whole project again (cheap: milliseconds per hundred
-// briefs) but hands Hugo only the staged files whose bytes changed, so an
-// edited brief re-renders the pages that show it, not the library. There is
+// checks and stages the whole project again, but parses and validates only
+// the files whose bytes changed (check.Cache), and hands Hugo only the
+// staged files whose bytes changed, so an edited brief re-renders the pages
+// that show it, not the library. There is
 // no atomic swap and no verify stage: this is a preview; `build` does both.
 // A Session is not safe for concurrent use.
 type Session struct {
@@ -21,6 +23,9 @@ type Session struct {
 	rs   *render.Session
 	site render.Stats // title, language and base URL, from the first build
 	last *Checked     // what the last build published, for Exports
+	// check carries parsed and validated briefs from one build to the
+	// next, so a save parses and validates only the files it changed.
+	check check.Cache
 }
 
 // Open builds the site for the first time, exports included.
@@ -73,7 +78,7 @@ func (s *Session) Rebuild(ctx context.Context, changed []string) (*Result, error
 }
 
 func (s *Session) build(ctx context.Context, renderFn func(render.Options) (render.Stats, error)) (*Result, error) {
-	res, c, staged, err := prepare(ctx, s.o)
+	res, c, staged, err := prepare(ctx, s.o, &s.check)
 	if err != nil {
 		return res, err
 	}
