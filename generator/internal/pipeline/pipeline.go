@@ -43,6 +43,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/misp"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
@@ -256,7 +257,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	baseURL := res.BaseURL
 
 	if err := tm.run("post-process", func() error {
-		return exportAll(tmp, c, st, baseURL)
+		return exportAll(tmp, c, st, baseURL, postprocess.Options{})
 	}); err != nil {
 		return res, err
 	}

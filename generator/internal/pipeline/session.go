@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/check"
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 )
 
@@ -46,7 +47,7 @@ func Open(ctx context.Context, o Options) (*Session, *Result, error) {
 		s.Close()
 		return nil, res, err
 	}
-	if err := s.Exports(); err != nil {
+	if err := s.Exports(ctx); err != nil {
 		s.Close()
 		return nil, res, err
 	}
@@ -99,12 +100,17 @@ func (s *Session) build(ctx context.Context, renderFn func(render.Options) (rend
 }
 
 // Exports writes the post-process files (feeds, exports, search index) of
-// the last successful build.
-func (s *Session) Exports() error {
+// the last successful build. Each file is replaced whole (renamed into
+// place), so the preview can serve the directory meanwhile. When ctx is
+// done Exports stops before the next file and returns ctx's error: some
+// exports are then those of an earlier build, until Exports runs to the
+// end again. It must not run at the same time as Rebuild.
+func (s *Session) Exports(ctx context.Context) error {
 	if s.last == nil {
 		return nil
 	}
-	if err := exportAll(s.o.Destination, s.last, s.site, cmp.Or(s.site.BaseURL, s.o.BaseURL)); err != nil {
+	o := postprocess.Options{Stop: ctx, Atomic: true}
+	if err := exportAll(s.o.Destination, s.last, s.site, cmp.Or(s.site.BaseURL, s.o.BaseURL), o); err != nil {
 		return fmt.Errorf("post-process: %w", err)
 	}
 	return nil
