@@ -16,9 +16,9 @@ import (
 // checks and stages the whole project again, but parses and validates only
 // the files whose bytes changed (check.Cache), and hands Hugo only the
 // staged files whose bytes changed, so an edited brief re-renders the pages
-// that show it, not the library. There is
-// no atomic swap and no verify stage: this is a preview; `build` does both.
-// A Session is not safe for concurrent use.
+// that show it, not the library. There is no atomic swap and no verify
+// stage: this is a preview; `build` does both. A Session is not safe for
+// concurrent use.
 type Session struct {
 	o    Options
 	rs   *render.Session
