@@ -44,6 +44,25 @@ type Options struct {
 	BuildFuture bool
 	// Kinds are the site's taxonomies; nil means taxonomy.Kinds().
 	Kinds taxonomy.Table
+	// Cache, when set, carries what one check parsed and decoded to the
+	// next check of the same project with the same Options (the preview
+	// server's, after each save): a brief whose file's bytes did not change
+	// is neither parsed nor validated again (see Cache). The outcome is the
+	// same as without it.
+	Cache *Cache
+}
+
+// Cache is what Run remembers between checks of one project with the same
+// Options: the files each parsed to (load.Cache), the briefs each decoded
+// to (validate.Cache), kept only while the profiles, which the names in
+// briefs are resolved against, are the very ones parsed before, and the
+// vocabularies, which are built into the program. The zero Cache is empty
+// and ready. Not safe for concurrent checks.
+type Cache struct {
+	load     load.Cache
+	validate validate.Cache
+	vocab    *vocab.Vocab
+	profiles []*load.Positions // of the profiles validate.Cache decoded against
 }
 
 // Timing is how long one stage took.
@@ -110,14 +129,28 @@ func Run(o Options) (*Checked, error) {
 	}
 	c := &Checked{Diagnostics: &diag.List{}, Today: o.Today, TimeZone: cmp.Or(o.TimeZone, time.UTC), Kinds: ks}
 	var set *load.Set
+	cache := o.Cache
+	var loads *load.Cache
+	if cache != nil {
+		loads = &cache.load
+	}
 	if err := Time(&c.Timings, "load", func() error {
-		v, err := vocab.Default()
-		if err != nil {
-			return err
+		v := (*vocab.Vocab)(nil)
+		if cache != nil {
+			v = cache.vocab
+		}
+		if v == nil {
+			var err error
+			if v, err = vocab.Default(); err != nil {
+				return err
+			}
 		}
 		c.Vocab = v
+		if cache != nil {
+			cache.vocab = v
+		}
 		var diags *diag.List
-		set, diags = load.Load(o.FS, ks.Names())
+		set, diags = loads.Load(o.FS, ks.Names())
 		c.Diagnostics.Merge(diags)
 		c.BriefFiles = set.BriefFiles
 		return nil
@@ -132,7 +165,11 @@ func Run(o Options) (*Checked, error) {
 		r, rdiags = resolve.NewFor(c.Vocab, ks, profiles)
 		c.Profiles, c.Resolver = profiles, r
 		c.Diagnostics.Merge(rdiags)
-		c.Briefs, diags = validate.Briefs(set.Briefs, r, ks)
+		var briefs *validate.Cache
+		if cache != nil {
+			briefs = cache.briefsFor(set.Profiles)
+		}
+		c.Briefs, diags = briefs.Briefs(set.Briefs, r, ks)
 		c.Diagnostics.Merge(diags)
 		for _, b := range c.Briefs {
 			switch {
@@ -155,6 +192,24 @@ func Run(o Options) (*Checked, error) {
 		return nil
 	})
 	return c, nil
+}
+
+// briefsFor returns the cache of decoded briefs for a check whose profiles
+// are profiles: emptied first unless they are the very Docs (unchanged
+// files) the briefs in it were resolved against.
+func (c *Cache) briefsFor(profiles []load.Doc) *validate.Cache {
+	same := len(profiles) == len(c.profiles)
+	for i := 0; same && i < len(profiles); i++ {
+		same = profiles[i].Pos == c.profiles[i]
+	}
+	if !same {
+		c.validate = validate.Cache{}
+		c.profiles = c.profiles[:0]
+		for _, p := range profiles {
+			c.profiles = append(c.profiles, p.Pos)
+		}
+	}
+	return &c.validate
 }
 
 // shown is what is published of briefs: copies whose prose shows every

@@ -133,6 +133,37 @@ type Set struct {
 // Load reads every brief and the profiles of the given kinds. Diagnostics
 // are returned for every file that could not be read; the Set holds the rest.
 func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
+	return (*Cache)(nil).Load(fsys, kinds)
+}
+
+// Cache remembers what each file parsed to, keyed by the file's path and
+// its bytes, for a caller that loads the same project again and again (the
+// preview server, after each save): a file whose bytes did not change is
+// read but not parsed again, and yields the very Doc (and the diagnostics)
+// it did before. A Doc is never modified once parsed, so sharing it between
+// loads is safe. The zero Cache is empty and ready; a nil *Cache caches
+// nothing. A Cache is not safe for concurrent loads.
+type Cache struct {
+	files map[string]parsed // of the last load
+	next  map[string]parsed // of the load running
+}
+
+// parsed is one file's outcome: its bytes, and what Parse made of them.
+type parsed struct {
+	data  []byte
+	doc   Doc
+	ok    bool
+	diags diag.List
+}
+
+// Load is the package's Load, parsing only the files whose bytes differ
+// from the last Load through c. It forgets the files this load did not
+// find.
+func (c *Cache) Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
+	if c != nil {
+		c.next = map[string]parsed{}
+		defer func() { c.files, c.next = c.next, nil }()
+	}
 	var diags diag.List
 	var briefFiles []string
 	symlinks := 0
@@ -167,18 +198,18 @@ func Load(fsys fs.FS, kinds []string) (*Set, *diag.List) {
 	slices.Sort(briefFiles)
 
 	set := &Set{BriefFiles: len(briefFiles) + symlinks}
-	set.Briefs = parseAll(fsys, briefFiles, &diags)
-	set.Profiles = profiles(fsys, kinds, &diags)
+	set.Briefs = c.parseAll(fsys, briefFiles, &diags)
+	set.Profiles = c.profiles(fsys, kinds, &diags)
 	return set, &diags
 }
 
 // Profiles reads the profiles of the given kinds only, as Load does.
 func Profiles(fsys fs.FS, kinds []string) ([]Doc, *diag.List) {
 	var diags diag.List
-	return profiles(fsys, kinds, &diags), &diags
+	return (*Cache)(nil).profiles(fsys, kinds, &diags), &diags
 }
 
-func profiles(fsys fs.FS, kinds []string, diags *diag.List) []Doc {
+func (c *Cache) profiles(fsys fs.FS, kinds []string, diags *diag.List) []Doc {
 	var files []string
 	for _, k := range kinds {
 		matches, err := fs.Glob(fsys, path.Join("content", k, "*", "_index.md"))
@@ -189,7 +220,7 @@ func profiles(fsys fs.FS, kinds []string, diags *diag.List) []Doc {
 		files = append(files, matches...)
 	}
 	slices.Sort(files)
-	docs := parseAll(fsys, files, diags)
+	docs := c.parseAll(fsys, files, diags)
 	for i := range docs {
 		parts := strings.Split(docs[i].File, "/")
 		docs[i].Kind = parts[1]
@@ -199,20 +230,35 @@ func profiles(fsys fs.FS, kinds []string, diags *diag.List) []Doc {
 }
 
 // parseAll parses files on all cores and returns the docs in input order.
-func parseAll(fsys fs.FS, files []string, diags *diag.List) []Doc {
+// Through a Cache, a file whose bytes it parsed last time is not parsed
+// again.
+func (c *Cache) parseAll(fsys fs.FS, files []string, diags *diag.List) []Doc {
 	docs := make([]Doc, len(files))
 	ok := make([]bool, len(files))
 	lists := make([]diag.List, len(files))
+	datas := make([][]byte, len(files))
 	par.For(len(files), func(i int) {
 		data, err := readLimited(fsys, files[i])
 		if err != nil {
 			lists[i].Errorf(files[i], 0, "", "%v", err)
 			return
 		}
+		if c != nil {
+			// Only read here: the map is written after par.For.
+			if p, hit := c.files[files[i]]; hit && bytes.Equal(p.data, data) {
+				docs[i], ok[i], lists[i] = p.doc, p.ok, p.diags
+				datas[i] = p.data
+				return
+			}
+			datas[i] = data
+		}
 		docs[i], ok[i] = Parse(files[i], data, &lists[i])
 	})
 	out := make([]Doc, 0, len(files))
 	for i := range files {
+		if c != nil && datas[i] != nil {
+			c.next[files[i]] = parsed{data: datas[i], doc: docs[i], ok: ok[i], diags: lists[i]}
+		}
 		diags.Merge(&lists[i])
 		if ok[i] {
 			out = append(out, docs[i])

@@ -43,6 +43,7 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/export/misp"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/indicator"
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/publish"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 	"github.com/threatbriefs/threatbriefs/generator/internal/stage"
@@ -180,7 +181,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	if err := o.normalize(); err != nil {
 		return nil, fmt.Errorf("options: %w", err)
 	}
-	res, c, staged, err := prepare(ctx, o)
+	res, c, staged, err := prepare(ctx, o, nil)
 	if err != nil {
 		return res, err
 	}
@@ -256,7 +257,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 	baseURL := res.BaseURL
 
 	if err := tm.run("post-process", func() error {
-		return exportAll(tmp, c, st, baseURL)
+		return exportAll(tmp, c, st, baseURL, postprocess.Options{})
 	}); err != nil {
 		return res, err
 	}
@@ -300,9 +301,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 
 // prepare checks and stages the project: what a build and a preview
 // rebuild both do before rendering. The Result it returns carries the
-// diagnostics and timings so far, also on error.
-func prepare(ctx context.Context, o Options) (*Result, *Checked, *stage.Site, error) {
-	c, err := Check(o)
+// diagnostics and timings so far, also on error. A preview session passes
+// the check.Cache it keeps between rebuilds; a build passes nil.
+func prepare(ctx context.Context, o Options, cache *check.Cache) (*Result, *Checked, *stage.Site, error) {
+	co, err := CheckOptions(o)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	co.Cache = cache
+	c, err := check.Run(co)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -6,21 +6,27 @@ import (
 	"fmt"
 	"os"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/check"
+	"github.com/threatbriefs/threatbriefs/generator/internal/postprocess"
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 )
 
 // Session builds a site again and again for the preview server. The first
 // build renders everything into Options.Destination in place; each Rebuild
-// checks and stages the whole project again (cheap: milliseconds per hundred
-// briefs) but hands Hugo only the staged files whose bytes changed, so an
-// edited brief re-renders the pages that show it, not the library. There is
-// no atomic swap and no verify stage: this is a preview; `build` does both.
-// A Session is not safe for concurrent use.
+// checks and stages the whole project again, but parses and validates only
+// the files whose bytes changed (check.Cache), and hands Hugo only the
+// staged files whose bytes changed, so an edited brief re-renders the pages
+// that show it, not the library. There is no atomic swap and no verify
+// stage: this is a preview; `build` does both. A Session is not safe for
+// concurrent use.
 type Session struct {
 	o    Options
 	rs   *render.Session
 	site render.Stats // title, language and base URL, from the first build
 	last *Checked     // what the last build published, for Exports
+	// check carries parsed and validated briefs from one build to the
+	// next, so a save parses and validates only the files it changed.
+	check check.Cache
 }
 
 // Open builds the site for the first time, exports included.
@@ -41,7 +47,7 @@ func Open(ctx context.Context, o Options) (*Session, *Result, error) {
 		s.Close()
 		return nil, res, err
 	}
-	if err := s.Exports(); err != nil {
+	if err := s.Exports(ctx); err != nil {
 		s.Close()
 		return nil, res, err
 	}
@@ -73,7 +79,7 @@ func (s *Session) Rebuild(ctx context.Context, changed []string) (*Result, error
 }
 
 func (s *Session) build(ctx context.Context, renderFn func(render.Options) (render.Stats, error)) (*Result, error) {
-	res, c, staged, err := prepare(ctx, s.o)
+	res, c, staged, err := prepare(ctx, s.o, &s.check)
 	if err != nil {
 		return res, err
 	}
@@ -94,12 +100,17 @@ func (s *Session) build(ctx context.Context, renderFn func(render.Options) (rend
 }
 
 // Exports writes the post-process files (feeds, exports, search index) of
-// the last successful build.
-func (s *Session) Exports() error {
+// the last successful build. Each file is replaced whole (renamed into
+// place), so the preview can serve the directory meanwhile. When ctx is
+// done Exports stops before the next file and returns ctx's error: some
+// exports are then those of an earlier build, until Exports runs to the
+// end again. It must not run at the same time as Rebuild.
+func (s *Session) Exports(ctx context.Context) error {
 	if s.last == nil {
 		return nil
 	}
-	if err := exportAll(s.o.Destination, s.last, s.site, cmp.Or(s.site.BaseURL, s.o.BaseURL)); err != nil {
+	o := postprocess.Options{Stop: ctx, Atomic: true}
+	if err := exportAll(s.o.Destination, s.last, s.site, cmp.Or(s.site.BaseURL, s.o.BaseURL), o); err != nil {
 		return fmt.Errorf("post-process: %w", err)
 	}
 	return nil

@@ -14,6 +14,7 @@
 package postprocess
 
 import (
+	"context"
 	"fmt"
 
 	"golang.org/x/sync/errgroup"
@@ -26,7 +27,28 @@ import (
 // on a machine of two cores the short ones then fill the gaps of the long
 // ones. The first error is returned, wrapped with its exporter's name.
 func Run(dir string, s *export.Site, exporters []export.Exporter) error {
+	return RunWith(dir, s, exporters, Options{})
+}
+
+// Options are what the preview server needs of a run that a build does
+// not: a build writes into a directory nobody reads until it is swapped
+// into place; the preview rewrites the exports of the site it is serving,
+// after the browser has reloaded.
+type Options struct {
+	// Stop, when done, ends the run early (a newer save is waiting to be
+	// built): no file is started after it, and the run returns its error.
+	// Every file is then either the one before the run or the one it
+	// wrote; the caller must run the exporters again to make them agree.
+	Stop context.Context
+	// Atomic writes each file beside its place and renames it there, so
+	// that a reader sees the old file or the new one, never part of one.
+	Atomic bool
+}
+
+// RunWith is Run with Options.
+func RunWith(dir string, s *export.Site, exporters []export.Exporter, o Options) error {
 	out := NewWriter(dir)
+	out.ctx, out.atomic = o.Stop, o.Atomic
 	var eg errgroup.Group
 	for _, e := range exporters {
 		eg.Go(func() error {

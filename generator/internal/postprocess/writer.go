@@ -3,6 +3,7 @@ package postprocess
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -18,6 +19,8 @@ import (
 	mjson "github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/atomicfile"
 )
 
 // NewMinifier returns a minifier for every media type the site publishes,
@@ -77,6 +80,11 @@ type Writer struct {
 	Dir  string
 	m    *minify.M
 	dirs sync.Map // directories made so far (create)
+	// ctx, when done, refuses every later file (Options.Stop).
+	ctx context.Context
+	// atomic replaces each file by renaming a finished one over it
+	// (Options.Atomic).
+	atomic bool
 }
 
 // NewWriter returns a Writer for dir.
@@ -115,17 +123,24 @@ func (w *Writer) WriteMinified(path string, data []byte) error {
 	if err != nil {
 		return err
 	}
+	if w.atomic {
+		return atomicfile.Write(p, data)
+	}
 	return os.WriteFile(p, data, 0o644)
 }
 
 // Stream writes the file fn produces at path. JSON (the site's STIX bundle,
 // briefs.json) goes to the file as fn writes it, never whole in memory; a
-// file to minify is collected first and written by Write.
+// file to minify is collected first and written by Write, as is every file
+// of an atomic Writer.
 func (w *Writer) Stream(path string, fn func(io.Writer) error) error {
-	if minified(path) != "" {
+	if minified(path) != "" || w.atomic {
 		var buf bytes.Buffer
 		if err := fn(&buf); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
+		}
+		if minified(path) == "" {
+			return w.WriteMinified(path, buf.Bytes())
 		}
 		return w.Write(path, buf.Bytes())
 	}
@@ -153,6 +168,11 @@ func (w *Writer) Stream(path string, fn func(io.Writer) error) error {
 
 // create makes the directory of path and returns the file's name.
 func (w *Writer) create(path string) (string, error) {
+	if w.ctx != nil {
+		if err := w.ctx.Err(); err != nil {
+			return "", err
+		}
+	}
 	p := filepath.Join(w.Dir, filepath.FromSlash(path))
 	dir := filepath.Dir(p)
 	if _, made := w.dirs.Load(dir); made {

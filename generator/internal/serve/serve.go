@@ -6,7 +6,10 @@
 // watches content/, layouts/, assets/ and config.toml with fsnotify, and
 // after each change rebuilds and tells open pages to reload through a
 // Server-Sent Events stream at /__livereload (the site's livereload.js, only
-// included in preview builds, listens to it). A failed rebuild keeps the last
+// included in preview builds, listens to it) as soon as the pages are
+// written; the exports (feeds, STIX, MISP, search index...) follow in the
+// background, each file replaced whole, and a newer change stops them and
+// has them written afresh (see rebuild). A failed rebuild keeps the last
 // good site on screen and shows the error in the page and the terminal. A
 // page the last good build no longer has (a brief deleted, or held back
 // until its date) is removed, never served stale; the URL of a held-back
@@ -78,6 +81,7 @@ func Run(ctx context.Context, o Options) error {
 
 	s := &server{out: o.Out, dir: po.Destination, clients: map[chan string]bool{}}
 	defer func() { s.session.Close() }()
+	defer s.stopExports() // before the session closes
 
 	// Watch before the first build, so no change made while it runs is
 	// missed, and before saying the server is ready.
@@ -181,6 +185,20 @@ type server struct {
 	// heldBack maps the site path of each brief held back until its date
 	// to check's warning about it, shown in place of its page.
 	heldBack map[string]string
+
+	// exports is the run writing the exports of the last rebuild, after
+	// the reload, if one was started; staleExports says the exports on
+	// disk are not all of the last good build (a run was stopped for a
+	// newer save, or failed). Both belong to the goroutine that rebuilds;
+	// staleExports is written by the run until it is done.
+	exports      exportRun
+	staleExports bool
+}
+
+// exportRun is one pipeline.Session.Exports in the background.
+type exportRun struct {
+	stop context.CancelFunc
+	done chan struct{} // closed when it has returned
 }
 
 // rebuild builds the site: in full the first time, then only what changed
@@ -188,8 +206,18 @@ type server struct {
 // drops the session so the next change starts afresh; a validation error
 // keeps it (nothing was rendered). So does a change to config.toml, which
 // Hugo reads only when a session opens.
+//
+// The exports (feeds, STIX, search index...) are written after the open
+// pages are told to reload, in the background: a page does not wait for
+// files it does not show. A save that comes while they are being written
+// stops them (they must not be written while Hugo renders into the same
+// directory), and the rebuild writes them afresh; when that rebuild fails,
+// those of the last good build are written again, so the exports on disk
+// are always those of one build once the writing ends. Each is replaced
+// whole: a page that fetches one meanwhile gets the old file or the new.
 func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []string) {
 	start := time.Now()
+	s.stopExports()
 	var res *pipeline.Result
 	var err error
 	if slices.Contains(changed, filepath.Join(po.ProjectDir, "config.toml")) && s.session != nil {
@@ -215,6 +243,9 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []str
 		s.lastErr = err.Error()
 		fmt.Fprintf(s.out, "build failed:\n%s\n", err)
 		s.broadcast("error:" + strings.ReplaceAll(s.lastErr, "\n", "\\n"))
+		if s.session != nil && s.staleExports {
+			s.startExports(ctx)
+		}
 		return
 	}
 	s.lastErr = ""
@@ -234,10 +265,42 @@ func (s *server) rebuild(ctx context.Context, po pipeline.Options, changed []str
 	if rebuilt {
 		// The pages are on screen; now bring feeds and exports up to date
 		// (Open already wrote them for the first build).
-		if err := s.session.Exports(); err != nil {
+		s.startExports(ctx)
+	} else {
+		s.staleExports = false
+	}
+}
+
+// startExports writes the exports of the session's last good build in the
+// background.
+func (s *server) startExports(ctx context.Context) {
+	ectx, stop := context.WithCancel(ctx)
+	run := exportRun{stop: stop, done: make(chan struct{})}
+	s.exports, s.staleExports = run, true
+	session := s.session
+	go func() {
+		defer close(run.done)
+		err := session.Exports(ectx)
+		switch {
+		case err == nil:
+			s.staleExports = false
+		case ectx.Err() != nil:
+			// Stopped for a newer save, or serve is stopping.
+		default:
 			fmt.Fprintf(s.out, "exports failed: %v\n", err)
 		}
+	}()
+}
+
+// stopExports stops the background exports, if they are running, and
+// returns once they have.
+func (s *server) stopExports() {
+	if s.exports.done == nil {
+		return
 	}
+	s.exports.stop()
+	<-s.exports.done
+	s.exports = exportRun{}
 }
 
 // prune deletes the pages of the previous build that this one no longer

@@ -112,13 +112,55 @@ func Profiles(docs []load.Doc, v *vocab.Vocab) ([]brief.Profile, *diag.List) {
 // Briefs validates briefs and checks every term name against r. Their
 // term lists are the fields of the kinds ks (taxonomy.Table.BriefFields).
 func Briefs(docs []load.Doc, r *resolve.Resolver, ks taxonomy.Table) ([]brief.Brief, *diag.List) {
+	return (*Cache)(nil).Briefs(docs, r, ks)
+}
+
+// Cache remembers the brief (and the diagnostics) each Doc decoded to, for
+// a caller that validates the same project again and again (the preview
+// server, after each save). A Doc is known by its Pos, which a load.Cache
+// hands back unchanged for a file whose bytes did not change and new for
+// one parsed again. Decoding depends on the Doc, the taxonomies and the
+// resolver's names (the vocabularies and the profiles): the caller must
+// use a new Cache when the profiles or the taxonomies change. The zero
+// Cache is empty and ready; a nil *Cache caches nothing. Not safe for
+// concurrent use.
+type Cache struct {
+	briefs map[*load.Positions]decoded
+}
+
+type decoded struct {
+	b     brief.Brief
+	diags diag.List
+}
+
+// Briefs is the package's Briefs, decoding only the Docs it has not seen.
+// It forgets the Docs this call was not given.
+func (c *Cache) Briefs(docs []load.Doc, r *resolve.Resolver, ks taxonomy.Table) ([]brief.Brief, *diag.List) {
 	var diags diag.List
 	// Briefs are independent: decode them on every core, each into its own
 	// list of diagnostics, merged in order.
 	out := make([]brief.Brief, len(docs))
 	lists := make([]diag.List, len(docs))
 	schema := ks.BriefFields()
-	par.For(len(docs), func(i int) { out[i] = decodeBrief(docs[i], r, ks, schema, &lists[i]) })
+	par.For(len(docs), func(i int) {
+		if c != nil && docs[i].Pos != nil {
+			// Only read here: the map is replaced after par.For.
+			if d, hit := c.briefs[docs[i].Pos]; hit {
+				out[i], lists[i] = d.b, d.diags
+				return
+			}
+		}
+		out[i] = decodeBrief(docs[i], r, ks, schema, &lists[i])
+	})
+	if c != nil {
+		next := make(map[*load.Positions]decoded, len(docs))
+		for i := range docs {
+			if docs[i].Pos != nil {
+				next[docs[i].Pos] = decoded{out[i], lists[i]}
+			}
+		}
+		c.briefs = next
+	}
 	for i := range lists {
 		diags.Merge(&lists[i])
 	}
