@@ -35,8 +35,8 @@ func TestCountryMap(t *testing.T) {
 		t.Errorf("map: %d named, %d missing, %d wide; want 3, 1 (Kosovo), 960", m.Named, m.Missing, m.Width)
 	}
 	got := string(m.Countries)
-	us := `<a href="../../countries/us/"><title>United States: 2 briefs</title><path class="s4" d="M`
-	gu := `<a href="../../countries/gu/"><title>Guam: 1 brief</title><circle class="s2" cx=`
+	us := `<a href="../../countries/us/"><title>United States: 2 briefs</title><path class=s4 d="M`
+	gu := `<a href="../../countries/gu/"><title>Guam: 1 brief</title><circle class=s2 cx=`
 	if !strings.HasPrefix(got, us) || !strings.Contains(got, gu) || strings.Index(got, gu) < strings.Index(got, us) || strings.Contains(got, "Kosovo") || strings.Contains(got, "Norway") {
 		t.Errorf("the countries drawn:\n%s", got)
 	}
