@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"io"
 	"net/http"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/svg"
 	"golang.org/x/net/html"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
@@ -170,5 +173,57 @@ func TestPageWeightBudgets(t *testing.T) {
 	}
 	if css > 24<<10 {
 		t.Errorf("the CSS is %d bytes; the budget is 24 KB", css)
+	}
+}
+
+// TestInlineSVGIsMinified holds every SVG the example site serves, inline
+// in its pages (the views, the logo) and as files (the map's outlines, the
+// icon), to being written minified already: the build turns Hugo's SVG
+// minifier off (package render), so what the layouts, the stage and
+// assets/images/ write is what is served. None may be longer than the
+// SVG minifier (Hugo's, with its defaults, keeping comments: world.svg
+// says where its outlines come from) makes it: a difference of form at the
+// same length is allowed (it writes 600 as 6e2), and an inline SVG may be
+// shorter (it quotes every attribute, where HTML's syntax need not).
+func TestInlineSVGIsMinified(t *testing.T) {
+	dest := examplePublic(t)
+	m := minify.New()
+	m.Add("image/svg+xml", &svg.Minifier{KeepComments: true, KeepNamespaces: []string{"", "x-bind"}})
+	check := func(name string, written []byte, params map[string]string) {
+		t.Helper()
+		var out bytes.Buffer
+		if err := m.MinifyMimetype([]byte("image/svg+xml"), &out, bytes.NewReader(written), params); err != nil {
+			t.Errorf("%s: %v", name, err)
+			return
+		}
+		if out.Len() < len(written) {
+			t.Errorf("%s: an SVG of %d bytes minifies to %d:\n%.600s\nminified:\n%.600s", name, len(written), out.Len(), written, out.Bytes())
+		}
+	}
+	inline, files := 0, 0
+	for name, data := range sitetest.Tree(t, dest) {
+		switch {
+		case strings.HasSuffix(name, ".svg"):
+			files++
+			check(name, data, nil)
+		case strings.HasSuffix(name, ".html"):
+			for rest := data; ; {
+				i := bytes.Index(rest, []byte("<svg"))
+				if i < 0 {
+					break
+				}
+				j := bytes.Index(rest[i:], []byte("</svg>"))
+				if j < 0 {
+					t.Fatalf("%s: an <svg> without its end", name)
+				}
+				inline++
+				check(name, rest[i:i+j+len("</svg>")], map[string]string{"inline": "1"})
+				rest = rest[i+j:]
+			}
+		}
+	}
+	// The logo on every page, and a map, an activity chart and campaign bars.
+	if inline < 300 || files < 2 {
+		t.Errorf("%d inline SVGs and %d SVG files checked; the example site has more", inline, files)
 	}
 }

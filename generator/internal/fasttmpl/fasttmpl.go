@@ -452,14 +452,41 @@ var escapers = map[string]func(s string, html bool) string{
 }
 
 // replace is html/template's htmlReplacer over htmlReplacementTable, for
-// text and quoted attribute values.
-func replace(s string) string { return replaceRunes(s, htmlRef) }
+// text and quoted attribute values. Most values (a map's outline, a name)
+// have nothing to replace: one scan for the bytes htmlRef replaces, all
+// ASCII, finds that faster than decoding every rune.
+func replace(s string) string {
+	if !strings.ContainsAny(s, htmlSpecial) {
+		return s
+	}
+	return replaceRunes(s, htmlRef)
+}
 
 // replaceNospace is html/template's htmlReplacer over
 // htmlNospaceReplacementTable, for an unquoted attribute value: it also
 // escapes white space, = and `, and writes the Unicode non-characters as
-// references.
-func replaceNospace(s string) string { return replaceRunes(s, nospaceRef) }
+// references. ASCII without those bytes is returned as it is.
+func replaceNospace(s string) string {
+	if !strings.ContainsAny(s, nospaceSpecial) && isASCII(s) {
+		return s
+	}
+	return replaceRunes(s, nospaceRef)
+}
+
+// The bytes htmlRef and nospaceRef replace in ASCII text.
+const (
+	htmlSpecial    = "\x00\"&'+<>"
+	nospaceSpecial = htmlSpecial + "\t\n\v\f\r =`"
+)
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // htmlRef is what replace writes for r, or "" for r itself.
 func htmlRef(r rune) string {

@@ -37,6 +37,7 @@ type Bar struct {
 	Text  string // Count as shown above the bar; "" for none (then no bar is drawn: only its year)
 	X, Y  int    // the bar's top left corner
 	W, H  int    // its size (H 0 for no briefs)
+	Back  string // the path's way back to its left edge: "H<X>" or "h-<W>", the shorter, as the SVG minifier would write it
 	TextX int    // where its number is written (the bar's middle)
 	TextY int
 	Year  string // the year, under the first bar of each year (or of the chart); else ""
@@ -101,6 +102,9 @@ func activity(l *lists, entries []*index.Entry) *Activity {
 		}
 		b.Y = barTop + barHeight - b.H
 		b.TextX, b.TextY = b.X+barWidth/2, b.Y-4
+		if b.Back = "H" + strconv.Itoa(b.X); len(b.Back) >= len("h-")+len(strconv.Itoa(b.W)) {
+			b.Back = "h-" + strconv.Itoa(b.W)
+		}
 		if i == 0 || sub == 1 {
 			b.Year, b.YearX, b.YearY = strconv.Itoa(year), b.X, barTop+barHeight+axisRoom-5
 		}

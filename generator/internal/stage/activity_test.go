@@ -22,9 +22,9 @@ func TestActivityOfATerm(t *testing.T) {
 	if a.Period != "quarter" || a.From != "2023 Q2" || a.To != "2024 Q2" || a.Max != 3 || a.Empty != 3 || a.Width != 5*24-6 {
 		t.Errorf("chart %+v; want quarters 2023 Q2 to 2024 Q2 (3 of them empty) 114 wide, at most 3", a)
 	}
-	want := `<path d="M0 48h18v60h-18z"><title>2023 Q2: 2 briefs</title></path><text x=9 y=44>2</text><text class=y x=0 y=123>2023</text>` +
+	want := `<path d="M0 48h18v60H0z"><title>2023 Q2: 2 briefs</title></path><text x=9 y=44>2</text><text class=y x=0 y=123>2023</text>` +
 		`<text class=y x=72 y=123>2024</text>` +
-		`<path d="M96 18h18v90h-18z"><title>2024 Q2: 3 briefs</title></path><text x=105 y=14>3</text>`
+		`<path d="M96 18h18v90H96z"><title>2024 Q2: 3 briefs</title></path><text x=105 y=14>3</text>`
 	if bars := string(a.Bars); bars != want {
 		t.Errorf("the bars are\n%s\nwant\n%s", bars, want)
 	}

@@ -2,6 +2,7 @@ package stage
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
@@ -148,5 +149,13 @@ func shownMonth(m int) string {
 	return time.Date(m/12, time.Month(m%12+1), 1, 0, 0, 0, 0, time.UTC).Format("Jan 2006")
 }
 
-// percent writes p as an SVG length in percent, to two places.
-func percent(p float64) string { return strconv.FormatFloat(p, 'f', 2, 64) + "%" }
+// percent writes p as an SVG length in percent, to two places, as the SVG
+// minifier would ("23.5%", and "0" for none): the chart is served as
+// written.
+func percent(p float64) string {
+	s := strconv.FormatFloat(p, 'f', 2, 64) // always has a point
+	if s = strings.TrimRight(strings.TrimRight(s, "0"), "."); s == "0" || s == "-0" {
+		return "0"
+	}
+	return s + "%"
+}

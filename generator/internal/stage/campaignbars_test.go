@@ -53,7 +53,7 @@ func TestCampaignBarsOfAnActor(t *testing.T) {
 		}
 		want := []CampaignBar{
 			{Name: "Alpha", URL: "campaigns/alpha/" + suffix, Title: "Alpha: Feb 2022 to May 2024", First: "Feb 2022", Latest: "May 2024",
-				X: "0.00%", W: "100.00%", Y: 18, TextX: "0.00%", TextY: 13, Anchor: "start"},
+				X: "0", W: "100%", Y: 18, TextX: "0", TextY: 13, Anchor: "start"},
 			{Name: "Beta", URL: "campaigns/beta/" + suffix, Title: "Beta: Jan 2023 to May 2024", First: "Jan 2023", Latest: "May 2024",
 				X: "39.29%", W: "60.71%", Y: 52, TextX: "39.29%", TextY: 47, Anchor: "start"},
 			{Name: "Gamma", URL: "campaigns/gamma/" + suffix, Title: "Gamma: May 2023", First: "May 2023", Latest: "May 2023",
@@ -65,7 +65,7 @@ func TestCampaignBarsOfAnActor(t *testing.T) {
 		if c.From != "Feb 2022" || c.To != "May 2024" || c.Base != 102 || c.Height != 122 {
 			t.Errorf("chart %s to %s, base %d, height %d; want Feb 2022 to May 2024, 102, 122", c.From, c.To, c.Base, c.Height)
 		}
-		ticks := []YearTick{{2022, "0.00%", true, false}, {2023, "39.29%", true, true}, {2024, "82.14%", true, true}}
+		ticks := []YearTick{{2022, "0", true, false}, {2023, "39.29%", true, true}, {2024, "82.14%", true, true}}
 		if fmt.Sprint(c.Ticks) != fmt.Sprint(ticks) {
 			t.Errorf("ticks %+v; want %+v", c.Ticks, ticks)
 		}

@@ -28,6 +28,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/tdewolff/minify/v2/svg"
 	"golang.org/x/text/language"
 )
 
@@ -139,11 +140,15 @@ func run(path110, path50 string) error {
 	if err := os.WriteFile("generator/internal/worldmap/countries.tsv", []byte(head+strings.Join(rows, "\n")+"\n"), 0o644); err != nil {
 		return err
 	}
-	svg := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d">`+
+	// Written as Hugo's SVG minifier would write it (the same package's
+	// path shortener): the site is built with that minifier off (package
+	// render), so the file is served as it is here, with its source note.
+	short := svg.NewPathData(&svg.Minifier{}).ShortenPathData([]byte(all.String()))
+	base := fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d">`+
 		`<!-- Natural Earth 1:110m country outlines, public domain (naturalearthdata.com), via world-atlas@2; written by generator/internal/worldmap/convert -->`+
-		`<style>path{fill:#dde4ea;stroke:#fff;stroke-width:.5}@media (prefers-color-scheme:dark){path{fill:#26313c;stroke:#0e1319}}</style>`+
-		`<path d="%s"/></svg>`+"\n", int(width), int(height), all.String())
-	return os.WriteFile("assets/images/world.svg", []byte(svg), 0o644)
+		`<style>path{fill:#dde4ea;stroke:#fff;stroke-width:.5}@media(prefers-color-scheme:dark){path{fill:#26313c;stroke:#0e1319}}</style>`+
+		`<path d="%s"/></svg>`, int(width), int(height), short)
+	return os.WriteFile("assets/images/world.svg", []byte(base), 0o644)
 }
 
 // read decodes a world-atlas file into projected outlines, keyed by
