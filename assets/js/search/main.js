@@ -235,14 +235,17 @@ class Page {
 
   async renderPage(gen, from) {
     const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(this.found, x));
+    const whys = slice.map(r => (r.brief != null && this.found ? this.found.why(r.brief) : []));
+    // The terms shown, as results or as why a brief matched.
+    const terms = new Set(slice.filter(r => r.term != null).map(r => r.term));
+    for (const ws of whys) for (const w of ws) w.terms.forEach(n => terms.add(n));
     // The page's briefs and terms at once: one wave, not two.
     const [briefs] = await Promise.all([
       Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null))),
-      Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term))),
+      Promise.all([...terms].map(n => this.engine.term(n))),
     ]);
     if (gen !== this.generation) return;
-    const whys = r => (r.brief != null && this.found ? this.found.why(r.brief) : []);
-    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys(r))));
+    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys[i])));
     const rest = this.shown.length - from - slice.length;
     this.more.hidden = rest <= 0;
     this.more.textContent = `Show ${Math.min(rest, PAGE)} more of ${rest}`;

@@ -28,6 +28,8 @@
 //
 //	TBSearch.add("s/vo", {...});
 //
+// (meta.js first makes sure TBSearch exists: MetaPrefix).
+//
 // Numbering: briefs are numbered by their position in the index (newest
 // first), terms kind after kind in taxonomy order, each kind's terms in the
 // index's order. Tokens are the words of Words (the page tokenizes the query
@@ -64,6 +66,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -128,15 +131,62 @@ type Meta struct {
 	TLP    string   `json:"tlp"`
 }
 
-// Postings are where one token occurs: packed term and brief postings.
+// Postings are where one token occurs: packed term and brief postings,
+// and the briefs of each term the token names (Named).
 type Postings struct {
 	Terms  []int
 	Briefs []int
+	Named  []NamedTerm
 }
 
-// MarshalJSON writes [terms, briefs].
+// NamedTerm is a term whose name, synonym or ID holds a token, and the
+// briefs naming that term (a BriefList, JSON-encoded).
+type NamedTerm struct {
+	Term   int
+	Briefs json.RawMessage
+}
+
+// MarshalJSON writes [terms, briefs], and [terms, briefs, named] when the
+// token names terms: named is [term, briefs, term, briefs, ...].
 func (p *Postings) MarshalJSON() ([]byte, error) {
-	return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
+	if len(p.Named) == 0 {
+		return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
+	}
+	named := make([]any, 0, 2*len(p.Named))
+	for _, t := range p.Named {
+		named = append(named, t.Term, t.Briefs)
+	}
+	return json.Marshal([3]any{nonNil(p.Terms), nonNil(p.Briefs), named})
+}
+
+// size estimates the postings' size in a shard, for splitting shards.
+func (p *Postings) size(tok string) int {
+	n := len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
+	for _, t := range p.Named {
+		n += 6 + len(t.Briefs)
+	}
+	return n
+}
+
+// BriefList encodes increasing brief numbers as the
+// shorter of two forms: their differences, the first from -1 (a JSON
+// array), or a bitmap, bit n%8 of byte n/8 set for brief n, trailing zero
+// bytes left off, in standard base64 (a JSON string). The bitmap is for the
+// terms that thousands of briefs name: a string the page decodes with atob
+// rather than an array literal of thousands of numbers for it to parse.
+func BriefList(nums []int) json.RawMessage {
+	ds, _ := json.Marshal(nonNil(deltas(nums)))
+	if len(nums) == 0 {
+		return ds
+	}
+	bits := make([]byte, nums[len(nums)-1]/8+1)
+	for _, n := range nums {
+		bits[n/8] |= 1 << (n % 8)
+	}
+	if enc := base64.StdEncoding.EncodedLen(len(bits)) + 2; enc < len(ds) {
+		return json.RawMessage(strconv.Quote(base64.StdEncoding.EncodeToString(bits)))
+	}
+	return ds
 }
 
 func nonNil(s []int) []int {
@@ -219,6 +269,7 @@ func Build(ix *index.Index) *Index {
 		}
 		chunk, size = nil, 0
 	}
+	var termBriefs [][]int // by term number
 	n := 0
 	for ki, k := range ix.Kinds {
 		terms := ix.Terms[k.Name]
@@ -245,6 +296,7 @@ func Build(ix *index.Index) *Index {
 				nums[i] = briefNum[e]
 			}
 			slices.Sort(nums)
+			termBriefs = append(termBriefs, nums)
 			rec := []any{ki, t.Name, code, t.Slug, deltas(nums)}
 			if len(syn) > 0 || summary != "" {
 				rec = append(rec, nonNilStrings(syn))
@@ -307,8 +359,20 @@ func Build(ix *index.Index) *Index {
 
 	// The inverted index, in shards.
 	postings := map[string]*Postings{}
+	lists := make([]json.RawMessage, len(termBriefs))
 	for tok, m := range termOcc {
-		postings[tok] = &Postings{Terms: packed(m, termBits)}
+		p := &Postings{Terms: packed(m, termBits)}
+		for t, mask := range m {
+			if mask&(TermName|TermAlias|TermCode) == 0 {
+				continue
+			}
+			if lists[t] == nil {
+				lists[t] = BriefList(termBriefs[t])
+			}
+			p.Named = append(p.Named, NamedTerm{t, lists[t]})
+		}
+		slices.SortFunc(p.Named, func(a, b NamedTerm) int { return a.Term - b.Term })
+		postings[tok] = p
 	}
 	for tok, m := range briefOcc {
 		p := postings[tok]
@@ -372,7 +436,7 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 		size := 0
 		longer := 0
 		for tok, p := range toks {
-			size += len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
+			size += p.size(tok)
 			if utf8.RuneCountInString(tok) > n {
 				longer++
 			}
@@ -435,11 +499,20 @@ func ShardPath(key string) string { return Dir + "s/" + FileKey(key) + ".js" }
 func TermPath(first int) string   { return Dir + "t/" + strconv.Itoa(first) + ".js" }
 func DocPath(first int) string    { return Dir + "d/" + strconv.Itoa(first) + ".js" }
 
+// MetaPrefix opens meta.js. The search page loads meta.js and its script
+// at once, both async, so meta.js may run first: it then leaves its data in
+// TBSearch.early, where the script (assets/js/search/pieces.js) finds it.
+// Every other piece is asked for by the script, so runs after it.
+const MetaPrefix = "self.TBSearch||(TBSearch={early:[],add(n,d){this.early.push([n,d])}});"
+
 // piece is the classic script that hands data to the page under name (the
 // piece's path under search/, without .js).
 func piece(path string, data any) ([]byte, error) {
 	name := strings.TrimSuffix(strings.TrimPrefix(path, Dir), ".js")
 	var buf bytes.Buffer
+	if path == MetaPath {
+		buf.WriteString(MetaPrefix)
+	}
 	buf.WriteString("TBSearch.add(" + strconv.Quote(name) + ",")
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
