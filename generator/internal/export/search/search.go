@@ -9,7 +9,8 @@
 //	meta.js        what every search needs: the kinds, the shard keys, where
 //	               term chunks start, every brief's date and TLP label
 //	s/<key>.js     a shard of the inverted index: every token starting with
-//	               key, with the terms and briefs it occurs in, and where
+//	               key, with the terms and briefs it occurs in, and where,
+//	               and the briefs of the terms it names
 //	t/<n>.js       a chunk of terms, from the term numbered n: name, ID,
 //	               slug, synonyms, profile summary and the briefs naming it
 //	d/<n>.js       a chunk of DocChunk briefs, from the brief numbered n:
@@ -37,11 +38,15 @@
 // indicator value whole, refanged and in lower case (IndicatorToken; the
 // page refangs the query).
 //
-// A shard is {token: [terms, briefs]}: terms and briefs are lists of
-// packed integers, in increasing number: (number - previous number) shifted
-// left by the width of the field mask, or'ed with the mask of the fields
-// the token occurs in (terms: TermName, TermAlias, TermCode, TermSummary;
-// briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
+// A shard is {token: [terms, briefs]}, or {token: [terms, briefs, named]}
+// for a token in the name, a synonym or the ID of terms: named is [term,
+// briefs, term, briefs, ...], each such term's number and the briefs naming
+// it (BriefList), so that the page ranks a query's briefs from its shards
+// alone and loads term chunks only for the terms it shows. Terms and
+// briefs are lists of packed integers, in increasing number: (number -
+// previous number) shifted left by the width of the field mask, or'ed with
+// the mask of the fields the token occurs in (terms: TermName, TermAlias,
+// TermCode, TermSummary; briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
 // the first is -1. A shard's key is the first two characters of its tokens;
 // a shard bigger than MaxShard is split into longer keys (the tokens as
 // long as the key stay in it), and meta lists the keys, so a token belongs
@@ -88,7 +93,7 @@ const Dir = "search/"
 const MetaPath = Dir + "meta.js"
 
 // Version is the version of the format.
-const Version = 3
+const Version = 4
 
 // DocChunk is how many briefs a document chunk holds.
 const DocChunk = 8
