@@ -77,7 +77,7 @@ function withinEdits(a, b, max) {
   return prev[b.length] <= max;
 }
 
-// BriefSet is a list of brief numbers as a shard gives it
+// BriefSet is a list of brief numbers as a shard or a term chunk gives it
 // (search.BriefList): differences from the previous number (an array), or
 // a bitmap in base64 (a string), for the terms thousands of briefs name.
 class BriefSet {
@@ -89,6 +89,18 @@ class BriefSet {
     } else {
       this.nums = undelta(list);
     }
+  }
+
+  // numbers returns the briefs, increasing.
+  numbers() {
+    if (this.nums) return this.nums;
+    const out = [], bits = this.bits;
+    for (let i = 0; i < bits.length; i++) {
+      const x = bits[i];
+      if (x === 0) continue;
+      for (let j = 0; j < 8; j++) if (x & (1 << j)) out.push(i * 8 + j);
+    }
+    return out;
   }
 
   // raise raises scores[n] to at least w for every brief n of the set: a
@@ -123,13 +135,19 @@ class BriefSet {
 // a chunk holds dozens of terms, some naming thousands of briefs, and a
 // query usually needs few of them.
 class Term {
-  constructor(n, kind, name, code, slug, deltas, synonyms, summary) {
-    Object.assign(this, { n, kind, name, code, slug, deltas, synonyms, summary });
+  constructor(n, kind, name, code, slug, list, synonyms, summary) {
+    Object.assign(this, { n, kind, name, code, slug, list, synonyms, summary });
   }
 
+  // briefs are the numbers of the briefs naming the term, increasing.
   get briefs() {
-    if (!this.decoded) this.decoded = undelta(this.deltas);
+    if (!this.decoded) this.decoded = new BriefSet(this.list).numbers();
     return this.decoded;
+  }
+
+  // count is how many briefs name the term.
+  get count() {
+    return typeof this.list === 'string' ? this.briefs.length : this.list.length;
   }
 }
 

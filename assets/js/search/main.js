@@ -92,7 +92,7 @@ function renderResult(engine, r, brief, matched, whys) {
   let meta, title, url, summary;
   if (r.term != null) {
     const t = engine.terms.get(r.term);
-    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.deltas.length, 'brief')}`];
+    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.count, 'brief')}`];
     [title, url, summary] = [termTitle(t), href(`${t.kind.name}/${t.slug}/`), t.summary];
   } else {
     meta = [el('span', { className: 'result-kind', textContent: 'brief' }), ' · ', el('time', { dateTime: isoDate(brief.day), textContent: formatDate(brief.day) })];

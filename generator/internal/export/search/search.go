@@ -57,8 +57,9 @@
 // A term chunk is a list of [kind, name, code, slug, briefs, synonyms,
 // summary]: kind a position in meta's kinds, code the catalogue ID when it
 // differs from the name (T1190, CVE-..., the ISO code) or "", briefs the
-// numbers of the briefs naming the term, delta coded from -1; synonyms and
-// summary are left off the end when empty.
+// briefs naming the term (BriefList: delta coded from -1, or a bitmap for
+// terms named by many); synonyms and summary are left off the end when
+// empty.
 //
 // meta is {v, briefs, kinds, keys, terms, docs, day0, days, tlps, tlp}:
 // kinds are [name, singular, weight, first term, term count, filter
@@ -173,15 +174,19 @@ func (p *Postings) size(tok string) int {
 	return n
 }
 
-// BriefList encodes increasing brief numbers as the
-// shorter of two forms: their differences, the first from -1 (a JSON
-// array), or a bitmap, bit n%8 of byte n/8 set for brief n, trailing zero
-// bytes left off, in standard base64 (a JSON string). The bitmap is for the
+// minBitmap is the fewest briefs BriefList may write as a bitmap: a short
+// list is as quick to read either way.
+const minBitmap = 32
+
+// BriefList encodes increasing brief numbers as the shorter of two forms:
+// their differences, the first from -1 (a JSON array), or, for minBitmap
+// briefs or more, a bitmap, bit n%8 of byte n/8 set for brief n, trailing
+// zero bytes left off, in standard base64 (a JSON string). The bitmap is for the
 // terms that thousands of briefs name: a string the page decodes with atob
 // rather than an array literal of thousands of numbers for it to parse.
 func BriefList(nums []int) json.RawMessage {
 	ds, _ := json.Marshal(nonNil(deltas(nums)))
-	if len(nums) == 0 {
+	if len(nums) < minBitmap {
 		return ds
 	}
 	bits := make([]byte, nums[len(nums)-1]/8+1)
@@ -302,7 +307,11 @@ func Build(ix *index.Index) *Index {
 			}
 			slices.Sort(nums)
 			termBriefs = append(termBriefs, nums)
-			rec := []any{ki, t.Name, code, t.Slug, deltas(nums)}
+			var briefs any = deltas(nums)
+			if list := BriefList(nums); list[0] == '"' {
+				briefs = list
+			}
+			rec := []any{ki, t.Name, code, t.Slug, briefs}
 			if len(syn) > 0 || summary != "" {
 				rec = append(rec, nonNilStrings(syn))
 			}
