@@ -87,13 +87,18 @@ class BriefSet {
       this.bits = new Uint8Array(s.length);
       for (let i = 0; i < s.length; i++) this.bits[i] = s.charCodeAt(i);
     } else {
-      this.nums = undelta(list);
+      this.deltas = list; // decoded when first needed (has, numbers)
     }
+  }
+
+  get nums() {
+    if (!this.bits && !this.decoded) this.decoded = undelta(this.deltas);
+    return this.decoded;
   }
 
   // numbers returns the briefs, increasing.
   numbers() {
-    if (this.nums) return this.nums;
+    if (!this.bits) return this.nums;
     const out = [], bits = this.bits;
     for (let i = 0; i < bits.length; i++) {
       const x = bits[i];
@@ -106,9 +111,9 @@ class BriefSet {
   // raise raises scores[n] to at least w for every brief n of the set: a
   // loop of its own, with no call per brief, as it runs for thousands.
   raise(scores, w) {
-    const nums = this.nums, bits = this.bits;
-    if (nums) {
-      for (let i = 0; i < nums.length; i++) if (scores[nums[i]] < w) scores[nums[i]] = w;
+    const ds = this.deltas, bits = this.bits;
+    if (ds) {
+      for (let i = 0, n = -1; i < ds.length; i++) if (scores[(n += ds[i])] < w) scores[n] = w;
       return;
     }
     for (let i = 0; i < bits.length; i++) {
@@ -254,11 +259,14 @@ export class Engine {
     return out;
   }
 
-  // kindOf is the kind of term n, from the numbering meta gives.
-  kindOf(n) {
-    let k = this.kinds[0];
-    for (const x of this.kinds) if (x.first <= n) k = x;
-    return k;
+  // weightOf is the weight of the kind of term n (meta numbers the terms
+  // kind after kind).
+  weightOf(n) {
+    if (!this.weights) {
+      this.weights = new Float64Array(this.kinds.reduce((s, k) => s + k.count, 0));
+      for (const k of this.kinds) this.weights.fill(k.weight, k.first, k.first + k.count);
+    }
+    return this.weights[n];
   }
 
   // matchWord returns what one query word matches: terms (by number, with
@@ -290,7 +298,7 @@ export class Engine {
       });
       // A match on a term's name, synonym or ID is a match for its briefs.
       for (let i = 0; i < nt.length; i += 2) {
-        const n = nt[i], w = termNamed[masks.get(n)] * quality * this.kindOf(n).weight;
+        const n = nt[i], w = termNamed[masks.get(n)] * quality * this.weightOf(n);
         let set = named.get(n);
         if (!set) named.set(n, (set = new BriefSet(nt[i + 1])));
         set.raise(via, w);
