@@ -77,17 +77,82 @@ function withinEdits(a, b, max) {
   return prev[b.length] <= max;
 }
 
+// BriefSet is a list of brief numbers as a shard or a term chunk gives it
+// (search.BriefList): differences from the previous number (an array), or
+// a bitmap in base64 (a string), for the terms thousands of briefs name.
+class BriefSet {
+  constructor(list) {
+    if (typeof list === 'string') {
+      const s = atob(list);
+      this.bits = new Uint8Array(s.length);
+      for (let i = 0; i < s.length; i++) this.bits[i] = s.charCodeAt(i);
+    } else {
+      this.deltas = list; // decoded when first needed (has, numbers)
+    }
+  }
+
+  get nums() {
+    if (!this.bits && !this.decoded) this.decoded = undelta(this.deltas);
+    return this.decoded;
+  }
+
+  // numbers returns the briefs, increasing.
+  numbers() {
+    if (!this.bits) return this.nums;
+    const out = [], bits = this.bits;
+    for (let i = 0; i < bits.length; i++) {
+      const x = bits[i];
+      if (x === 0) continue;
+      for (let j = 0; j < 8; j++) if (x & (1 << j)) out.push(i * 8 + j);
+    }
+    return out;
+  }
+
+  // raise raises scores[n] to at least w for every brief n of the set: a
+  // loop of its own, with no call per brief, as it runs for thousands.
+  raise(scores, w) {
+    const ds = this.deltas, bits = this.bits;
+    if (ds) {
+      for (let i = 0, n = -1; i < ds.length; i++) if (scores[(n += ds[i])] < w) scores[n] = w;
+      return;
+    }
+    for (let i = 0; i < bits.length; i++) {
+      const x = bits[i];
+      if (x === 0) continue;
+      for (let j = 0; j < 8; j++) if (x & (1 << j) && scores[i * 8 + j] < w) scores[i * 8 + j] = w;
+    }
+  }
+
+  has(n) {
+    if (this.bits) return ((this.bits[n >> 3] || 0) & (1 << (n & 7))) !== 0;
+    const xs = this.nums;
+    let lo = 0, hi = xs.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (xs[mid] === n) return true;
+      if (xs[mid] < n) lo = mid + 1; else hi = mid - 1;
+    }
+    return false;
+  }
+}
+
 // Term is a term of a chunk. Its briefs are decoded when first asked for:
 // a chunk holds dozens of terms, some naming thousands of briefs, and a
 // query usually needs few of them.
 class Term {
-  constructor(n, kind, name, code, slug, deltas, synonyms, summary) {
-    Object.assign(this, { n, kind, name, code, slug, deltas, synonyms, summary });
+  constructor(n, kind, name, code, slug, list, synonyms, summary) {
+    Object.assign(this, { n, kind, name, code, slug, list, synonyms, summary });
   }
 
+  // briefs are the numbers of the briefs naming the term, increasing.
   get briefs() {
-    if (!this.decoded) this.decoded = undelta(this.deltas);
+    if (!this.decoded) this.decoded = new BriefSet(this.list).numbers();
     return this.decoded;
+  }
+
+  // count is how many briefs name the term.
+  get count() {
+    return typeof this.list === 'string' ? this.briefs.length : this.list.length;
   }
 }
 
@@ -194,36 +259,50 @@ export class Engine {
     return out;
   }
 
+  // weightOf is the weight of the kind of term n (meta numbers the terms
+  // kind after kind).
+  weightOf(n) {
+    if (!this.weights) {
+      this.weights = new Float64Array(this.kinds.reduce((s, k) => s + k.count, 0));
+      for (const k of this.kinds) this.weights.fill(k.weight, k.first, k.first + k.count);
+    }
+    return this.weights[n];
+  }
+
   // matchWord returns what one query word matches: terms (by number, with
   // a score and the fields matched), and for every brief its score from
   // its own fields (direct), from the terms naming it (via) and the fields
-  // of its own that matched; plus the tokens and the named terms matched,
-  // from which a shown result says why it matched (why). Arrays indexed by
-  // brief number keep this linear in the briefs matched, at 10,000 briefs.
+  // of its own that matched; plus the tokens and the named terms matched
+  // with their briefs, from which a shown result says why it matched
+  // (why). A shard carries the briefs of the terms each token names, so
+  // ranking waits for no other piece. Arrays indexed by brief number keep
+  // this linear in the briefs matched, at 10,000 briefs.
   async matchWord(word, last, fuzzy) {
     const terms = new Map();
     const direct = new Float32Array(this.count), via = new Float32Array(this.count), fields = new Uint8Array(this.count);
     const tokens = new Set();
-    for (const [tok, [quality, [tp, bp]]] of await this.tokensFor(word, last, fuzzy)) {
+    const named = new Map(); // term number → BriefSet
+    for (const [tok, [quality, [tp, bp, nt = []]]] of await this.tokensFor(word, last, fuzzy)) {
       tokens.add(tok);
+      const masks = new Map();
       eachPosting(tp, 4, (n, mask) => {
-        const h = terms.get(n) || { score: 0, named: 0, fields: 0 };
+        const h = terms.get(n) || { score: 0, fields: 0 };
         h.score = Math.max(h.score, termBoost[mask] * quality);
-        h.named = Math.max(h.named, termNamed[mask] * quality);
         h.fields |= mask;
         terms.set(n, h);
+        masks.set(n, mask);
       });
       eachPosting(bp, 3, (n, mask) => {
         direct[n] = Math.max(direct[n], briefBoost[mask] * quality);
         fields[n] |= mask;
       });
-    }
-    // A match on a term's name, synonym or ID is a match for its briefs.
-    const named = [...terms].filter(([, h]) => h.named > 0).map(([n]) => n);
-    await Promise.all(named.map(n => this.term(n)));
-    for (const n of named) {
-      const t = this.terms.get(n), w = terms.get(n).named * t.kind.weight;
-      for (const b of t.briefs) if (via[b] < w) via[b] = w;
+      // A match on a term's name, synonym or ID is a match for its briefs.
+      for (let i = 0; i < nt.length; i += 2) {
+        const n = nt[i], w = termNamed[masks.get(n)] * quality * this.weightOf(n);
+        let set = named.get(n);
+        if (!set) named.set(n, (set = new BriefSet(nt[i + 1])));
+        set.raise(via, w);
+      }
     }
     return { terms, direct, via, fields, tokens, named };
   }
@@ -231,16 +310,9 @@ export class Engine {
   // why says why brief n matched the word m: its fields, and the matched
   // terms that name it.
   why(m, n) {
-    const has = (xs, x) => {
-      let lo = 0, hi = xs.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        if (xs[mid] === x) return true;
-        if (xs[mid] < x) lo = mid + 1; else hi = mid - 1;
-      }
-      return false;
-    };
-    return { fields: m.fields[n], terms: m.via[n] ? m.named.filter(t => has(this.terms.get(t).briefs, n)) : [] };
+    const terms = [];
+    if (m.via[n]) for (const [t, set] of m.named) if (set.has(n)) terms.push(t);
+    return { fields: m.fields[n], terms };
   }
 
   // run matches every word (AND) and ranks what matches them all: the
@@ -268,10 +340,11 @@ export class Engine {
     // distinct scores) in increasing number, the groups best first, which
     // costs a pass rather than a sort of thousands of briefs.
     const scores = new Float64Array(this.count), groups = new Map();
+    const directs = per.map(m => m.direct), vias = per.map(m => m.via), k = per.length;
     for (let n = 0; n < this.count; n++) {
       let score = 0;
-      for (const m of per) {
-        const x = m.direct[n] + m.via[n];
+      for (let i = 0; i < k; i++) {
+        const x = directs[i][n] + vias[i][n];
         if (x === 0) {
           score = 0;
           break;

@@ -92,7 +92,7 @@ function renderResult(engine, r, brief, matched, whys) {
   let meta, title, url, summary;
   if (r.term != null) {
     const t = engine.terms.get(r.term);
-    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.deltas.length, 'brief')}`];
+    meta = [el('span', { className: 'result-kind', textContent: t.kind.singular }), ` · ${plural(t.count, 'brief')}`];
     [title, url, summary] = [termTitle(t), href(`${t.kind.name}/${t.slug}/`), t.summary];
   } else {
     meta = [el('span', { className: 'result-kind', textContent: 'brief' }), ' · ', el('time', { dateTime: isoDate(brief.day), textContent: formatDate(brief.day) })];
@@ -235,14 +235,17 @@ class Page {
 
   async renderPage(gen, from) {
     const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(this.found, x));
+    const whys = slice.map(r => (r.brief != null && this.found ? this.found.why(r.brief) : []));
+    // The terms shown, as results or as why a brief matched.
+    const terms = new Set(slice.filter(r => r.term != null).map(r => r.term));
+    for (const ws of whys) for (const w of ws) w.terms.forEach(n => terms.add(n));
     // The page's briefs and terms at once: one wave, not two.
     const [briefs] = await Promise.all([
       Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null))),
-      Promise.all(slice.filter(r => r.term != null).map(r => this.engine.term(r.term))),
+      Promise.all([...terms].map(n => this.engine.term(n))),
     ]);
     if (gen !== this.generation) return;
-    const whys = r => (r.brief != null && this.found ? this.found.why(r.brief) : []);
-    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys(r))));
+    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys[i])));
     const rest = this.shown.length - from - slice.length;
     this.more.hidden = rest <= 0;
     this.more.textContent = `Show ${Math.min(rest, PAGE)} more of ${rest}`;

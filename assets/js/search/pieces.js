@@ -8,11 +8,15 @@
 export function pieceLoader(base) {
   const pending = new Map(); // name → {promise, resolve}
 
+  // meta.js may run before this script (both load at once, the script
+  // async): it then leaves its data in TBSearch.early.
+  const early = window.TBSearch?.early || [];
   window.TBSearch = {
     add(name, data) {
       entry(name).resolve(data);
     },
   };
+  for (const [name, data] of early) entry(name).resolve(data);
 
   function entry(name) {
     let e = pending.get(name);
@@ -24,14 +28,16 @@ export function pieceLoader(base) {
     return e;
   }
 
+  // The page may name a piece itself (the search page loads meta.js
+  // beside this script, not after it): then that element brings it.
+  const named = new Map([...document.scripts].map(s => [s.src, s]));
+
   return function load(name) {
     const known = pending.has(name);
     const e = entry(name);
     if (!known) {
       const src = `${base}${name}.js`;
-      // The page may name a piece itself (the search page loads meta.js
-      // beside this script, not after it): then that element brings it.
-      let s = [...document.scripts].find(x => x.src === src);
+      let s = named.get(src);
       if (!s) {
         s = document.createElement('script');
         s.src = src;

@@ -9,7 +9,8 @@
 //	meta.js        what every search needs: the kinds, the shard keys, where
 //	               term chunks start, every brief's date and TLP label
 //	s/<key>.js     a shard of the inverted index: every token starting with
-//	               key, with the terms and briefs it occurs in, and where
+//	               key, with the terms and briefs it occurs in, and where,
+//	               and the briefs of the terms it names
 //	t/<n>.js       a chunk of terms, from the term numbered n: name, ID,
 //	               slug, synonyms, profile summary and the briefs naming it
 //	d/<n>.js       a chunk of DocChunk briefs, from the brief numbered n:
@@ -28,6 +29,8 @@
 //
 //	TBSearch.add("s/vo", {...});
 //
+// (meta.js first makes sure TBSearch exists: MetaPrefix).
+//
 // Numbering: briefs are numbered by their position in the index (newest
 // first), terms kind after kind in taxonomy order, each kind's terms in the
 // index's order. Tokens are the words of Words (the page tokenizes the query
@@ -35,11 +38,15 @@
 // indicator value whole, refanged and in lower case (IndicatorToken; the
 // page refangs the query).
 //
-// A shard is {token: [terms, briefs]}: terms and briefs are lists of
-// packed integers, in increasing number: (number - previous number) shifted
-// left by the width of the field mask, or'ed with the mask of the fields
-// the token occurs in (terms: TermName, TermAlias, TermCode, TermSummary;
-// briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
+// A shard is {token: [terms, briefs]}, or {token: [terms, briefs, named]}
+// for a token in the name, a synonym or the ID of terms: named is [term,
+// briefs, term, briefs, ...], each such term's number and the briefs naming
+// it (BriefList), so that the page ranks a query's briefs from its shards
+// alone and loads term chunks only for the terms it shows. Terms and
+// briefs are lists of packed integers, in increasing number: (number -
+// previous number) shifted left by the width of the field mask, or'ed with
+// the mask of the fields the token occurs in (terms: TermName, TermAlias,
+// TermCode, TermSummary; briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
 // the first is -1. A shard's key is the first two characters of its tokens;
 // a shard bigger than MaxShard is split into longer keys (the tokens as
 // long as the key stay in it), and meta lists the keys, so a token belongs
@@ -50,8 +57,9 @@
 // A term chunk is a list of [kind, name, code, slug, briefs, synonyms,
 // summary]: kind a position in meta's kinds, code the catalogue ID when it
 // differs from the name (T1190, CVE-..., the ISO code) or "", briefs the
-// numbers of the briefs naming the term, delta coded from -1; synonyms and
-// summary are left off the end when empty.
+// briefs naming the term (BriefList: delta coded from -1, or a bitmap for
+// terms named by many); synonyms and summary are left off the end when
+// empty.
 //
 // meta is {v, briefs, kinds, keys, terms, docs, day0, days, tlps, tlp}:
 // kinds are [name, singular, weight, first term, term count, filter
@@ -64,6 +72,7 @@ package search
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -85,7 +94,7 @@ const Dir = "search/"
 const MetaPath = Dir + "meta.js"
 
 // Version is the version of the format.
-const Version = 3
+const Version = 4
 
 // DocChunk is how many briefs a document chunk holds.
 const DocChunk = 8
@@ -128,15 +137,66 @@ type Meta struct {
 	TLP    string   `json:"tlp"`
 }
 
-// Postings are where one token occurs: packed term and brief postings.
+// Postings are where one token occurs: packed term and brief postings,
+// and the briefs of each term the token names (Named).
 type Postings struct {
 	Terms  []int
 	Briefs []int
+	Named  []NamedTerm
 }
 
-// MarshalJSON writes [terms, briefs].
+// NamedTerm is a term whose name, synonym or ID holds a token, and the
+// briefs naming that term (a BriefList, JSON-encoded).
+type NamedTerm struct {
+	Term   int
+	Briefs json.RawMessage
+}
+
+// MarshalJSON writes [terms, briefs], and [terms, briefs, named] when the
+// token names terms: named is [term, briefs, term, briefs, ...].
 func (p *Postings) MarshalJSON() ([]byte, error) {
-	return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
+	if len(p.Named) == 0 {
+		return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
+	}
+	named := make([]any, 0, 2*len(p.Named))
+	for _, t := range p.Named {
+		named = append(named, t.Term, t.Briefs)
+	}
+	return json.Marshal([3]any{nonNil(p.Terms), nonNil(p.Briefs), named})
+}
+
+// size estimates the postings' size in a shard, for splitting shards.
+func (p *Postings) size(tok string) int {
+	n := len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
+	for _, t := range p.Named {
+		n += 6 + len(t.Briefs)
+	}
+	return n
+}
+
+// minBitmap is the fewest briefs BriefList may write as a bitmap: a short
+// list is as quick to read either way.
+const minBitmap = 32
+
+// BriefList encodes increasing brief numbers as the shorter of two forms:
+// their differences, the first from -1 (a JSON array), or, for minBitmap
+// briefs or more, a bitmap, bit n%8 of byte n/8 set for brief n, trailing
+// zero bytes left off, in standard base64 (a JSON string). The bitmap is for the
+// terms that thousands of briefs name: a string the page decodes with atob
+// rather than an array literal of thousands of numbers for it to parse.
+func BriefList(nums []int) json.RawMessage {
+	ds, _ := json.Marshal(nonNil(deltas(nums)))
+	if len(nums) < minBitmap {
+		return ds
+	}
+	bits := make([]byte, nums[len(nums)-1]/8+1)
+	for _, n := range nums {
+		bits[n/8] |= 1 << (n % 8)
+	}
+	if enc := base64.StdEncoding.EncodedLen(len(bits)) + 2; enc < len(ds) {
+		return json.RawMessage(strconv.Quote(base64.StdEncoding.EncodeToString(bits)))
+	}
+	return ds
 }
 
 func nonNil(s []int) []int {
@@ -219,6 +279,7 @@ func Build(ix *index.Index) *Index {
 		}
 		chunk, size = nil, 0
 	}
+	var termBriefs [][]int // by term number
 	n := 0
 	for ki, k := range ix.Kinds {
 		terms := ix.Terms[k.Name]
@@ -245,7 +306,12 @@ func Build(ix *index.Index) *Index {
 				nums[i] = briefNum[e]
 			}
 			slices.Sort(nums)
-			rec := []any{ki, t.Name, code, t.Slug, deltas(nums)}
+			termBriefs = append(termBriefs, nums)
+			var briefs any = deltas(nums)
+			if list := BriefList(nums); list[0] == '"' {
+				briefs = list
+			}
+			rec := []any{ki, t.Name, code, t.Slug, briefs}
 			if len(syn) > 0 || summary != "" {
 				rec = append(rec, nonNilStrings(syn))
 			}
@@ -307,8 +373,20 @@ func Build(ix *index.Index) *Index {
 
 	// The inverted index, in shards.
 	postings := map[string]*Postings{}
+	lists := make([]json.RawMessage, len(termBriefs))
 	for tok, m := range termOcc {
-		postings[tok] = &Postings{Terms: packed(m, termBits)}
+		p := &Postings{Terms: packed(m, termBits)}
+		for t, mask := range m {
+			if mask&(TermName|TermAlias|TermCode) == 0 {
+				continue
+			}
+			if lists[t] == nil {
+				lists[t] = BriefList(termBriefs[t])
+			}
+			p.Named = append(p.Named, NamedTerm{t, lists[t]})
+		}
+		slices.SortFunc(p.Named, func(a, b NamedTerm) int { return a.Term - b.Term })
+		postings[tok] = p
 	}
 	for tok, m := range briefOcc {
 		p := postings[tok]
@@ -372,7 +450,7 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 		size := 0
 		longer := 0
 		for tok, p := range toks {
-			size += len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
+			size += p.size(tok)
 			if utf8.RuneCountInString(tok) > n {
 				longer++
 			}
@@ -435,11 +513,20 @@ func ShardPath(key string) string { return Dir + "s/" + FileKey(key) + ".js" }
 func TermPath(first int) string   { return Dir + "t/" + strconv.Itoa(first) + ".js" }
 func DocPath(first int) string    { return Dir + "d/" + strconv.Itoa(first) + ".js" }
 
+// MetaPrefix opens meta.js. The search page loads meta.js and its script
+// at once, both async, so meta.js may run first: it then leaves its data in
+// TBSearch.early, where the script (assets/js/search/pieces.js) finds it.
+// Every other piece is asked for by the script, so runs after it.
+const MetaPrefix = "self.TBSearch||(TBSearch={early:[],add(n,d){this.early.push([n,d])}});"
+
 // piece is the classic script that hands data to the page under name (the
 // piece's path under search/, without .js).
 func piece(path string, data any) ([]byte, error) {
 	name := strings.TrimSuffix(strings.TrimPrefix(path, Dir), ".js")
 	var buf bytes.Buffer
+	if path == MetaPath {
+		buf.WriteString(MetaPrefix)
+	}
 	buf.WriteString("TBSearch.add(" + strconv.Quote(name) + ",")
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)

@@ -1,6 +1,7 @@
 package search_test
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -75,7 +76,7 @@ type reader struct {
 	}
 }
 
-var pieceRe = regexp.MustCompile(`(?s)^TBSearch\.add\("([^"]+)",(.*)\);\n$`)
+var pieceRe = regexp.MustCompile(`(?s)^(?:` + regexp.QuoteMeta(search.MetaPrefix) + `)?TBSearch\.add\("([^"]+)",(.*)\);\n$`)
 
 func (r *reader) load(path string, v any) {
 	r.t.Helper()
@@ -250,6 +251,107 @@ func TestIndexFindsWhatIsPublished(t *testing.T) {
 	}
 	if got := strings.Join(filters, " "); got != "actors=actor sectors=sector countries=country techniques=technique malware=malware" {
 		t.Errorf("filters: %s", got)
+	}
+}
+
+// named returns the terms a token names with their briefs, as its shard
+// carries them for ranking: "term: briefs" (the briefs as BriefList wrote
+// them).
+func (r *reader) named(tok string) []string {
+	var shard map[string][]json.RawMessage
+	r.load(search.ShardPath(r.key(tok)), &shard)
+	p := shard[tok]
+	if len(p) < 3 {
+		return nil
+	}
+	var pairs []json.RawMessage
+	if err := json.Unmarshal(p[2], &pairs); err != nil {
+		r.t.Fatal(err)
+	}
+	var out []string
+	for i := 0; i+1 < len(pairs); i += 2 {
+		var n int
+		json.Unmarshal(pairs[i], &n)
+		out = append(out, fmt.Sprintf("%s: %s", r.term(n)[1], pairs[i+1]))
+	}
+	return out
+}
+
+// TestShardsCarryTheNamedTermsBriefs: a token in a term's name, synonym or
+// ID carries that term's briefs in its shard, so that the page ranks a
+// query's briefs from its shards alone; a token only in a term's summary
+// does not (it finds the term, not its briefs).
+func TestShardsCarryTheNamedTermsBriefs(t *testing.T) {
+	t.Parallel()
+	r := newReader(t, exporttest.Export(t, exporttest.Library(t, library, ""), search.Exporter{}))
+	for tok, want := range map[string]string{
+		"dune":          "Sand Heron: [1,1]", // a synonym: briefs 0 and 1
+		"heron":         "Sand Heron: [1,1]",
+		"t1190":         "Exploit Public-Facing Application: [1]",
+		"1190":          "Exploit Public-Facing Application: [1]",
+		"cve-2024-3400": "CVE-2024-3400: [1]",
+		"nl":            "Netherlands: [1]",
+		"fictional":     "",
+		"gateways":      "",
+	} {
+		if got := strings.Join(r.named(tok), " | "); got != want {
+			t.Errorf("%q carries %q, want %q", tok, got, want)
+		}
+	}
+}
+
+// TestBriefList: a few briefs are written as differences, many as a
+// bitmap, whichever is shorter, and both read back as the same briefs.
+func TestBriefList(t *testing.T) {
+	t.Parallel()
+	read := func(raw json.RawMessage) []int {
+		var ds []int
+		if json.Unmarshal(raw, &ds) == nil {
+			var out []int
+			n := -1
+			for _, d := range ds {
+				n += d
+				out = append(out, n)
+			}
+			return out
+		}
+		var s string
+		if err := json.Unmarshal(raw, &s); err != nil {
+			t.Fatalf("%s is neither a list nor a string", raw)
+		}
+		bits, err := base64.StdEncoding.DecodeString(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []int
+		for i, b := range bits {
+			for j := range 8 {
+				if b&(1<<j) != 0 {
+					out = append(out, i*8+j)
+				}
+			}
+		}
+		return out
+	}
+	sparse := []int{3, 900, 4000}
+	var dense []int
+	for n := 5; n < 3000; n += 2 {
+		dense = append(dense, n)
+	}
+	if got := string(search.BriefList(sparse)); got != "[4,897,3100]" {
+		t.Errorf("sparse briefs written as %s, want their differences", got)
+	}
+	raw := search.BriefList(dense)
+	if raw[0] != '"' {
+		t.Errorf("dense briefs written as a list of %d bytes, not a bitmap", len(raw))
+	}
+	if len(raw) > 3000/6+8 {
+		t.Errorf("a bitmap of 3,000 briefs takes %d bytes", len(raw))
+	}
+	for _, c := range [][]int{sparse, dense, {0}, {}} {
+		if got := read(search.BriefList(c)); !slices.Equal(got, c) && len(c) > 0 {
+			t.Errorf("%v reads back as %v", c, got)
+		}
 	}
 }
 

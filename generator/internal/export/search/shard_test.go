@@ -44,7 +44,7 @@ func TestShardSplitsBigPrefixes(t *testing.T) {
 	for k, toks := range shards {
 		size := 0
 		for tok, p := range toks {
-			size += len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
+			size += p.size(tok)
 		}
 		if size > MaxShard && len(toks) > 1 {
 			t.Errorf("shard %q is %d bytes, over %d", k, size, MaxShard)
