@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -158,15 +159,7 @@ func summarizeProfile(p *profiler.Profile) string {
 	for k, v := range byFunc {
 		kvs = append(kvs, kv{k, v})
 	}
-	slices.SortFunc(kvs, func(a, b kv) int {
-		if a.v > b.v {
-			return -1
-		}
-		if a.v < b.v {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(kvs, func(a, b kv) int { return cmp.Compare(b.v, a.v) }) // largest first
 	var sb strings.Builder
 	sb.WriteString("\n    sampled, own time of 1 ms or more:")
 	for _, x := range kvs {
@@ -283,15 +276,7 @@ func summarizeTrace(events []traceEvent) string {
 		kvs = append(kvs, kv{k, v})
 		total += v
 	}
-	slices.SortFunc(kvs, func(a, b kv) int {
-		if a.v > b.v {
-			return -1
-		}
-		if a.v < b.v {
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(kvs, func(a, b kv) int { return cmp.Compare(b.v, a.v) }) // largest first
 	fmt.Fprintf(&sb, "\n    busy %.0f ms:", total/1000)
 	for _, x := range kvs {
 		if x.v >= 1000 {
