@@ -40,9 +40,14 @@
 //
 // A shard is {token: [terms, briefs]}, or {token: [terms, briefs, named]}
 // for a token in the name, a synonym or the ID of terms: named is [term,
-// briefs, term, briefs, ...], each such term's number and the briefs naming
-// it (BriefList), so that the page ranks a query's briefs from its shards
-// alone and loads term chunks only for the terms it shows. Terms and
+// briefs, label, term, briefs, label, ...], each such term's number, the
+// briefs naming it (BriefList) and its label, [kind, name, code,
+// [position, synonym], ...] with only the synonyms the token is a word of
+// and their positions in the term chunk's list of them, so that the page
+// ranks a query's briefs from its shards alone and says which terms a
+// brief matched through (a line under most results of a common word) with
+// no term chunk: it loads those only for the terms it shows as results.
+// Terms and
 // briefs are lists of packed integers, in increasing number: (number -
 // previous number) shifted left by the width of the field mask, or'ed with
 // the mask of the fields the token occurs in (terms: TermName, TermAlias,
@@ -94,7 +99,7 @@ const Dir = "search/"
 const MetaPath = Dir + "meta.js"
 
 // Version is the version of the format.
-const Version = 4
+const Version = 5
 
 // DocChunk is how many briefs a document chunk holds.
 const DocChunk = 8
@@ -145,22 +150,25 @@ type Postings struct {
 	Named  []NamedTerm
 }
 
-// NamedTerm is a term whose name, synonym or ID holds a token, and the
-// briefs naming that term (a BriefList, JSON-encoded).
+// NamedTerm is a term whose name, synonym or ID holds a token, the briefs
+// naming that term (a BriefList, JSON-encoded) and its label: [kind, name,
+// code, [position, synonym], ...], the synonyms the token is a word of.
 type NamedTerm struct {
 	Term   int
 	Briefs json.RawMessage
+	Label  []any
 }
 
 // MarshalJSON writes [terms, briefs], and [terms, briefs, named] when the
-// token names terms: named is [term, briefs, term, briefs, ...].
+// token names terms: named is [term, briefs, label, term, briefs, label,
+// ...].
 func (p *Postings) MarshalJSON() ([]byte, error) {
 	if len(p.Named) == 0 {
 		return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
 	}
 	named := make([]any, 0, 2*len(p.Named))
 	for _, t := range p.Named {
-		named = append(named, t.Term, t.Briefs)
+		named = append(named, t.Term, t.Briefs, t.Label)
 	}
 	return json.Marshal([3]any{nonNil(p.Terms), nonNil(p.Briefs), named})
 }
@@ -169,7 +177,7 @@ func (p *Postings) MarshalJSON() ([]byte, error) {
 func (p *Postings) size(tok string) int {
 	n := len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
 	for _, t := range p.Named {
-		n += 6 + len(t.Briefs)
+		n += 6 + len(t.Briefs) + recordSize(t.Label)
 	}
 	return n
 }
@@ -280,6 +288,7 @@ func Build(ix *index.Index) *Index {
 		chunk, size = nil, 0
 	}
 	var termBriefs [][]int // by term number
+	var labels []termLabel // by term number
 	n := 0
 	for ki, k := range ix.Kinds {
 		terms := ix.Terms[k.Name]
@@ -307,6 +316,7 @@ func Build(ix *index.Index) *Index {
 			}
 			slices.Sort(nums)
 			termBriefs = append(termBriefs, nums)
+			labels = append(labels, termLabel{ki, t.Name, code, syn})
 			var briefs any = deltas(nums)
 			if list := BriefList(nums); list[0] == '"' {
 				briefs = list
@@ -383,7 +393,7 @@ func Build(ix *index.Index) *Index {
 			if lists[t] == nil {
 				lists[t] = BriefList(termBriefs[t])
 			}
-			p.Named = append(p.Named, NamedTerm{t, lists[t]})
+			p.Named = append(p.Named, NamedTerm{t, lists[t], labels[t].forToken(tok)})
 		}
 		slices.SortFunc(p.Named, func(a, b NamedTerm) int { return a.Term - b.Term })
 		postings[tok] = p
@@ -403,6 +413,28 @@ func Build(ix *index.Index) *Index {
 	slices.Sort(out.Meta.Keys)
 	if out.Meta.Keys == nil {
 		out.Meta.Keys = []string{}
+	}
+	return out
+}
+
+// termLabel is what a result says of a term it matched through: its
+// kind, name, code and synonyms.
+type termLabel struct {
+	kind       int
+	name, code string
+	synonyms   []string
+}
+
+// forToken is the label as the shard of tok carries it: [kind, name, code,
+// [position, synonym], ...], with the synonyms tok is a word of (the page
+// shows a synonym only when a word of the query matched it, and merges
+// the labels of a query's tokens in the positions' order).
+func (l termLabel) forToken(tok string) []any {
+	out := []any{l.kind, l.name, l.code}
+	for i, s := range l.synonyms {
+		if slices.Contains(indexWords(s), tok) {
+			out = append(out, []any{i, s})
+		}
 	}
 	return out
 }
