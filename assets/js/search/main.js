@@ -244,10 +244,11 @@ class Page {
   // from the shards: engine.label), a term its term chunk, and the briefs
   // of a common word's results are spread over the library, so a page of
   // them takes about 20 document chunks (over HTTP, 20 requests): they are
-  // all asked for at once (one wave), in the order of the results, and
-  // the results are put in place, in order, as their pieces arrive, so
-  // that the first screen waits only for its own. The list is aria-busy
-  // until the page is complete.
+  // all asked for at once (one wave), in the order of the results; the
+  // results are put in place, in order, as their pieces arrive until they
+  // fill the window, so that the first screen waits only for its own, and
+  // the rest of the page once all of its pieces are in. The list is
+  // aria-busy until the page is complete.
   async renderPage(gen, from) {
     const engine = this.engine, found = this.found, matched = this.matched;
     const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(found, x));
@@ -273,12 +274,12 @@ class Page {
       put();
       if (list.getBoundingClientRect().bottom >= innerHeight) break;
     }
+    // The rest of the page, below the first screen, all at once: one
+    // layout rather than one per piece that arrives.
     const rest = (async () => {
-      while (next < slice.length) {
-        await pieces[next];
-        if (gen !== this.generation) return;
-        put();
-      }
+      await Promise.all(pieces.slice(next));
+      if (gen !== this.generation) return;
+      put();
       const left = this.shown.length - from - slice.length;
       this.more.hidden = left <= 0;
       this.more.textContent = `Show ${Math.min(left, PAGE)} more of ${left}`;
