@@ -54,7 +54,9 @@
 // TermCode, TermSummary; briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
 // the first is -1. A shard's key is the first two characters of its tokens;
 // a shard bigger than MaxShard is split into longer keys (the tokens as
-// long as the key stay in it), and meta lists the keys, so a token belongs
+// long as the key stay in it, and those of the smallest longer keys while
+// it keeps within MaxShard or they are under minShard), and meta lists the
+// keys, so a token belongs
 // to the longest listed key it starts with. A key is written in a file name
 // as is when it is made of a-z and 0-9, otherwise each other character's
 // UTF-8 bytes as _xx.
@@ -77,9 +79,11 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -110,6 +114,10 @@ const (
 	MaxShard     = 24 << 10
 	MaxTermChunk = 24 << 10
 )
+
+// minShard is the size under which a longer key's tokens are not worth a
+// shard (and a request) of their own when a shard is split.
+const minShard = MaxShard / 16
 
 // Field masks of a term posting.
 const (
@@ -492,10 +500,13 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 			return
 		}
 		keep := map[string]*Postings{}
+		keepSize := 0
 		children := map[string]map[string]*Postings{}
+		sizes := map[string]int{}
 		for tok, p := range toks {
 			if utf8.RuneCountInString(tok) == n {
 				keep[tok] = p
+				keepSize += p.size(tok)
 				continue
 			}
 			c := prefix(tok, n+1)
@@ -503,6 +514,26 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 				children[c] = map[string]*Postings{}
 			}
 			children[c][tok] = p
+			sizes[c] += p.size(tok)
+		}
+		// The smallest children stay in key's shard while it keeps within
+		// MaxShard, and those under minShard whatever its size (their keys
+		// are not listed, so their tokens belong to key): otherwise one big
+		// token ("badger", naming hundreds of actors) leaves dozens of
+		// shards of a few hundred bytes beside it, every one of which a
+		// prefix query loads, at a request each.
+		small := make([]string, 0, len(children))
+		for c := range children {
+			small = append(small, c)
+		}
+		slices.SortFunc(small, func(a, b string) int { return cmp.Or(sizes[a]-sizes[b], strings.Compare(a, b)) })
+		for _, c := range small {
+			if sizes[c] >= minShard && keepSize+sizes[c] > MaxShard {
+				break
+			}
+			maps.Copy(keep, children[c])
+			keepSize += sizes[c]
+			delete(children, c)
 		}
 		if len(keep) > 0 {
 			out[key] = keep
