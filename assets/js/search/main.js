@@ -272,7 +272,8 @@ class Page {
       await pieces[next];
       if (gen !== this.generation) return { rest: null };
       put();
-      if (list.getBoundingClientRect().bottom >= innerHeight) break;
+      // (Asked only while results are missing: it lays the page out.)
+      if (next < slice.length && list.getBoundingClientRect().bottom >= innerHeight) break;
     }
     // The rest of the page, below the first screen, all at once: one
     // layout rather than one per piece that arrives.
