@@ -143,9 +143,11 @@ func TestSearchPieceBudget(t *testing.T) {
 // HTTP/2 (TLS, as Netlify serves it), with the browser cache disabled: for
 // each query, how long after the page starts
 // loading search/?q=... its first results are in place (the page's
-// performance mark tb-search-results), how long after the query is typed
+// performance mark tb-search-results: the first screen of them; the whole
+// page of them is logged as "page"), how long after the query is typed
 // into an open page (its index meta loaded, the query's pieces not) they
-// are laid out, and what the page transferred for the query, gzipped
+// are laid out (and the whole page), and what the page transferred for
+// the query, gzipped
 // (every file it requested: page, CSS, script and pieces), in how many
 // requests and how many waves of scripts (see scriptWaves). It reports the
 // medians of 3 runs of the slowest query, and the largest one-word
