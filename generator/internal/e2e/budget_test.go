@@ -343,10 +343,12 @@ func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 // typedResult is what typing a query took: milliseconds until the first
 // results were laid out (the status names the query: the page says so
 // once the first screen of results is in place) and until the whole page
-// of them was (resultsComplete), and the requests the query made, by wave.
+// of them was (resultsComplete), the kinds of the results shown, and the
+// requests the query made, by wave.
 type typedResult struct {
 	ms    float64
 	page  float64
+	kinds []string // the kind of each result shown ("brief", "actor", ...)
 	waves []wave
 	log   *requestLog
 }
@@ -378,7 +380,8 @@ func typeSearch(tb testing.TB, root, q string) typedResult {
     done([first, performance.now() - t0]);
   })();
 })`)
-	return typedResult{ms: ms[0], page: ms[1], waves: pageWaves(t, root), log: l}
+	kinds := eval[[]string](t, `[...document.querySelectorAll('#search-results .result-kind')].map(e => e.textContent)`)
+	return typedResult{ms: ms[0], page: ms[1], kinds: kinds, waves: pageWaves(t, root), log: l}
 }
 
 func median(xs []float64) float64 {
