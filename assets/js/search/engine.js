@@ -156,6 +156,30 @@ class Term {
   }
 }
 
+// Label is what a result says of a term a brief matched through, from
+// the shards: a shard's label of a term holds the synonyms its token is a
+// word of, and they are kept in the term's own order (search.NamedTerm
+// writes them in it; one shard's may come before another's).
+class Label {
+  constructor(kind, name, code) {
+    Object.assign(this, { kind, name, code });
+    this.known = []; // [position in the term's synonyms, synonym]
+  }
+
+  // add adds a shard's synonyms, [position, synonym] each.
+  add(synonyms) {
+    for (const [i, s] of synonyms) {
+      if (this.known.some(([j]) => j === i)) continue;
+      this.known.push([i, s]);
+      this.known.sort((a, b) => a[0] - b[0]);
+    }
+  }
+
+  get synonyms() {
+    return this.known.map(([, s]) => s);
+  }
+}
+
 export class Engine {
   constructor(load, meta) {
     this.load = load;
@@ -165,6 +189,7 @@ export class Engine {
     for (const k of meta.keys) this.maxKey = Math.max(this.maxKey, k.length);
     this.kinds = meta.kinds.map(([name, singular, weight, first, count, filter], i) => ({ i, name, singular, weight, first, count, filter }));
     this.terms = new Map(); // number → term, as chunks arrive
+    this.labels = new Map(); // number → Label, as shards name terms
     this.count = meta.briefs;
     this.days = new Int32Array(this.count);
     for (let i = 0, day = meta.day0; i < this.count; i++) this.days[i] = day -= meta.days[i];
@@ -297,18 +322,32 @@ export class Engine {
         fields[n] |= mask;
       });
       // A match on a term's name, synonym or ID is a match for its briefs.
-      for (let i = 0; i < nt.length; i += 2) {
+      for (let i = 0; i < nt.length; i += 3) {
         const n = nt[i], w = termNamed[masks.get(n)] * quality * this.weightOf(n);
         let set = named.get(n);
         if (!set) named.set(n, (set = new BriefSet(nt[i + 1])));
         set.raise(via, w);
+        this.label(n, nt[i + 2]);
       }
     }
     return { terms, direct, via, fields, tokens, named };
   }
 
+  // label returns what a result says of term n when a brief matched
+  // through it (kind, name, code, synonyms), adding what a shard's label
+  // for it (search.NamedTerm) brings.
+  label(n, rec) {
+    let l = this.labels.get(n);
+    if (rec) {
+      const [kind, name, code, ...synonyms] = rec;
+      if (!l) this.labels.set(n, (l = new Label(this.kinds[kind], name, code)));
+      l.add(synonyms);
+    }
+    return l;
+  }
+
   // why says why brief n matched the word m: its fields, and the matched
-  // terms that name it.
+  // terms that name it (their labels are this.label's).
   why(m, n) {
     const terms = [];
     if (m.via[n]) for (const [t, set] of m.named) if (set.has(n)) terms.push(t);

@@ -79,7 +79,7 @@ function matchLines(engine, r, brief, matched, whys) {
       for (const v of brief.iocs) if (matched.has(indicatorToken(v))) line('indicator', v);
     }
     for (const n of w.terms) {
-      const t = engine.terms.get(n);
+      const t = engine.label(n);
       const syn = synonyms(t);
       const named = termTitle(t).match(TOKEN)?.some(w => matched.has(normalize(w)));
       line(t.kind.singular, named || !syn.length ? termTitle(t) : `${termTitle(t)} (as ${syn.join(', ')})`);
@@ -146,7 +146,7 @@ class Page {
     this.baseTitle = document.title;
     this.more = el('button', { type: 'button', className: 'more-results', hidden: true });
     list.after(this.more);
-    this.more.addEventListener('click', () => this.showMore());
+    this.more.addEventListener('click', () => this.showMore().catch(fail));
     this.facets = [...document.querySelectorAll('.facet[data-filter]')];
     this.from = $('filter-from');
     this.to = $('filter-to');
@@ -199,7 +199,7 @@ class Page {
     this.matched = found ? found.tokens : new Set();
     list.replaceChildren();
     this.more.hidden = true;
-    await this.renderPage(gen, 0);
+    const { rest } = await this.renderPage(gen, 0);
     if (gen !== this.generation) return;
     status.textContent = this.statusText(q, found, results.length);
     document.title = q ? `“${q}” · ${this.baseTitle}` : this.baseTitle;
@@ -208,6 +208,9 @@ class Page {
       this.urlStale = false;
       this.setURL();
     }
+    await rest;
+    if (gen !== this.generation) return;
+    performance.mark('tb-search-page');
     if (!candidates) return;
     // The counts after the results are painted: they can wait a frame.
     await new Promise(resolve => requestAnimationFrame(() => setTimeout(resolve, 0)));
@@ -233,28 +236,64 @@ class Page {
     return `Type to search ${plural(this.engine.count, 'brief')} and ${plural(terms, 'term')}, or pick a filter.`;
   }
 
+  // renderPage puts a page of results (PAGE) in place, from the number
+  // from of this.shown, and resolves once they fill the window (or are all
+  // in place), with {rest}, a promise of the whole page (wrapped: an async
+  // function's promise would wait for a promise it returned). A brief
+  // needs its document chunk (the terms it matched through are labelled
+  // from the shards: engine.label), a term its term chunk, and the briefs
+  // of a common word's results are spread over the library, so a page of
+  // them takes about 20 document chunks (over HTTP, 20 requests): they are
+  // all asked for at once (one wave), in the order of the results; the
+  // results are put in place, in order, as their pieces arrive until they
+  // fill the window, so that the first screen waits only for its own, and
+  // the rest of the page once all of its pieces are in. The list is
+  // aria-busy until the page is complete.
   async renderPage(gen, from) {
-    const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(this.found, x));
-    const whys = slice.map(r => (r.brief != null && this.found ? this.found.why(r.brief) : []));
-    // The terms shown, as results or as why a brief matched.
-    const terms = new Set(slice.filter(r => r.term != null).map(r => r.term));
-    for (const ws of whys) for (const w of ws) w.terms.forEach(n => terms.add(n));
-    // The page's briefs and terms at once: one wave, not two.
-    const [briefs] = await Promise.all([
-      Promise.all(slice.map(r => (r.brief != null ? this.engine.brief(r.brief) : null))),
-      Promise.all([...terms].map(n => this.engine.term(n))),
-    ]);
-    if (gen !== this.generation) return;
-    list.append(...slice.map((r, i) => renderResult(this.engine, r, briefs[i], this.matched, whys[i])));
-    const rest = this.shown.length - from - slice.length;
-    this.more.hidden = rest <= 0;
-    this.more.textContent = `Show ${Math.min(rest, PAGE)} more of ${rest}`;
+    const engine = this.engine, found = this.found, matched = this.matched;
+    const slice = Array.from(this.shown.slice(from, from + PAGE), x => result(found, x));
+    const whys = slice.map(r => (r.brief != null && found ? found.why(r.brief) : []));
+    const briefs = new Array(slice.length), ready = new Array(slice.length).fill(false);
+    const pieces = slice.map((r, i) =>
+      (r.brief != null ? engine.brief(r.brief) : engine.term(r.term)).then(b => {
+        briefs[i] = r.brief != null ? b : null;
+        ready[i] = true;
+      }));
+    let next = 0;
+    // put appends the results whose pieces are in, up to the first that
+    // is not.
+    const put = () => {
+      const start = next;
+      while (next < slice.length && ready[next]) next++;
+      list.append(...slice.slice(start, next).map((r, j) => renderResult(engine, r, briefs[start + j], matched, whys[start + j])));
+    };
+    list.setAttribute('aria-busy', 'true');
+    while (next < slice.length) {
+      await pieces[next];
+      if (gen !== this.generation) return { rest: null };
+      put();
+      // (Asked only while results are missing: it lays the page out.)
+      if (next < slice.length && list.getBoundingClientRect().bottom >= innerHeight) break;
+    }
+    // The rest of the page, below the first screen, all at once: one
+    // layout rather than one per piece that arrives.
+    const rest = (async () => {
+      await Promise.all(pieces.slice(next));
+      if (gen !== this.generation) return;
+      put();
+      const left = this.shown.length - from - slice.length;
+      this.more.hidden = left <= 0;
+      this.more.textContent = `Show ${Math.min(left, PAGE)} more of ${left}`;
+      list.removeAttribute('aria-busy');
+    })();
+    return { rest };
   }
 
   async showMore() {
     const from = list.children.length;
-    await this.renderPage(this.generation, from);
+    const { rest } = await this.renderPage(this.generation, from);
     list.children[from]?.querySelector('a').focus();
+    await rest;
   }
 
   // updateCounts writes how many briefs each filter value leaves: on the

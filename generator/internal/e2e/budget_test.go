@@ -143,9 +143,11 @@ func TestSearchPieceBudget(t *testing.T) {
 // HTTP/2 (TLS, as Netlify serves it), with the browser cache disabled: for
 // each query, how long after the page starts
 // loading search/?q=... its first results are in place (the page's
-// performance mark tb-search-results), how long after the query is typed
+// performance mark tb-search-results: the first screen of them; the whole
+// page of them is logged as "page"), how long after the query is typed
 // into an open page (its index meta loaded, the query's pieces not) they
-// are laid out, and what the page transferred for the query, gzipped
+// are laid out (and the whole page), and what the page transferred for
+// the query, gzipped
 // (every file it requested: page, CSS, script and pieces), in how many
 // requests and how many waves of scripts (see scriptWaves). It reports the
 // medians of 3 runs of the slowest query, and the largest one-word
@@ -180,17 +182,18 @@ func BenchmarkSearch(b *testing.B) {
 			for b.Loop() {
 				worstOpen, worstTyped, worstKB = 0, 0, 0
 				for _, q := range queries {
-					var open, typed []float64
+					var open, typed, openPage, typedPage []float64
 					var o opened
 					for range 3 {
 						o = openSearch(b, lib.gz, mode.root, q)
-						open = append(open, o.ms)
-						typed = append(typed, typeSearch(b, mode.root, q).ms)
+						open, openPage = append(open, o.ms), append(openPage, o.page)
+						ty := typeSearch(b, mode.root, q)
+						typed, typedPage = append(typed, ty.ms), append(typedPage, ty.page)
 					}
 					om, tm := median(open), median(typed)
 					oneWord := !strings.Contains(q, " ")
-					b.Logf("  %-26q open %6.0f ms (max %4.0f), typed %6.0f ms (max %4.0f), %3d requests in %d waves, %6.1f KB gzipped%s",
-						q, om, slices.Max(open), tm, slices.Max(typed), o.requests, depth(o.waves), kb(o.gz), map[bool]string{true: " (one word)"}[oneWord])
+					b.Logf("  %-26q open %6.0f ms (max %4.0f; page %4.0f), typed %6.0f ms (max %4.0f; page %4.0f), %3d requests in %d waves, %6.1f KB gzipped%s",
+						q, om, slices.Max(open), median(openPage), tm, slices.Max(typed), median(typedPage), o.requests, depth(o.waves), kb(o.gz), map[bool]string{true: " (one word)"}[oneWord])
 					if os.Getenv("TB_SEARCH_WATERFALL") != "" {
 						b.Logf("    opened:%s", describeWaves(o.waves, o.log, mode.root))
 					}
@@ -238,6 +241,8 @@ func BenchmarkSearchCompare(b *testing.B) {
 		for _, q := range benchQueries(b, ix) {
 			open := make([][]float64, len(dirs))
 			typed := make([][]float64, len(dirs))
+			openPage := make([][]float64, len(dirs))
+			typedPage := make([][]float64, len(dirs))
 			last := make([]opened, len(dirs))
 			lastTyped := make([]typedResult, len(dirs))
 			for run := range 5 {
@@ -245,13 +250,15 @@ func BenchmarkSearchCompare(b *testing.B) {
 					i := (k + run) % len(dirs) // who goes first changes every run
 					last[i] = openSearch(b, gz[i], roots[i], q)
 					open[i] = append(open[i], last[i].ms)
+					openPage[i] = append(openPage[i], last[i].page)
 					lastTyped[i] = typeSearch(b, roots[i], q)
 					typed[i] = append(typed[i], lastTyped[i].ms)
+					typedPage[i] = append(typedPage[i], lastTyped[i].page)
 				}
 			}
 			for i, d := range dirs {
-				b.Logf("  %-26q %-10s open %5.0f ms, typed %5.0f ms, %3d requests in %d waves (typed: %d in %d), %6.1f KB gzipped",
-					q, filepath.Base(d), median(open[i]), median(typed[i]), last[i].requests, depth(last[i].waves),
+				b.Logf("  %-26q %-10s open %5.0f ms (page %4.0f), typed %5.0f ms (page %4.0f), %3d requests in %d waves (typed: %d in %d), %6.1f KB gzipped",
+					q, filepath.Base(d), median(open[i]), median(openPage[i]), median(typed[i]), median(typedPage[i]), last[i].requests, depth(last[i].waves),
 					len(lastTyped[i].waves), depth(lastTyped[i].waves), kb(last[i].gz))
 				if os.Getenv("TB_SEARCH_WATERFALL") != "" {
 					b.Logf("    opened:%s\n    typed:%s", describeWaves(last[i].waves, last[i].log, roots[i]), describeWaves(lastTyped[i].waves, lastTyped[i].log, roots[i]))
@@ -295,10 +302,13 @@ func coldTab(tb testing.TB) *tab {
 }
 
 // opened is what opening search/?q= took: milliseconds from the start of
-// navigation to the results, the gzipped bytes and the requests for files
-// of the library, and the scripts it loaded, by wave.
+// navigation to the first results (the page's mark tb-search-results: the
+// first screen of them in place) and to the whole page of them
+// (tb-search-page; a page that marks only the first took as long), the
+// gzipped bytes and the requests for files of the library, and the
+// scripts it loaded, by wave.
 type opened struct {
-	ms           float64
+	ms, page     float64
 	gz, requests int
 	waves        []wave
 	log          *requestLog
@@ -313,6 +323,7 @@ func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 	t.do(chromedp.Navigate(root + "search/index.html?q=" + url.QueryEscape(q)))
 	t.waitFor(showsResultsFor(q))
 	o := opened{ms: eval[float64](t, `performance.getEntriesByName('tb-search-results')[0].startTime`), log: l}
+	o.page = eval[float64](t, `(performance.getEntriesByName('tb-search-page')[0] || performance.getEntriesByName('tb-search-results')[0]).startTime`)
 	o.waves = pageWaves(t, root)
 	t.mu.Lock()
 	defer t.mu.Unlock()
@@ -329,17 +340,22 @@ func openSearch(tb testing.TB, gz map[string]int, root, q string) opened {
 	return o
 }
 
-// typedResult is what typing a query took: milliseconds until the results
-// were laid out, and the requests the query made, by wave.
+// typedResult is what typing a query took: milliseconds until the first
+// results were laid out (the status names the query: the page says so
+// once the first screen of results is in place) and until the whole page
+// of them was (resultsComplete), the kinds of the results shown, and the
+// requests the query made, by wave.
 type typedResult struct {
 	ms    float64
+	page  float64
+	kinds []string // the kind of each result shown ("brief", "actor", ...)
 	waves []wave
 	log   *requestLog
 }
 
 // typeSearch opens the search page cold, waits until it is ready, then
-// types q (at once, as a paste) and measures until the results are laid
-// out.
+// types q (at once, as a paste) and measures until the first results and
+// the whole page of them are laid out.
 func typeSearch(tb testing.TB, root, q string) typedResult {
 	t := coldTab(tb)
 	defer closeTab(t)
@@ -349,19 +365,23 @@ func typeSearch(tb testing.TB, root, q string) typedResult {
 	t.waitFor(`document.getElementById('search-status').textContent.startsWith('Type to search')`)
 	l.reset()
 	resetWaves(t)
-	ms := eval[float64](t, `new Promise(done => {
+	ms := eval[[2]float64](t, `new Promise(done => {
   const input = document.getElementById('search-q'), status = document.getElementById('search-status');
   const want = `+jsString("“"+q+"”")+`;
   const t0 = performance.now();
+  let first;
   input.value = `+jsString(q)+`;
   input.dispatchEvent(new Event('input'));
   (function poll() {
     if (!status.textContent.includes(want)) return requestAnimationFrame(poll);
     void document.getElementById('search-results').offsetHeight;
-    done(performance.now() - t0);
+    first ??= performance.now() - t0;
+    if (!(`+resultsComplete+`)) return requestAnimationFrame(poll);
+    done([first, performance.now() - t0]);
   })();
 })`)
-	return typedResult{ms: ms, waves: pageWaves(t, root), log: l}
+	kinds := eval[[]string](t, `[...document.querySelectorAll('#search-results .result-kind')].map(e => e.textContent)`)
+	return typedResult{ms: ms[0], page: ms[1], kinds: kinds, waves: pageWaves(t, root), log: l}
 }
 
 func median(xs []float64) float64 {

@@ -21,12 +21,23 @@ type result struct {
 	Matched string `json:"matched"`
 }
 
-const readResults = `[...document.querySelectorAll('#search-results .result')].map(li => ({
-  kind: li.querySelector('.result-kind').textContent,
-  href: li.querySelector('h2 a').href,
-  title: li.querySelector('h2 a').textContent,
-  matched: (li.querySelector('.matched') || {textContent: ''}).textContent,
-}))`
+// readResults reads the results shown, once the page of them is complete:
+// the page puts the first screen in place and says how many there are
+// before the rest of the page's pieces have arrived, and keeps the list
+// aria-busy until they have (resultsComplete).
+const readResults = `new Promise(done => (function poll() {
+  if (!(` + resultsComplete + `)) return setTimeout(poll, 10);
+  done([...document.querySelectorAll('#search-results .result')].map(li => ({
+    kind: li.querySelector('.result-kind').textContent,
+    href: li.querySelector('h2 a').href,
+    title: li.querySelector('h2 a').textContent,
+    matched: (li.querySelector('.matched') || {textContent: ''}).textContent,
+  })));
+})())`
+
+// resultsComplete is a JavaScript condition: the page of results is
+// complete, not being filled in.
+const resultsComplete = `document.getElementById('search-results').getAttribute('aria-busy') !== 'true'`
 
 var briefHref = regexp.MustCompile(`/briefs/([^/]+)/(index\.html)?$`)
 
@@ -188,9 +199,9 @@ func checkBriefs(t *testing.T, q string, got []result, want *index.Term, ed edit
 }
 
 // showsResultsFor is a JavaScript condition: the page shows the complete
-// results for q (summaries indexed).
+// results for q: the status names q and the page of results is complete.
 func showsResultsFor(q string) string {
-	return `(s => s.includes(` + jsString("“"+q+"”") + `) && !s.includes('Still indexing'))(document.getElementById('search-status').textContent)`
+	return `(s => s.includes(` + jsString("“"+q+"”") + `) && !s.includes('Still indexing'))(document.getElementById('search-status').textContent) && ` + resultsComplete
 }
 
 func term(t *testing.T, ix *index.Index, kind, id string) *index.Term {

@@ -197,7 +197,9 @@ func (l *requestLog) times(root string) map[string][2]float64 {
 // for meta, for each word before the next (7 waves for a two-word query),
 // and for the terms a shard named before ranking (4 waves, 3 typed).
 // Counting waves rather than timing them makes this hold on a slow machine
-// as on a fast one.
+// as on a fast one. Typed, a query loads no more term chunks than it shows
+// terms: the terms a brief matched through are labelled from the shards
+// (it used to load a chunk for each, 6 for "data" at 10,000 briefs).
 func TestSearchLoadWaves(t *testing.T) {
 	t.Parallel()
 	chromiumPath(t)
@@ -222,6 +224,22 @@ func TestSearchLoadWaves(t *testing.T) {
 		ty := typeSearch(t, root, q)
 		if d := depth(ty.waves); d > typedWaves || d == 0 {
 			t.Errorf("typing %q took %d waves of scripts, want 1 to %d:%s", q, d, typedWaves, describeWaves(ty.waves, ty.log, root))
+		}
+		// Term chunks only for the terms shown as results: the terms a
+		// brief matched through are labelled from the shards.
+		chunks, terms := 0, 0
+		for _, w := range ty.waves {
+			if strings.HasPrefix(w.Path, search.Dir+"t/") {
+				chunks++
+			}
+		}
+		for _, k := range ty.kinds {
+			if k != "brief" {
+				terms++
+			}
+		}
+		if chunks > terms {
+			t.Errorf("typing %q loaded %d term chunks for %d terms shown:%s", q, chunks, terms, describeWaves(ty.waves, ty.log, root))
 		}
 	}
 }

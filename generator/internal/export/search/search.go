@@ -40,16 +40,23 @@
 //
 // A shard is {token: [terms, briefs]}, or {token: [terms, briefs, named]}
 // for a token in the name, a synonym or the ID of terms: named is [term,
-// briefs, term, briefs, ...], each such term's number and the briefs naming
-// it (BriefList), so that the page ranks a query's briefs from its shards
-// alone and loads term chunks only for the terms it shows. Terms and
+// briefs, label, term, briefs, label, ...], each such term's number, the
+// briefs naming it (BriefList) and its label, [kind, name, code,
+// [position, synonym], ...] with only the synonyms the token is a word of
+// and their positions in the term chunk's list of them, so that the page
+// ranks a query's briefs from its shards alone and says which terms a
+// brief matched through (a line under most results of a common word) with
+// no term chunk: it loads those only for the terms it shows as results.
+// Terms and
 // briefs are lists of packed integers, in increasing number: (number -
 // previous number) shifted left by the width of the field mask, or'ed with
 // the mask of the fields the token occurs in (terms: TermName, TermAlias,
 // TermCode, TermSummary; briefs: BriefTitle, BriefSummary, BriefIndicator). The previous number of
 // the first is -1. A shard's key is the first two characters of its tokens;
 // a shard bigger than MaxShard is split into longer keys (the tokens as
-// long as the key stay in it), and meta lists the keys, so a token belongs
+// long as the key stay in it, and those of the smallest longer keys while
+// it keeps within MaxShard or they are under minShard), and meta lists the
+// keys, so a token belongs
 // to the longest listed key it starts with. A key is written in a file name
 // as is when it is made of a-z and 0-9, otherwise each other character's
 // UTF-8 bytes as _xx.
@@ -72,9 +79,11 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -94,7 +103,7 @@ const Dir = "search/"
 const MetaPath = Dir + "meta.js"
 
 // Version is the version of the format.
-const Version = 4
+const Version = 5
 
 // DocChunk is how many briefs a document chunk holds.
 const DocChunk = 8
@@ -105,6 +114,10 @@ const (
 	MaxShard     = 24 << 10
 	MaxTermChunk = 24 << 10
 )
+
+// minShard is the size under which a longer key's tokens are not worth a
+// shard (and a request) of their own when a shard is split.
+const minShard = MaxShard / 16
 
 // Field masks of a term posting.
 const (
@@ -145,22 +158,25 @@ type Postings struct {
 	Named  []NamedTerm
 }
 
-// NamedTerm is a term whose name, synonym or ID holds a token, and the
-// briefs naming that term (a BriefList, JSON-encoded).
+// NamedTerm is a term whose name, synonym or ID holds a token, the briefs
+// naming that term (a BriefList, JSON-encoded) and its label: [kind, name,
+// code, [position, synonym], ...], the synonyms the token is a word of.
 type NamedTerm struct {
 	Term   int
 	Briefs json.RawMessage
+	Label  []any
 }
 
 // MarshalJSON writes [terms, briefs], and [terms, briefs, named] when the
-// token names terms: named is [term, briefs, term, briefs, ...].
+// token names terms: named is [term, briefs, label, term, briefs, label,
+// ...].
 func (p *Postings) MarshalJSON() ([]byte, error) {
 	if len(p.Named) == 0 {
 		return json.Marshal([2][]int{nonNil(p.Terms), nonNil(p.Briefs)})
 	}
 	named := make([]any, 0, 2*len(p.Named))
 	for _, t := range p.Named {
-		named = append(named, t.Term, t.Briefs)
+		named = append(named, t.Term, t.Briefs, t.Label)
 	}
 	return json.Marshal([3]any{nonNil(p.Terms), nonNil(p.Briefs), named})
 }
@@ -169,7 +185,7 @@ func (p *Postings) MarshalJSON() ([]byte, error) {
 func (p *Postings) size(tok string) int {
 	n := len(tok) + 8 + 5*(len(p.Terms)+len(p.Briefs))
 	for _, t := range p.Named {
-		n += 6 + len(t.Briefs)
+		n += 6 + len(t.Briefs) + recordSize(t.Label)
 	}
 	return n
 }
@@ -280,6 +296,7 @@ func Build(ix *index.Index) *Index {
 		chunk, size = nil, 0
 	}
 	var termBriefs [][]int // by term number
+	var labels []termLabel // by term number
 	n := 0
 	for ki, k := range ix.Kinds {
 		terms := ix.Terms[k.Name]
@@ -307,6 +324,7 @@ func Build(ix *index.Index) *Index {
 			}
 			slices.Sort(nums)
 			termBriefs = append(termBriefs, nums)
+			labels = append(labels, termLabel{ki, t.Name, code, syn})
 			var briefs any = deltas(nums)
 			if list := BriefList(nums); list[0] == '"' {
 				briefs = list
@@ -383,7 +401,7 @@ func Build(ix *index.Index) *Index {
 			if lists[t] == nil {
 				lists[t] = BriefList(termBriefs[t])
 			}
-			p.Named = append(p.Named, NamedTerm{t, lists[t]})
+			p.Named = append(p.Named, NamedTerm{t, lists[t], labels[t].forToken(tok)})
 		}
 		slices.SortFunc(p.Named, func(a, b NamedTerm) int { return a.Term - b.Term })
 		postings[tok] = p
@@ -403,6 +421,28 @@ func Build(ix *index.Index) *Index {
 	slices.Sort(out.Meta.Keys)
 	if out.Meta.Keys == nil {
 		out.Meta.Keys = []string{}
+	}
+	return out
+}
+
+// termLabel is what a result says of a term it matched through: its
+// kind, name, code and synonyms.
+type termLabel struct {
+	kind       int
+	name, code string
+	synonyms   []string
+}
+
+// forToken is the label as the shard of tok carries it: [kind, name, code,
+// [position, synonym], ...], with the synonyms tok is a word of (the page
+// shows a synonym only when a word of the query matched it, and merges
+// the labels of a query's tokens in the positions' order).
+func (l termLabel) forToken(tok string) []any {
+	out := []any{l.kind, l.name, l.code}
+	for i, s := range l.synonyms {
+		if slices.Contains(indexWords(s), tok) {
+			out = append(out, []any{i, s})
+		}
 	}
 	return out
 }
@@ -460,10 +500,13 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 			return
 		}
 		keep := map[string]*Postings{}
+		keepSize := 0
 		children := map[string]map[string]*Postings{}
+		sizes := map[string]int{}
 		for tok, p := range toks {
 			if utf8.RuneCountInString(tok) == n {
 				keep[tok] = p
+				keepSize += p.size(tok)
 				continue
 			}
 			c := prefix(tok, n+1)
@@ -471,6 +514,26 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 				children[c] = map[string]*Postings{}
 			}
 			children[c][tok] = p
+			sizes[c] += p.size(tok)
+		}
+		// The smallest children stay in key's shard while it keeps within
+		// MaxShard, and those under minShard whatever its size (their keys
+		// are not listed, so their tokens belong to key): otherwise one big
+		// token ("badger", naming hundreds of actors) leaves dozens of
+		// shards of a few hundred bytes beside it, every one of which a
+		// prefix query loads, at a request each.
+		small := make([]string, 0, len(children))
+		for c := range children {
+			small = append(small, c)
+		}
+		slices.SortFunc(small, func(a, b string) int { return cmp.Or(sizes[a]-sizes[b], strings.Compare(a, b)) })
+		for _, c := range small {
+			if sizes[c] >= minShard && keepSize+sizes[c] > MaxShard {
+				break
+			}
+			maps.Copy(keep, children[c])
+			keepSize += sizes[c]
+			delete(children, c)
 		}
 		if len(keep) > 0 {
 			out[key] = keep

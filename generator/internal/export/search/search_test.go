@@ -254,9 +254,9 @@ func TestIndexFindsWhatIsPublished(t *testing.T) {
 	}
 }
 
-// named returns the terms a token names with their briefs, as its shard
-// carries them for ranking: "term: briefs" (the briefs as BriefList wrote
-// them).
+// named returns the terms a token names with their briefs and labels, as
+// its shard carries them for ranking and for saying why a brief matched:
+// "term: briefs label" (the briefs as BriefList wrote them).
 func (r *reader) named(tok string) []string {
 	var shard map[string][]json.RawMessage
 	r.load(search.ShardPath(r.key(tok)), &shard)
@@ -269,28 +269,31 @@ func (r *reader) named(tok string) []string {
 		r.t.Fatal(err)
 	}
 	var out []string
-	for i := 0; i+1 < len(pairs); i += 2 {
+	for i := 0; i+2 < len(pairs); i += 3 {
 		var n int
 		json.Unmarshal(pairs[i], &n)
-		out = append(out, fmt.Sprintf("%s: %s", r.term(n)[1], pairs[i+1]))
+		out = append(out, fmt.Sprintf("%s: %s %s", r.term(n)[1], pairs[i+1], pairs[i+2]))
 	}
 	return out
 }
 
 // TestShardsCarryTheNamedTermsBriefs: a token in a term's name, synonym or
 // ID carries that term's briefs in its shard, so that the page ranks a
-// query's briefs from its shards alone; a token only in a term's summary
-// does not (it finds the term, not its briefs).
+// query's briefs from its shards alone, and its label (kind, name, code and
+// the synonyms the token is in, with their positions), so that it says
+// which terms a brief matched through without loading term chunks; a
+// token only in a term's summary does not (it finds the term, not its
+// briefs).
 func TestShardsCarryTheNamedTermsBriefs(t *testing.T) {
 	t.Parallel()
 	r := newReader(t, exporttest.Export(t, exporttest.Library(t, library, ""), search.Exporter{}))
 	for tok, want := range map[string]string{
-		"dune":          "Sand Heron: [1,1]", // a synonym: briefs 0 and 1
-		"heron":         "Sand Heron: [1,1]",
-		"t1190":         "Exploit Public-Facing Application: [1]",
-		"1190":          "Exploit Public-Facing Application: [1]",
-		"cve-2024-3400": "CVE-2024-3400: [1]",
-		"nl":            "Netherlands: [1]",
+		"dune":          `Sand Heron: [1,1] [0,"Sand Heron","",[0,"Dune Crane"]]`, // a synonym: briefs 0 and 1
+		"heron":         `Sand Heron: [1,1] [0,"Sand Heron",""]`,                  // not in the synonym
+		"t1190":         `Exploit Public-Facing Application: [1] [4,"Exploit Public-Facing Application","T1190"]`,
+		"1190":          `Exploit Public-Facing Application: [1] [4,"Exploit Public-Facing Application","T1190"]`,
+		"cve-2024-3400": `CVE-2024-3400: [1] [6,"CVE-2024-3400",""]`,
+		"nl":            `Netherlands: [1] [3,"Netherlands","NL"]`,
 		"fictional":     "",
 		"gateways":      "",
 	} {
