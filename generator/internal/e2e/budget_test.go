@@ -60,7 +60,7 @@ func newSearchLibrary(tb testing.TB, s *sites, n int) *searchLibrary {
 	if err := copytree.Copy(s.Offline, lib.dir); err != nil {
 		tb.Fatal(err)
 	}
-	for _, sub := range []string{"s", "t", "d", "meta.js"} {
+	for _, sub := range []string{"s", "w", "t", "d", "meta.js"} {
 		os.RemoveAll(filepath.Join(lib.dir, "search", sub))
 	}
 	m := postprocess.NewMinifier()
