@@ -49,10 +49,12 @@ function fileKey(key) {
 }
 
 // Typo tolerance: one edit for words of 4 to 7 letters, two from 8. Close
-// spellings are looked for in the word's own shard and in that of the word
-// with its first two letters swapped, which costs no request or one. Only
-// when they hold none is a typo in the first two letters looked for: among
-// the words of the tail pieces (search.tails), then in their shards.
+// spellings are looked for in the word's own shard, which the exact search
+// loaded. Only when it holds none is a typo in the first two letters
+// looked for (a wrong, missing or extra letter, or the two swapped): in
+// the shard of the word with its first two letters swapped and among the
+// words of at most three tail pieces (search.tails), then in their
+// shards, two waves of requests.
 function typos(word) {
   return word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
 }
@@ -270,13 +272,9 @@ export class Engine {
     if (fuzzy) {
       const max = typos(word);
       if (max === 0) return out;
-      const swapped = chars.length > 1 ? chars[1] + chars[0] + chars.slice(2).join('') : word;
-      const keys = new Set([this.keyOf(word), this.keyOf(swapped)].filter(Boolean));
-      for (const sh of await Promise.all([...keys].map(k => this.shard(k)))) {
-        for (const [tok, p] of Object.entries(sh)) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
-      }
-      // The tail pieces hold words, not numbers, IDs or indicators.
-      if (out.size === 0 && !/[0-9[]/.test(word)) await this.typosAtStart(word, chars, max, out);
+      const key = this.keyOf(word);
+      if (key) for (const [tok, p] of Object.entries(await this.shard(key))) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
+      if (out.size === 0) await this.typosAtStart(word, chars, max, out);
       return out;
     }
     const prefix = last && chars.length > 1;
@@ -295,20 +293,25 @@ export class Engine {
   }
 
   // typosAtStart adds to out the tokens within max typos of word that
-  // differ from it in their first two characters: a wrong, missing or
-  // extra character there leaves the tail (from the third character) of
-  // the token meant equal to word's from its second, third or fourth
-  // (search.tails), so at most three tail pieces hold it, then its shard
-  // its postings.
+  // differ from it in their first two characters: those of the shard of
+  // word with the two swapped, and those of the tail pieces: a wrong,
+  // missing or extra character there leaves the tail (from the third
+  // character) of the token meant equal to word's from its second, third
+  // or fourth (search.tails), so at most three tail pieces hold it, then
+  // its shard its postings.
   async typosAtStart(word, chars, max, out) {
+    const swapped = chars.length > 1 ? this.keyOf(chars[1] + chars[0] + chars.slice(2).join('')) : null;
     const keys = new Set();
-    for (let i = 1; i <= 3 && i < chars.length; i++) keys.add(longestKey(this.tails, this.maxTail, chars.slice(i)));
+    // The tail pieces hold words, not numbers, IDs or indicators.
+    if (!/[0-9[]/.test(word)) for (let i = 1; i <= 3 && i < chars.length; i++) keys.add(longestKey(this.tails, this.maxTail, chars.slice(i)));
     keys.delete(null);
     const close = new Map(); // shard key → tokens
-    for (const words of await Promise.all([...keys].map(k => this.load(`w/${fileKey(k)}`)))) {
+    const [sh, ...tails] = await Promise.all([swapped && this.shard(swapped), ...[...keys].map(k => this.load(`w/${fileKey(k)}`))]);
+    if (sh) for (const [tok, p] of Object.entries(sh)) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
+    for (const words of tails) {
       for (const tok of words) {
-        const k = withinEdits(word, tok, max) && this.keyOf(tok);
-        if (k) close.set(k, [...(close.get(k) || []), tok]);
+        const k = !out.has(tok) && withinEdits(word, tok, max) && this.keyOf(tok);
+        if (k) (close.get(k) || close.set(k, []).get(k)).push(tok);
       }
     }
     await Promise.all([...close].map(async ([k, toks]) => {

@@ -154,9 +154,10 @@ func TestSearchInTheBrowser(t *testing.T) {
 }
 
 // TestSearchTyposInTheFirstTwoLetters: a word with a typo in its first two
-// letters (a wrong one, a missing one, one too many), which no word of the
-// index matches exactly, finds the briefs the word finds, and the page says
-// it shows close spellings; opened with ?q= and typed, served and offline.
+// letters (a wrong one, a missing one, one too many, the two swapped),
+// which no word of the index matches exactly, finds the briefs the word
+// finds, and the page says it shows close spellings; opened with ?q= and
+// typed, served and offline.
 func TestSearchTyposInTheFirstTwoLetters(t *testing.T) {
 	t.Parallel()
 	chromiumPath(t)
@@ -192,6 +193,7 @@ func TestSearchTyposInTheFirstTwoLetters(t *testing.T) {
 				"vnguard",   // the second
 				"svanguard", // one too many, first
 				"vsanguard", // second
+				"avnguard",  // the two swapped
 			} {
 				check(q, typeQuery(tb, q))
 			}
