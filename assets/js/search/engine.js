@@ -49,10 +49,12 @@ function fileKey(key) {
 }
 
 // Typo tolerance: one edit for words of 4 to 7 letters, two from 8. Close
-// spellings are looked for in the word's own shard and in that of the word
-// with its first two letters swapped, so a typo in the first two letters
-// other than that swap finds nothing: finding it would mean loading a shard
-// for every letter that might have been meant (dozens of requests).
+// spellings are looked for in the word's own shard, which the exact search
+// loaded. Only when it holds none is a typo in the first two letters
+// looked for (a wrong, missing or extra letter, or the two swapped): in
+// the shard of the word with its first two letters swapped and among the
+// words of at most three tail pieces (search.tails), then in their
+// shards, two waves of requests.
 function typos(word) {
   return word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0;
 }
@@ -75,6 +77,16 @@ function withinEdits(a, b, max) {
     [prev2, prev] = [prev, cur];
   }
   return prev[b.length] <= max;
+}
+
+// longestKey is the longest of keys (none longer than max characters)
+// that the characters chars start with, or null.
+function longestKey(keys, max, chars) {
+  for (let n = Math.min(chars.length, max); n > 0; n--) {
+    const k = chars.slice(0, n).join('');
+    if (keys.has(k)) return k;
+  }
+  return null;
 }
 
 // BriefSet is a list of brief numbers as a shard or a term chunk gives it
@@ -187,6 +199,9 @@ export class Engine {
     this.keys = new Set(meta.keys);
     this.maxKey = 0; // in UTF-16 units, at least the longest key in characters
     for (const k of meta.keys) this.maxKey = Math.max(this.maxKey, k.length);
+    this.tails = new Set(meta.tails);
+    this.maxTail = 0;
+    for (const k of meta.tails) this.maxTail = Math.max(this.maxTail, k.length);
     this.kinds = meta.kinds.map(([name, singular, weight, first, count, filter], i) => ({ i, name, singular, weight, first, count, filter }));
     this.terms = new Map(); // number → term, as chunks arrive
     this.labels = new Map(); // number → Label, as shards name terms
@@ -197,12 +212,7 @@ export class Engine {
 
   // keyOf is the shard key of a token: the longest key it starts with.
   keyOf(token) {
-    const cs = Array.from(token);
-    for (let n = Math.min(cs.length, this.maxKey); n > 0; n--) {
-      const k = cs.slice(0, n).join('');
-      if (this.keys.has(k)) return k;
-    }
-    return null;
+    return longestKey(this.keys, this.maxKey, Array.from(token));
   }
 
   // keysFor are the shards that may hold tokens starting with word.
@@ -262,11 +272,9 @@ export class Engine {
     if (fuzzy) {
       const max = typos(word);
       if (max === 0) return out;
-      const swapped = chars.length > 1 ? chars[1] + chars[0] + chars.slice(2).join('') : word;
-      const keys = new Set([this.keyOf(word), this.keyOf(swapped)].filter(Boolean));
-      for (const sh of await Promise.all([...keys].map(k => this.shard(k)))) {
-        for (const [tok, p] of Object.entries(sh)) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
-      }
+      const key = this.keyOf(word);
+      if (key) for (const [tok, p] of Object.entries(await this.shard(key))) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
+      if (out.size === 0) await this.typosAtStart(word, chars, max, out);
       return out;
     }
     const prefix = last && chars.length > 1;
@@ -282,6 +290,34 @@ export class Engine {
       }
     }
     return out;
+  }
+
+  // typosAtStart adds to out the tokens within max typos of word that
+  // differ from it in their first two characters: those of the shard of
+  // word with the two swapped, and those of the tail pieces: a wrong,
+  // missing or extra character there leaves the tail (from the third
+  // character) of the token meant equal to word's from its second, third
+  // or fourth (search.tails), so at most three tail pieces hold it, then
+  // its shard its postings.
+  async typosAtStart(word, chars, max, out) {
+    const swapped = chars.length > 1 ? this.keyOf(chars[1] + chars[0] + chars.slice(2).join('')) : null;
+    const keys = new Set();
+    // The tail pieces hold words, not numbers, IDs or indicators.
+    if (!/[0-9[]/.test(word)) for (let i = 1; i <= 3 && i < chars.length; i++) keys.add(longestKey(this.tails, this.maxTail, chars.slice(i)));
+    keys.delete(null);
+    const close = new Map(); // shard key → tokens
+    const [sh, ...tails] = await Promise.all([swapped && this.shard(swapped), ...[...keys].map(k => this.load(`w/${fileKey(k)}`))]);
+    if (sh) for (const [tok, p] of Object.entries(sh)) if (withinEdits(word, tok, max)) out.set(tok, [TYPO, p]);
+    for (const words of tails) {
+      for (const tok of words) {
+        const k = !out.has(tok) && withinEdits(word, tok, max) && this.keyOf(tok);
+        if (k) (close.get(k) || close.set(k, []).get(k)).push(tok);
+      }
+    }
+    await Promise.all([...close].map(async ([k, toks]) => {
+      const sh = await this.shard(k);
+      for (const tok of toks) if (Object.hasOwn(sh, tok)) out.set(tok, [TYPO, sh[tok]]);
+    }));
   }
 
   // weightOf is the weight of the kind of term n (meta numbers the terms

@@ -60,7 +60,7 @@ func newSearchLibrary(tb testing.TB, s *sites, n int) *searchLibrary {
 	if err := copytree.Copy(s.Offline, lib.dir); err != nil {
 		tb.Fatal(err)
 	}
-	for _, sub := range []string{"s", "t", "d", "meta.js"} {
+	for _, sub := range []string{"s", "w", "t", "d", "meta.js"} {
 		os.RemoveAll(filepath.Join(lib.dir, "search", sub))
 	}
 	m := postprocess.NewMinifier()
@@ -155,10 +155,13 @@ func TestSearchPieceBudget(t *testing.T) {
 //
 //	go test ./generator/internal/e2e -run '^$' -bench Search -benchtime 1x -v
 //
-// While working on the search, TB_SEARCH_QUERY=regexp measures only the
-// queries it matches, TB_SEARCH_WATERFALL=1 logs every request of each
-// query by wave, and TB_SEARCH_SAVE=dir keeps a copy of the library (the
-// site with its index), to compare with BenchmarkSearchCompare.
+// While working on the search, TB_SEARCH_EXTRA=q1,q2 adds queries (a
+// typo in a word's first two letters takes more waves than
+// TestSearchLoadWaves allows the synthetic queries), TB_SEARCH_QUERY=regexp
+// measures only the queries it matches, TB_SEARCH_WATERFALL=1 logs every
+// request of each query by wave, and TB_SEARCH_SAVE=dir keeps a copy of
+// the library (the site with its index), to compare with
+// BenchmarkSearchCompare.
 func BenchmarkSearch(b *testing.B) {
 	chromiumPath(b)
 	s := exampleSites(b)
@@ -271,6 +274,9 @@ func BenchmarkSearchCompare(b *testing.B) {
 // benchQueries are the synthetic queries, or those TB_SEARCH_QUERY matches.
 func benchQueries(b *testing.B, ix *index.Index) []string {
 	qs := syntheticQueries(ix)
+	if extra := os.Getenv("TB_SEARCH_EXTRA"); extra != "" {
+		qs = append(qs, strings.Split(extra, ",")...)
+	}
 	pat := os.Getenv("TB_SEARCH_QUERY")
 	if pat == "" {
 		return qs

@@ -153,6 +153,55 @@ func TestSearchInTheBrowser(t *testing.T) {
 	}
 }
 
+// TestSearchTyposInTheFirstTwoLetters: a word with a typo in its first two
+// letters (a wrong one, a missing one, one too many, the two swapped),
+// which no word of the index matches exactly, finds the briefs the word
+// finds, and the page says it shows close spellings; opened with ?q= and
+// typed, served and offline.
+func TestSearchTyposInTheFirstTwoLetters(t *testing.T) {
+	t.Parallel()
+	chromiumPath(t)
+	s := exampleSites(t)
+	volt := termWithSynonym(t, s.Result.Index, "actors", "Vanguard Panda")
+	const closeSpellings = "no exact match, showing close spellings"
+	for _, ed := range editions(s) {
+		t.Run(ed.name, func(t *testing.T) {
+			tb := newTab(t)
+			searchURL := ed.root + "search/" + ed.index
+			exact := searchFor(tb, searchURL, "vanguard")
+			checkBriefs(t, "vanguard", exact, volt, ed)
+			want := briefSlugs(t, exact, ed)
+			if st := eval[string](tb, `document.getElementById('search-status').textContent`); strings.Contains(st, closeSpellings) {
+				t.Fatalf("vanguard: the status says %q, not an exact match", st)
+			}
+			check := func(q string, got []result) {
+				t.Helper()
+				if slugs := briefSlugs(t, got, ed); !slices.Equal(slugs, want) {
+					t.Errorf("%q found briefs %v, want those of vanguard: %v", q, slugs, want)
+				}
+				if !slices.ContainsFunc(got, func(r result) bool { return r.Kind == "actor" && r.Title == volt.Name }) {
+					t.Errorf("%q does not find the actor %s", q, volt.Name)
+				}
+				if st := eval[string](tb, `document.getElementById('search-status').textContent`); !strings.Contains(st, closeSpellings) {
+					t.Errorf("%q: the status says %q, not that it shows close spellings", q, st)
+				}
+			}
+			check("xanguard", searchFor(tb, searchURL, "xanguard")) // the first letter wrong
+			for _, q := range []string{
+				"vbnguard",  // the second
+				"anguard",   // the first missing
+				"vnguard",   // the second
+				"svanguard", // one too many, first
+				"vsanguard", // second
+				"avnguard",  // the two swapped
+			} {
+				check(q, typeQuery(tb, q))
+			}
+			tb.checkClean(ed.allowed...)
+		})
+	}
+}
+
 // searchFor opens the search page with ?q= and returns what it shows.
 func searchFor(tb *tab, searchURL, q string) []result {
 	tb.t.Helper()

@@ -6,11 +6,16 @@
 // published (so TLP rules are the ones the pages follow: an excluded brief is
 // not in the index and so not in the search data). It writes, under search/:
 //
-//	meta.js        what every search needs: the kinds, the shard keys, where
-//	               term chunks start, every brief's date and TLP label
+//	meta.js        what every search needs: the kinds, the shard and tail
+//	               keys, where term chunks start, every brief's date and
+//	               TLP label
 //	s/<key>.js     a shard of the inverted index: every token starting with
 //	               key, with the terms and briefs it occurs in, and where,
 //	               and the briefs of the terms it names
+//	w/<key>.js     a tail piece: the words (not numbers, IDs or indicators)
+//	               whose tail, what follows their first two characters,
+//	               starts with key, for a typo in a word's first two
+//	               letters (tails)
 //	t/<n>.js       a chunk of terms, from the term numbered n: name, ID,
 //	               slug, synonyms, profile summary and the briefs naming it
 //	d/<n>.js       a chunk of DocChunk briefs, from the brief numbered n:
@@ -61,6 +66,14 @@
 // as is when it is made of a-z and 0-9, otherwise each other character's
 // UTF-8 bytes as _xx.
 //
+// A tail piece is a list of words, tail after tail. Its key is the first
+// two characters of the tails, split into longer keys as shards are, and
+// meta lists the keys (tails). The page loads tail pieces only when a
+// query word matches nothing, not even with a typo after its first two
+// letters: a typo there leaves the tail of the word meant equal to the
+// query word's from its second, third or fourth character, so at most
+// three pieces hold the word, which the page then looks up in its shard.
+//
 // A term chunk is a list of [kind, name, code, slug, briefs, synonyms,
 // summary]: kind a position in meta's kinds, code the catalogue ID when it
 // differs from the name (T1190, CVE-..., the ISO code) or "", briefs the
@@ -68,8 +81,8 @@
 // terms named by many); synonyms and summary are left off the end when
 // empty.
 //
-// meta is {v, briefs, kinds, keys, terms, docs, day0, days, tlps, tlp}:
-// kinds are [name, singular, weight, first term, term count, filter
+// meta is {v, briefs, kinds, keys, tails, terms, docs, day0, days, tlps,
+// tlp}: keys are the shards' keys, tails the tail pieces'; kinds are [name, singular, weight, first term, term count, filter
 // parameter]; terms the first term number of each term chunk; docs the
 // briefs per document chunk (DocChunk); day0 the first brief's date in days
 // since 1970-01-01 and days, for every brief, how many days older it is
@@ -103,7 +116,7 @@ const Dir = "search/"
 const MetaPath = Dir + "meta.js"
 
 // Version is the version of the format.
-const Version = 5
+const Version = 6
 
 // DocChunk is how many briefs a document chunk holds.
 const DocChunk = 8
@@ -142,6 +155,7 @@ type Meta struct {
 	Briefs int      `json:"briefs"`
 	Kinds  [][]any  `json:"kinds"` // name, singular, weight, first term, count, filter
 	Keys   []string `json:"keys"`
+	Tails  []string `json:"tails"`
 	Terms  []int    `json:"terms"`
 	Docs   int      `json:"docs"`
 	Day0   int64    `json:"day0"`
@@ -226,6 +240,7 @@ func nonNil(s []int) []int {
 type Index struct {
 	Meta   Meta
 	Shards map[string]map[string]*Postings // key → token → postings
+	Tails  map[string]map[string][]string  // key → tail → words
 	Terms  [][][]any                       // term chunks
 	Docs   [][][]any                       // document chunks
 }
@@ -280,7 +295,7 @@ func deltas(nums []int) []int {
 // Build builds the search index of ix.
 func Build(ix *index.Index) *Index {
 	out := &Index{Meta: Meta{V: Version, Briefs: len(ix.Entries), Docs: DocChunk, Kinds: [][]any{}, Days: []int64{}}}
-	termOcc, briefOcc := occurrences{}, occurrences{}
+	termOcc, briefOcc, iocOcc := occurrences{}, occurrences{}, occurrences{}
 
 	// Terms.
 	briefNum := make(map[*index.Entry]int, len(ix.Entries))
@@ -359,7 +374,7 @@ func Build(ix *index.Index) *Index {
 		briefOcc.addText(b.Summary, i, BriefSummary)
 		var iocs []string
 		for _, ioc := range b.IOCs {
-			briefOcc.add(IndicatorToken(ioc.Value), i, BriefIndicator)
+			iocOcc.add(IndicatorToken(ioc.Value), i, BriefIndicator)
 			iocs = append(iocs, indicator.Defang(ioc.Type, ioc.Value))
 		}
 		rec := []any{b.Slug, b.Title, b.Summary}
@@ -387,6 +402,23 @@ func Build(ix *index.Index) *Index {
 	out.Meta.TLP = tlp.String()
 	if out.Meta.TLPs == nil {
 		out.Meta.TLPs = []string{}
+	}
+
+	// The words, by their tails, for typos in their first two letters
+	// (before the indicators join the brief occurrences: they are not
+	// words).
+	out.Tails = tails(termOcc, briefOcc)
+	for k := range out.Tails {
+		out.Meta.Tails = append(out.Meta.Tails, k)
+	}
+	slices.Sort(out.Meta.Tails)
+	if out.Meta.Tails == nil {
+		out.Meta.Tails = []string{}
+	}
+	for tok, m := range iocOcc {
+		for n, mask := range m {
+			briefOcc.add(tok, n, mask)
+		}
 	}
 
 	// The inverted index, in shards.
@@ -483,14 +515,21 @@ func prefix(s string, n int) string {
 // shard splits the postings into shards by key: the first two characters,
 // and longer where a shard would be bigger than MaxShard.
 func shard(postings map[string]*Postings) map[string]map[string]*Postings {
-	out := map[string]map[string]*Postings{}
-	var place func(key string, toks map[string]*Postings)
-	place = func(key string, toks map[string]*Postings) {
+	return split(postings, func(tok string, p *Postings) int { return p.size(tok) })
+}
+
+// split groups items by key, as shard does: the first two characters of
+// their names, and longer where a group would be bigger than MaxShard by
+// size.
+func split[V any](items map[string]V, sizeOf func(string, V) int) map[string]map[string]V {
+	out := map[string]map[string]V{}
+	var place func(key string, toks map[string]V)
+	place = func(key string, toks map[string]V) {
 		n := utf8.RuneCountInString(key)
 		size := 0
 		longer := 0
 		for tok, p := range toks {
-			size += p.size(tok)
+			size += sizeOf(tok, p)
 			if utf8.RuneCountInString(tok) > n {
 				longer++
 			}
@@ -499,22 +538,22 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 			out[key] = toks
 			return
 		}
-		keep := map[string]*Postings{}
+		keep := map[string]V{}
 		keepSize := 0
-		children := map[string]map[string]*Postings{}
+		children := map[string]map[string]V{}
 		sizes := map[string]int{}
 		for tok, p := range toks {
 			if utf8.RuneCountInString(tok) == n {
 				keep[tok] = p
-				keepSize += p.size(tok)
+				keepSize += sizeOf(tok, p)
 				continue
 			}
 			c := prefix(tok, n+1)
 			if children[c] == nil {
-				children[c] = map[string]*Postings{}
+				children[c] = map[string]V{}
 			}
 			children[c][tok] = p
-			sizes[c] += p.size(tok)
+			sizes[c] += sizeOf(tok, p)
 		}
 		// The smallest children stay in key's shard while it keeps within
 		// MaxShard, and those under minShard whatever its size (their keys
@@ -542,11 +581,11 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 			place(c, ts)
 		}
 	}
-	first := map[string]map[string]*Postings{}
-	for tok, p := range postings {
+	first := map[string]map[string]V{}
+	for tok, p := range items {
 		k := prefix(tok, 2)
 		if first[k] == nil {
-			first[k] = map[string]*Postings{}
+			first[k] = map[string]V{}
 		}
 		first[k][tok] = p
 	}
@@ -554,6 +593,46 @@ func shard(postings map[string]*Postings) map[string]map[string]*Postings {
 		place(k, ts)
 	}
 	return out
+}
+
+// minTail is the fewest characters a word has to be in a tail piece: a
+// query word is looked up with typos from 4 characters, and a word one
+// typo from it has at least 3.
+const minTail = 3
+
+// tails groups the words of the index (not the indicators), of minTail
+// characters or more and with no digit (numbers and IDs are left to the
+// shards, which keeps the pieces small), by their tails: what follows
+// their first two characters. A query word with a typo in its first two
+// characters (a wrong, missing or extra character, or the two swapped)
+// has the tail of the word it stands for from its second, third or
+// fourth character, so the page finds the word among those of at most
+// three tails, without a request for every character that might have
+// been meant; it keeps those within its typo limit. The tails are split
+// into pieces by their first two characters as shards are (split).
+func tails(occs ...occurrences) map[string]map[string][]string {
+	byTail := map[string][]string{}
+	seen := map[string]bool{}
+	for _, o := range occs {
+		for w := range o {
+			if seen[w] || utf8.RuneCountInString(w) < minTail || strings.ContainsAny(w, "0123456789") {
+				continue
+			}
+			seen[w] = true
+			tail := w[len(prefix(w, 2)):]
+			byTail[tail] = append(byTail[tail], w)
+		}
+	}
+	for _, ws := range byTail {
+		slices.Sort(ws)
+	}
+	return split(byTail, func(tail string, ws []string) int {
+		n := 0
+		for _, w := range ws {
+			n += len(w) + 3
+		}
+		return n
+	})
 }
 
 // FileKey is how a shard key is written in a file name: as is when made of
@@ -571,8 +650,10 @@ func FileKey(key string) string {
 	return b.String()
 }
 
-// ShardPath, TermPath and DocPath are where the pieces are written.
+// ShardPath, TailPath, TermPath and DocPath are where the pieces are
+// written.
 func ShardPath(key string) string { return Dir + "s/" + FileKey(key) + ".js" }
+func TailPath(key string) string  { return Dir + "w/" + FileKey(key) + ".js" }
 func TermPath(first int) string   { return Dir + "t/" + strconv.Itoa(first) + ".js" }
 func DocPath(first int) string    { return Dir + "d/" + strconv.Itoa(first) + ".js" }
 
@@ -617,6 +698,11 @@ func (x *Index) Files() (map[string][]byte, error) {
 			return nil, err
 		}
 	}
+	for k, byTail := range x.Tails {
+		if err := add(TailPath(k), tailWords(byTail)); err != nil {
+			return nil, err
+		}
+	}
 	for i, c := range x.Terms {
 		if err := add(TermPath(x.Meta.Terms[i]), c); err != nil {
 			return nil, err
@@ -628,6 +714,16 @@ func (x *Index) Files() (map[string][]byte, error) {
 		}
 	}
 	return files, nil
+}
+
+// tailWords is a tail piece's data: its words, tail after tail.
+func tailWords(byTail map[string][]string) []string {
+	ts := slices.Sorted(maps.Keys(byTail))
+	out := []string{}
+	for _, t := range ts {
+		out = append(out, byTail[t]...)
+	}
+	return out
 }
 
 // Exporter writes the search index.

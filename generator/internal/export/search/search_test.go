@@ -67,6 +67,7 @@ type reader struct {
 		Briefs int
 		Kinds  [][]any
 		Keys   []string
+		Tails  []string
 		Terms  []int
 		Docs   int
 		Day0   int64
@@ -364,4 +365,73 @@ func (r *reader) findTerm(tok string) int {
 		r.t.Fatalf("%q finds %d terms", tok, len(terms))
 	}
 	return terms[0].n
+}
+
+// closeAtStart returns the words of the tail pieces that a query word with
+// a typo in its first two letters may stand for, as the page looks them
+// up: the pieces of the longest tail keys its characters from the second,
+// third and fourth start with.
+func (r *reader) closeAtStart(word string) []string {
+	var out []string
+	cs := []rune(word)
+	seen := map[string]bool{}
+	for i := 1; i <= 3 && i < len(cs); i++ {
+		best := ""
+		for _, k := range r.meta.Tails {
+			if strings.HasPrefix(string(cs[i:]), k) && len(k) > len(best) {
+				best = k
+			}
+		}
+		if best == "" || seen[best] {
+			continue
+		}
+		seen[best] = true
+		var words []string
+		r.load(search.TailPath(best), &words)
+		out = append(out, words...)
+	}
+	return out
+}
+
+// TestTailPiecesHoldWordsWithATypoInTheirFirstTwoLetters: a wrong, missing
+// or extra letter in a word's first two, or the two swapped, leaves the
+// word in a tail piece the page loads for the typo; numbers, IDs and
+// indicators are in none, and every word of the index in one.
+func TestTailPiecesHoldWordsWithATypoInTheirFirstTwoLetters(t *testing.T) {
+	t.Parallel()
+	files := exporttest.Export(t, exporttest.Library(t, library, ""), search.Exporter{})
+	r := newReader(t, files)
+	for typo, want := range map[string]string{
+		"xateways":  "gateways", // the first letter wrong
+		"gbteways":  "gateways", // the second
+		"ateways":   "gateways", // the first missing
+		"gteways":   "gateways", // the second
+		"xgateways": "gateways", // one too many, first
+		"gxateways": "gateways", // second
+		"agteways":  "gateways", // the two swapped
+		"hfron":     "heron",
+		"fune":      "dune",
+		"xcafe":     "cafe",
+		"xatewazs":  "gateways", // and another typo further on (8 letters: two)
+	} {
+		if got := r.closeAtStart(typo); !slices.Contains(got, want) {
+			t.Errorf("%q: the tail pieces the page loads hold %v, not %q", typo, got, want)
+		}
+	}
+	var all []string
+	for _, k := range r.meta.Tails {
+		var words []string
+		r.load(search.TailPath(k), &words)
+		all = append(all, words...)
+	}
+	for _, w := range all {
+		if strings.ContainsAny(w, "0123456789[") || len([]rune(w)) < 3 {
+			t.Errorf("the tail pieces hold %q", w)
+		}
+	}
+	for _, w := range []string{"gateways", "heron", "dune", "cafe", "exploited", "fictional"} {
+		if n := strings.Count(" "+strings.Join(all, " ")+" ", " "+w+" "); n != 1 {
+			t.Errorf("%q is in %d tail pieces, want 1", w, n)
+		}
+	}
 }
