@@ -322,9 +322,13 @@ func Build(ix *index.Index) *Index {
 				code = ""
 			}
 			var syn []string
+			var synWords [][]string
 			for _, s := range t.Aliases() { // the profile's synonyms and ATT&CK's aliases
-				syn = append(syn, s.Name)
-				termOcc.addText(s.Name, n, TermAlias)
+				ws := indexWords(s.Name)
+				syn, synWords = append(syn, s.Name), append(synWords, ws)
+				for _, w := range ws {
+					termOcc.add(w, n, TermAlias)
+				}
 			}
 			summary := ""
 			if t.Profile != nil {
@@ -339,7 +343,7 @@ func Build(ix *index.Index) *Index {
 			}
 			slices.Sort(nums)
 			termBriefs = append(termBriefs, nums)
-			labels = append(labels, termLabel{ki, t.Name, code, syn})
+			labels = append(labels, termLabel{ki, t.Name, code, syn, synWords})
 			var briefs any = deltas(nums)
 			if list := BriefList(nums); list[0] == '"' {
 				briefs = list
@@ -408,13 +412,7 @@ func Build(ix *index.Index) *Index {
 	// (before the indicators join the brief occurrences: they are not
 	// words).
 	out.Tails = tails(termOcc, briefOcc)
-	for k := range out.Tails {
-		out.Meta.Tails = append(out.Meta.Tails, k)
-	}
-	slices.Sort(out.Meta.Tails)
-	if out.Meta.Tails == nil {
-		out.Meta.Tails = []string{}
-	}
+	out.Meta.Tails = sortedKeys(out.Tails)
 	for tok, m := range iocOcc {
 		for n, mask := range m {
 			briefOcc.add(tok, n, mask)
@@ -447,22 +445,24 @@ func Build(ix *index.Index) *Index {
 		p.Briefs = packed(m, briefBits)
 	}
 	out.Shards = shard(postings)
-	for k := range out.Shards {
-		out.Meta.Keys = append(out.Meta.Keys, k)
-	}
-	slices.Sort(out.Meta.Keys)
-	if out.Meta.Keys == nil {
-		out.Meta.Keys = []string{}
-	}
+	out.Meta.Keys = sortedKeys(out.Shards)
 	return out
 }
 
+// sortedKeys returns m's keys in order, and an empty list (meta writes
+// []) rather than nil when there are none.
+func sortedKeys[V any](m map[string]V) []string {
+	return append([]string{}, slices.Sorted(maps.Keys(m))...)
+}
+
 // termLabel is what a result says of a term it matched through: its
-// kind, name, code and synonyms.
+// kind, name, code and synonyms, and the words of each synonym (as the
+// index has them: indexWords, tokenized once).
 type termLabel struct {
 	kind       int
 	name, code string
 	synonyms   []string
+	words      [][]string
 }
 
 // forToken is the label as the shard of tok carries it: [kind, name, code,
@@ -472,7 +472,7 @@ type termLabel struct {
 func (l termLabel) forToken(tok string) []any {
 	out := []any{l.kind, l.name, l.code}
 	for i, s := range l.synonyms {
-		if slices.Contains(indexWords(s), tok) {
+		if slices.Contains(l.words[i], tok) {
 			out = append(out, []any{i, s})
 		}
 	}
@@ -718,9 +718,8 @@ func (x *Index) Files() (map[string][]byte, error) {
 
 // tailWords is a tail piece's data: its words, tail after tail.
 func tailWords(byTail map[string][]string) []string {
-	ts := slices.Sorted(maps.Keys(byTail))
 	out := []string{}
-	for _, t := range ts {
+	for _, t := range sortedKeys(byTail) {
 		out = append(out, byTail[t]...)
 	}
 	return out
