@@ -139,10 +139,7 @@ func (w *Writer) Stream(path string, fn func(io.Writer) error) error {
 		if err := fn(&buf); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		if minified(path) == "" {
-			return w.WriteMinified(path, buf.Bytes())
-		}
-		return w.Write(path, buf.Bytes())
+		return w.Write(path, buf.Bytes()) // minified unless JSON
 	}
 	p, err := w.create(path)
 	if err != nil {
