@@ -287,7 +287,9 @@ func (s *server) startExports(ctx context.Context) {
 		case ectx.Err() != nil:
 			// Stopped for a newer save, or serve is stopping.
 		default:
+			s.mu.Lock() // s.out is shared with the rebuilds
 			fmt.Fprintf(s.out, "exports failed: %v\n", err)
+			s.mu.Unlock()
 		}
 	}()
 }
