@@ -79,14 +79,25 @@ function withinEdits(a, b, max) {
   return prev[b.length] <= max;
 }
 
-// longestKey is the longest of keys (none longer than max characters)
-// that the characters chars start with, or null.
-function longestKey(keys, max, chars) {
-  for (let n = Math.min(chars.length, max); n > 0; n--) {
-    const k = chars.slice(0, n).join('');
-    if (keys.has(k)) return k;
+// PieceKeys are the keys of one kind of piece, shards or tail pieces
+// (meta's keys and tails; search.split): a token belongs to the longest
+// key it starts with.
+class PieceKeys extends Set {
+  constructor(keys) {
+    super(keys);
+    this.max = 0; // in UTF-16 units, at least the longest key in characters
+    for (const k of keys) this.max = Math.max(this.max, k.length);
   }
-  return null;
+
+  // longest is the longest key that the characters chars start with, or
+  // null.
+  longest(chars) {
+    for (let n = Math.min(chars.length, this.max); n > 0; n--) {
+      const k = chars.slice(0, n).join('');
+      if (this.has(k)) return k;
+    }
+    return null;
+  }
 }
 
 // BriefSet is a list of brief numbers as a shard or a term chunk gives it
@@ -196,12 +207,8 @@ export class Engine {
   constructor(load, meta) {
     this.load = load;
     this.meta = meta;
-    this.keys = new Set(meta.keys);
-    this.maxKey = 0; // in UTF-16 units, at least the longest key in characters
-    for (const k of meta.keys) this.maxKey = Math.max(this.maxKey, k.length);
-    this.tails = new Set(meta.tails);
-    this.maxTail = 0;
-    for (const k of meta.tails) this.maxTail = Math.max(this.maxTail, k.length);
+    this.keys = new PieceKeys(meta.keys);
+    this.tails = new PieceKeys(meta.tails);
     this.kinds = meta.kinds.map(([name, singular, weight, first, count, filter], i) => ({ i, name, singular, weight, first, count, filter }));
     this.terms = new Map(); // number → term, as chunks arrive
     this.labels = new Map(); // number → Label, as shards name terms
@@ -212,7 +219,7 @@ export class Engine {
 
   // keyOf is the shard key of a token: the longest key it starts with.
   keyOf(token) {
-    return longestKey(this.keys, this.maxKey, Array.from(token));
+    return this.keys.longest(Array.from(token));
   }
 
   // keysFor are the shards that may hold tokens starting with word.
@@ -303,7 +310,7 @@ export class Engine {
     const swapped = chars.length > 1 ? this.keyOf(chars[1] + chars[0] + chars.slice(2).join('')) : null;
     const keys = new Set();
     // The tail pieces hold words, not numbers, IDs or indicators.
-    if (!/[0-9[]/.test(word)) for (let i = 1; i <= 3 && i < chars.length; i++) keys.add(longestKey(this.tails, this.maxTail, chars.slice(i)));
+    if (!/[0-9[]/.test(word)) for (let i = 1; i <= 3 && i < chars.length; i++) keys.add(this.tails.longest(chars.slice(i)));
     keys.delete(null);
     const close = new Map(); // shard key → tokens
     const [sh, ...tails] = await Promise.all([swapped && this.shard(swapped), ...[...keys].map(k => this.load(`w/${fileKey(k)}`))]);
