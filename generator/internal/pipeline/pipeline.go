@@ -150,11 +150,16 @@ type timer struct{ timings *[]Timing }
 func (t timer) run(name string, fn func() error) error { return check.Time(t.timings, name, fn) }
 
 // Check loads, validates and indexes the project (package check).
-func Check(o Options) (*Checked, error) {
+func Check(o Options) (*Checked, error) { return checkWith(o, nil) }
+
+// checkWith is Check through a check.Cache (nil: none), which a preview
+// session keeps between rebuilds.
+func checkWith(o Options, cache *check.Cache) (*Checked, error) {
 	co, err := CheckOptions(o)
 	if err != nil {
 		return nil, err
 	}
+	co.Cache = cache
 	return check.Run(co)
 }
 
@@ -304,12 +309,7 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 // diagnostics and timings so far, also on error. A preview session passes
 // the check.Cache it keeps between rebuilds; a build passes nil.
 func prepare(ctx context.Context, o Options, cache *check.Cache) (*Result, *Checked, *stage.Site, error) {
-	co, err := CheckOptions(o)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	co.Cache = cache
-	c, err := check.Run(co)
+	c, err := checkWith(o, cache)
 	if err != nil {
 		return nil, nil, nil, err
 	}
