@@ -3,10 +3,10 @@ package serve_test
 import (
 	"bytes"
 	"context"
-	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,25 +36,12 @@ func fullBuild(t *testing.T, dir, base string) string {
 func differences(t *testing.T, base, want string, gone []string) []string {
 	t.Helper()
 	var diff []string
-	err := filepath.WalkDir(want, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return err
+	for rel, data := range sitetest.Tree(t, want) {
+		if code, body := get(t, base+rel); code != http.StatusOK || !bytes.Equal([]byte(body), data) {
+			diff = append(diff, rel)
 		}
-		rel, _ := filepath.Rel(want, p)
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		u := base + filepath.ToSlash(rel)
-		code, body := get(t, u)
-		if code != http.StatusOK || !bytes.Equal([]byte(body), data) {
-			diff = append(diff, filepath.ToSlash(rel))
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
 	}
+	slices.Sort(diff)
 	for _, p := range gone {
 		if code, _ := get(t, base+p); code != http.StatusNotFound {
 			diff = append(diff, p+" (still served)")
