@@ -18,6 +18,7 @@ import (
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/pipeline"
 	"github.com/threatbriefs/threatbriefs/generator/internal/sitetest"
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 	"github.com/threatbriefs/threatbriefs/generator/internal/verify"
 )
 
@@ -173,6 +174,41 @@ func TestPageWeightBudgets(t *testing.T) {
 	}
 	if css > 24<<10 {
 		t.Errorf("the CSS is %d bytes; the budget is 24 KB", css)
+	}
+}
+
+// TestPagesAreWholeAndMinified checks what package splice puts into the
+// pages after Hugo has minified them (the lists the generator renders):
+// every marker of the example site's pages was replaced, and Hugo's HTML
+// minifier (with no SVG minifier, as the build runs it) would not change a
+// byte of any page, so the fragments went in minified.
+func TestPagesAreWholeAndMinified(t *testing.T) {
+	dest := examplePublic(t)
+	m := minify.New()
+	m.Add("text/html", splice.HTMLMinifier())
+	pages := 0
+	for name, data := range sitetest.Tree(t, dest) {
+		if !strings.HasSuffix(name, ".html") {
+			continue
+		}
+		pages++
+		if splice.Has(data) {
+			t.Errorf("%s: a fragment's marker is left in the page", name)
+		}
+		out, err := m.Bytes("text/html", data)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if !bytes.Equal(out, data) {
+			i := 0
+			for i < len(out) && i < len(data) && out[i] == data[i] {
+				i++
+			}
+			t.Errorf("%s: the minifier changes it (%d bytes to %d) at byte %d: %.120q", name, len(data), len(out), i, data[max(0, i-40):])
+		}
+	}
+	if pages < 150 {
+		t.Errorf("%d pages checked; the example site has more", pages)
 	}
 }
 

@@ -54,18 +54,20 @@ type Part struct {
 	// Pages is true for a part of regular pages only: its render writes
 	// their pages and nothing of the whole site.
 	Pages bool
-	Bytes int64 // the bytes of content it holds
+	Bytes int64 // the bytes of content it holds, with their extra bytes (Split)
 }
 
 // Split divides content into page parts of at most max bytes of regular
 // pages each (a page larger than max gets a part of its own) and, last, the
 // site part. It returns one part, the whole content, when it holds no more than
-// max bytes: one render is then cheaper than several. Split consumes
-// content: each file is deleted from it once a part holds it.
-func Split(content map[string][]byte, max int64) ([]Part, error) {
+// max bytes: one render is then cheaper than several. A page's bytes are
+// its staged bytes and extra[path]: the fragments that go into its output
+// (package splice), which wait in memory until it is rendered. Split
+// consumes content: each file is deleted from it once a part holds it.
+func Split(content map[string][]byte, max int64, extra map[string]int64) ([]Part, error) {
 	var total int64
-	for _, data := range content {
-		total += int64(len(data))
+	for p, data := range content {
+		total += int64(len(data)) + extra[p]
 	}
 	if total <= max {
 		whole := Part{Content: make(map[string][]byte, len(content)), Bytes: total}
@@ -97,12 +99,13 @@ func Split(content map[string][]byte, max int64) ([]Part, error) {
 		}
 		site.Content[p] = stub
 		site.Bytes += int64(len(stub))
-		if cur.Bytes > 0 && cur.Bytes+int64(len(data)) > max {
+		size := int64(len(data)) + extra[p]
+		if cur.Bytes > 0 && cur.Bytes+size > max {
 			pages = append(pages, cur)
 			cur = Part{Content: map[string][]byte{}, Pages: true}
 		}
 		cur.Content[p] = data
-		cur.Bytes += int64(len(data))
+		cur.Bytes += size
 		delete(content, p)
 	}
 	if cur.Bytes > 0 {
@@ -114,7 +117,7 @@ func Split(content map[string][]byte, max int64) ([]Part, error) {
 	// same parent section in its part as in the site.
 	for p, data := range content {
 		site.Content[p] = data
-		site.Bytes += int64(len(data))
+		site.Bytes += int64(len(data)) + extra[p]
 		delete(content, p)
 	}
 	for i := range pages {

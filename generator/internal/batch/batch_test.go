@@ -29,7 +29,7 @@ func site() map[string][]byte {
 func TestSplitKeepsASmallSiteWhole(t *testing.T) {
 	content := site()
 	n := len(content)
-	parts, err := batch.Split(content, 1<<20)
+	parts, err := batch.Split(content, 1<<20, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,7 +44,7 @@ func TestSplitKeepsASmallSiteWhole(t *testing.T) {
 func TestSplitPutsPagesInPartsAndStubsInTheSitePart(t *testing.T) {
 	orig := site()
 	content := site()
-	parts, err := batch.Split(content, 200)
+	parts, err := batch.Split(content, 200, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,7 +111,7 @@ func must(b []byte, err error) []byte {
 func TestSplitNamesTheFileWithBadFrontMatter(t *testing.T) {
 	content := site()
 	content["actors/broken.md"] = []byte("{not json\n")
-	_, err := batch.Split(content, 100)
+	_, err := batch.Split(content, 100, nil)
 	if err == nil || !strings.Contains(err.Error(), "actors/broken.md") {
 		t.Errorf("err = %v, want one naming actors/broken.md", err)
 	}

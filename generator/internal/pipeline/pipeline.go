@@ -82,9 +82,10 @@ type Options struct {
 	PartBytes int64
 	// OnStaged, when set, is called by Build once the content has checked
 	// without errors and been staged, before Hugo renders it, with the size
-	// of the staged content in bytes and that of the largest part Hugo will
-	// hold at once (the whole site unless PartBytes divides it): what the
-	// build command sizes its memory limit by.
+	// of the staged content in bytes (with the fragments its pages get,
+	// package splice) and that of the largest part Hugo will hold at once
+	// (the whole site unless PartBytes divides it): what the build command
+	// sizes its memory limit by.
 	OnStaged func(stagedBytes, partBytes int64)
 	// BuildFuture publishes briefs dated after today (Hugo's --buildFuture).
 	// Without it such a brief is held back: no page, and no term page, list,
@@ -203,13 +204,15 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		}
 	}()
 
-	size := staged.Size()
+	// The fragments count with the pages they go into: they wait in
+	// memory until those pages are written.
+	size := staged.Size() + staged.Fragments.Size()
 	data := (&stage.Site{Data: staged.Data}).Size()
 	limit := o.PartBytes
 	if limit <= 0 {
 		limit = size
 	}
-	parts, err := batch.Split(staged.Content, limit)
+	parts, err := batch.Split(staged.Content, limit, staged.Fragments.PageSizes())
 	if err != nil {
 		return res, fmt.Errorf("render: %w", err)
 	}
@@ -234,6 +237,9 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 		for i := range parts {
 			ro := renderOptions(o, staged, tmp)
 			ro.Content, ro.PagesOnly = parts[i].Content, parts[i].Pages
+			// Each part takes its pages' fragments, which go once it
+			// is written.
+			ro.Fragments = staged.Fragments.Take(func(page string) bool { _, ok := ro.Content[page]; return ok })
 			// Render consumes the data files; every part needs them.
 			ro.Data = maps.Clone(staged.Data)
 			parts[i] = batch.Part{} // the part's files are Hugo's now
@@ -381,6 +387,7 @@ func renderOptions(o Options, staged *stage.Site, dir string) render.Options {
 		ProjectDir: o.ProjectDir, Content: staged.Content, Data: staged.Data,
 		PublishDir: dir, BaseURL: o.BaseURL, Environment: o.Environment, Minify: true, RelativeURLs: o.Offline,
 		Log: o.Log, TemplateMetrics: o.TemplateMetrics, Sources: staged.Sources,
+		Fragments: staged.Fragments,
 	}
 }
 

@@ -73,7 +73,7 @@ func (s *Session) Close() error {
 // looking at.
 func (s *Session) Rebuild(ctx context.Context, changed []string) (*Result, error) {
 	return s.build(ctx, func(opts render.Options) (render.Stats, error) {
-		st, _, err := s.rs.Update(opts.Content, opts.Data, opts.Sources, changed)
+		st, _, err := s.rs.Update(opts.Content, opts.Data, opts.Sources, opts.Fragments, changed)
 		return st, err
 	})
 }

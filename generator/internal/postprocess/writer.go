@@ -14,13 +14,13 @@ import (
 
 	"github.com/tdewolff/minify/v2"
 	"github.com/tdewolff/minify/v2/css"
-	"github.com/tdewolff/minify/v2/html"
 	"github.com/tdewolff/minify/v2/js"
 	mjson "github.com/tdewolff/minify/v2/json"
 	"github.com/tdewolff/minify/v2/svg"
 	"github.com/tdewolff/minify/v2/xml"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/atomicfile"
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 )
 
 // NewMinifier returns a minifier for every media type the site publishes,
@@ -28,7 +28,7 @@ import (
 // the generator writes and pages Hugo renders are minified alike.
 func NewMinifier() *minify.M {
 	m := minify.New()
-	m.Add("text/html", &html.Minifier{KeepDocumentTags: true, KeepSpecialComments: true, KeepEndTags: true, KeepDefaultAttrVals: true})
+	m.Add("text/html", splice.HTMLMinifier())
 	m.Add("text/css", &css.Minifier{})
 	m.Add("application/javascript", &js.Minifier{Version: 2022})
 	m.AddRegexp(regexp.MustCompile(`[/+]json$`), &mjson.Minifier{})

@@ -39,6 +39,8 @@ import (
 	"github.com/gohugoio/hugo/hugofs"
 	"github.com/gohugoio/hugo/hugolib"
 	"github.com/spf13/afero"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 )
 
 // stagedDir is where the staged content lives, inside the in-memory layer.
@@ -77,6 +79,10 @@ type Options struct {
 	// PublishDir (once the file is closed), with its absolute path, from
 	// Hugo's goroutines.
 	OnWrite func(path string)
+	// Fragments, when set, are the HTML that the staged pages' markers
+	// stand for: each file Hugo writes gets them in place of the markers
+	// (package splice). A marker it does not hold fails the render.
+	Fragments *splice.Table
 }
 
 // Stats says what Hugo produced.
@@ -92,7 +98,7 @@ type Stats struct {
 // after Hugo has stopped writing, so a caller may remove PublishDir as
 // soon as it returns.
 func Render(ctx context.Context, o Options) (Stats, error) {
-	dest := &destFs{Fs: afero.NewOsFs(), ctx: ctx, onWrite: o.OnWrite}
+	dest := &destFs{Fs: afero.NewOsFs(), ctx: ctx, onWrite: o.OnWrite, frags: o.Fragments}
 	st, err := newSite(o, false, dest)
 	if err != nil {
 		return Stats{}, err
@@ -105,6 +111,9 @@ func Render(ctx context.Context, o Options) (Stats, error) {
 	stats, err := st.build()
 	if ctx.Err() != nil {
 		return Stats{}, fmt.Errorf("render: %w", context.Cause(ctx))
+	}
+	if err == nil {
+		err = dest.failed()
 	}
 	return stats, err
 }

@@ -1,6 +1,7 @@
 package render
 
 import (
+	"context"
 	"crypto/sha256"
 	"fmt"
 	"os"
@@ -9,6 +10,8 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 	"github.com/spf13/afero"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 )
 
 // Session keeps one Hugo site in memory between builds, for the preview
@@ -19,6 +22,7 @@ import (
 // it is a preview) and is not safe for concurrent use.
 type Session struct {
 	s    *site
+	dest *destFs
 	seen map[string][sha256.Size]byte // path under the staged root → hash
 }
 
@@ -27,12 +31,13 @@ func Open(o Options) (*Session, Stats, error) {
 	ss := &Session{seen: map[string][sha256.Size]byte{}}
 	ss.remember("content", o.Content)
 	ss.remember("data", o.Data)
-	s, err := newSite(o, true, afero.NewOsFs())
+	ss.dest = &destFs{Fs: afero.NewOsFs(), ctx: context.Background(), frags: o.Fragments}
+	s, err := newSite(o, true, ss.dest)
 	if err != nil {
 		return nil, Stats{}, err
 	}
 	ss.s = s
-	st, err := s.build()
+	st, err := ss.build()
 	return ss, st, err
 }
 
@@ -54,9 +59,11 @@ func (ss *Session) remember(root string, files map[string][]byte) {
 // Update stages a complete new set of files and re-renders what changed:
 // the staged files whose bytes differ, and the project files (templates,
 // assets) named in changed, as absolute paths. sources are the new set's
-// Options.Sources. It reports how many files changed.
-func (ss *Session) Update(content, data map[string][]byte, sources map[string]string, changed []string) (Stats, int, error) {
+// Options.Sources, frags its Options.Fragments. It reports how many files
+// changed.
+func (ss *Session) Update(content, data map[string][]byte, sources map[string]string, frags *splice.Table, changed []string) (Stats, int, error) {
 	ss.s.teller.sources = sources
+	ss.dest.frags = frags
 	var events []fsnotify.Event
 	for _, p := range changed {
 		op := fsnotify.Write
@@ -109,6 +116,16 @@ func (ss *Session) Update(content, data map[string][]byte, sources map[string]st
 	if len(events) == 0 {
 		return Stats{}, 0, nil
 	}
-	st, err := ss.s.build(events...)
+	st, err := ss.build(events...)
 	return st, len(events), err
+}
+
+// build renders and reports a marker that had no fragment (see destFs).
+func (ss *Session) build(events ...fsnotify.Event) (Stats, error) {
+	ss.dest.err = nil
+	st, err := ss.s.build(events...)
+	if err == nil {
+		err = ss.dest.failed()
+	}
+	return st, err
 }

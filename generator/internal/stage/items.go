@@ -9,9 +9,11 @@ import (
 	"io/fs"
 	"path"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/fasttmpl"
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 )
@@ -135,7 +137,12 @@ type IOCRow struct {
 type Items struct {
 	t    *template.Template
 	fast map[string]*fasttmpl.Template // by name, the templates compiled
+	min  *splice.Minifier
 }
+
+// inSVG are the list-item templates whose items are drawn inside an <svg>
+// (not HTML, for the minifier).
+var inSVG = map[string]bool{itemActivityBar: true, itemMapCountry: true}
 
 // rowTypes says what each list-item template is given.
 var rowTypes = map[string]reflect.Type{
@@ -165,7 +172,7 @@ func LoadItems(layouts fs.FS) (*Items, error) { return loadItems(layouts, up) }
 // loadItems is LoadItems for pages that reach the site root by the
 // relative path up ("../../", "../" or "").
 func loadItems(layouts fs.FS, up string) (*Items, error) {
-	it := &Items{fast: map[string]*fasttmpl.Template{}}
+	it := &Items{fast: map[string]*fasttmpl.Template{}, min: splice.NewMinifier()}
 	funcs := template.FuncMap{
 		"relURL":  func(s string) string { return up + s },
 		"partial": it.partial,
@@ -216,13 +223,25 @@ func (it *Items) Render(w io.Writer, name string, row any) error {
 }
 
 // appendItem appends one item to dst.
+//
+// The item goes into the page after Hugo has minified it (package
+// splice), so an HTML item is minified here; an item drawn inside an
+// <svg> is written minified by its template (TestInlineSVGIsMinified).
 func (it *Items) appendItem(dst []byte, name string, row any) ([]byte, error) {
+	start := len(dst)
 	if f, ok := it.fast[name]; ok {
-		return f.Append(dst, row), nil
+		dst = f.Append(dst, row)
+	} else {
+		b := bytes.NewBuffer(dst)
+		if err := it.Render(b, name, row); err != nil {
+			return b.Bytes(), err
+		}
+		dst = b.Bytes()
 	}
-	b := bytes.NewBuffer(dst)
-	err := it.Render(b, name, row)
-	return b.Bytes(), err
+	if inSVG[name] {
+		return dst, nil
+	}
+	return it.min.Minify(dst, start)
 }
 
 // partial is Hugo's partial function, for one list-item template to call
@@ -234,10 +253,15 @@ func (it *Items) partial(name string, data any) (template.HTML, error) {
 }
 
 // lists renders the lists of the pages one worker stages, keeping the
-// first error. Items that recur are rendered once (memo).
+// first error. Items that recur are rendered once (memo). A finished list
+// goes into the worker's fragment table (see fragment), under the path of
+// the page being staged (page) and its number on that page (n).
 type lists struct {
 	items   *Items
 	err     error
+	frags   *splice.Table
+	page    string
+	n       int
 	buf     []byte
 	briefs  map[BriefRow]string
 	related map[BriefRow]string
@@ -259,8 +283,27 @@ func (l *lists) append(dst []byte, name string, row any) []byte {
 	return out
 }
 
-func (it *Items) lists() *lists {
-	return &lists{items: it, briefs: map[BriefRow]string{}, related: map[BriefRow]string{}, chips: map[Link]string{}}
+// lists returns the renderer of one worker's lists, which keeps them in
+// frags.
+func (it *Items) lists(frags *splice.Table) *lists {
+	return &lists{items: it, frags: frags, briefs: map[BriefRow]string{}, related: map[BriefRow]string{}, chips: map[Link]string{}}
+}
+
+// startPage makes the lists rendered next those of the page staged at
+// path.
+func (l *lists) startPage(path string) { l.page, l.n = path, 0 }
+
+// fragment keeps a copy of a finished list (or matrix) in the fragment
+// table and returns the marker that stands for it in the page's front
+// matter: Hugo writes the marker and package render puts the HTML in its
+// place (package splice says why). An empty list is "", for a template's
+// {{ with }}.
+func (l *lists) fragment(html []byte) template.HTML {
+	if len(html) == 0 {
+		return ""
+	}
+	l.n++
+	return template.HTML(l.frags.Add(l.page+"#"+strconv.Itoa(l.n), bytes.Clone(html)))
 }
 
 // render renders the items of a list, each with the template called name,
@@ -286,7 +329,7 @@ func render[R comparable](l *lists, name string, memo map[R]string, rows []R) te
 		}
 	}
 	l.buf = buf
-	return template.HTML(buf)
+	return l.fragment(buf)
 }
 
 func meter(c brief.Confidence) Meter {

@@ -264,7 +264,7 @@ func (s *stager) drawMatrix(l *lists, entries []*index.Entry, counted, full bool
 	}
 	l.matrixArena = arena
 	l.matrixCols = cols
-	m.Columns = template.HTML(cols) // a copy: the page keeps it
+	m.Columns = l.fragment(cols)
 	return m
 }
 

@@ -2,6 +2,7 @@ package stage
 
 import (
 	"encoding/json"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -31,13 +32,25 @@ func matrixSite(t *testing.T, techniques ...[]string) *Site {
 	return site
 }
 
-// frontMatter decodes a staged page's front matter into fm.
+// markerRE matches a fragment's marker (package splice).
+var markerRE = regexp.MustCompile(`<tb-slot k=[^>]*></tb-slot>`)
+
+// frontMatter decodes a staged page's front matter into fm, with each
+// fragment's HTML in place of its marker (as the page will show it).
 func frontMatter(t *testing.T, site *Site, path string, fm any) {
 	t.Helper()
 	data, ok := site.Content[path]
 	if !ok {
 		t.Fatalf("%s is not staged", path)
 	}
+	data = markerRE.ReplaceAllFunc(data, func(m []byte) []byte {
+		html, ok := site.Fragments.Get(string(m))
+		if !ok {
+			t.Fatalf("%s: no fragment for %s", path, m)
+		}
+		quoted, _ := json.Marshal(string(html))
+		return quoted[1 : len(quoted)-1]
+	})
 	if err := json.NewDecoder(strings.NewReader(string(data))).Decode(fm); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}

@@ -9,10 +9,12 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
 	"github.com/threatbriefs/threatbriefs/generator/internal/index"
 	"github.com/threatbriefs/threatbriefs/generator/internal/par"
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 	"github.com/threatbriefs/threatbriefs/generator/internal/taxonomy"
 	"github.com/threatbriefs/threatbriefs/generator/internal/vocab"
 )
@@ -27,6 +29,10 @@ type Site struct {
 	// Sources maps a content path to the author's file its body came from
 	// (a brief, a profile), for messages about the page.
 	Sources map[string]string
+	// Fragments are the pre-rendered lists of the pages (see Items): the
+	// staged pages hold markers for them, which Hugo writes, and package
+	// render puts each in its marker's place as Hugo writes the file.
+	Fragments *splice.Table
 }
 
 // Options are facts about the build that pages show.
@@ -110,7 +116,11 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			}
 			pages = append(pages, page{k.Name + "/" + t.Slug + ".md", func(l *lists) (any, error) { return st.termPage(l, k, t) }, body, src})
 		}
-		pages = append(pages, page{k.Name + "/_index.md", func(*lists) (any, error) { return st.kindPage(st.shallow.lists(), k) }, "", ""})
+		pages = append(pages, page{k.Name + "/_index.md", func(l *lists) (any, error) {
+			sl := st.shallow.lists(l.frags)
+			sl.startPage(l.page)
+			return st.kindPage(sl, k)
+		}, "", ""})
 		if k.SiteMatrix {
 			for _, t := range ix.Terms[k.Name] {
 				if t.Slug == fullMatrixSlug {
@@ -123,10 +133,17 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	}
 	out := make([][]byte, len(pages))
 	errs := make([]error, len(pages))
+	var mu sync.Mutex
+	var tables []*splice.Table
 	par.ForWorker(len(pages), func() func(int) {
-		l := items.lists()
+		frags := splice.NewTable()
+		mu.Lock()
+		tables = append(tables, frags)
+		mu.Unlock()
+		l := items.lists(frags)
 		var buf bytes.Buffer
 		return func(i int) {
+			l.startPage(pages[i].path)
 			fm, err := pages[i].fm(l)
 			if err != nil {
 				errs[i] = fmt.Errorf("stage: %s: %w", pages[i].path, err)
@@ -142,6 +159,10 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 			}
 		}
 	})
+	s.Fragments = splice.NewTable()
+	for _, t := range tables {
+		s.Fragments.Merge(t)
+	}
 	for i, p := range pages {
 		if errs[i] != nil {
 			return nil, errs[i]
@@ -166,7 +187,9 @@ func Stage(ix *index.Index, v *vocab.Vocab, o Options) (*Site, error) {
 	if err := s.add("briefs/_index.md", briefsPage(ix), ""); err != nil {
 		return nil, err
 	}
-	home, err := st.homePage(root.lists())
+	hl := root.lists(s.Fragments)
+	hl.startPage("_index.md")
+	home, err := st.homePage(hl)
 	if err != nil {
 		return nil, fmt.Errorf("stage: _index.md: %w", err)
 	}

@@ -1,0 +1,196 @@
+// Package splice puts HTML that the generator rendered into the pages Hugo
+// writes, after Hugo has written them.
+//
+// It accepts fragments of HTML, each under a key (Table.Add returns the
+// marker that stands for it), and pages as Hugo writes them (Table.Apply
+// replaces every marker in a page with its fragment).
+//
+// Why: the longest parts of the site's pages (the briefs on a term page,
+// the chips of a brief, an ATT&CK matrix's cells, a map's countries) are
+// rendered by the generator from the templates in layouts/_partials/items/
+// (package stage). Given to Hugo in the front matter, each such string
+// was decoded from JSON, kept in every copy Hugo makes of a page's
+// parameters, pasted by the page's template and scanned by the minifier:
+// half of a 1,000-brief build's memory and a fifth of its time. As a
+// marker, it costs Hugo some forty bytes, and the page gets its fragment
+// as Hugo writes the file (package render). Hugo has no hook for this: a
+// page's output passes through its minifier and publisher, neither of
+// which takes content from outside.
+//
+// Fragments must be written as the minifier would write them (the page is
+// minified before the fragment goes in): Minifier makes them so, and a test
+// of the built site checks it.
+package splice
+
+import (
+	"bytes"
+	"fmt"
+	"hash/crc32"
+	"maps"
+	"strconv"
+	"strings"
+
+	"github.com/tdewolff/minify/v2"
+	"github.com/tdewolff/minify/v2/html"
+)
+
+// A marker is an empty element of a name no HTML has, whose one attribute
+// is its key: Hugo's minifier writes it as it is, and no author can write
+// one (the Markdown renderer omits raw HTML; every other text is escaped).
+const (
+	open  = "<tb-slot k="
+	close = "></tb-slot>"
+)
+
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
+// Table holds the fragments of one build, by key. It is not safe for
+// concurrent Add; Apply may run concurrently once it is complete.
+type Table struct {
+	m map[string][]byte
+}
+
+// NewTable returns an empty table.
+func NewTable() *Table { return &Table{m: map[string][]byte{}} }
+
+// Add keeps html under a key made of name (which must be unique in the
+// table and hold no space, quote, '<', '>' or '=': a staged page's path and
+// the fragment's number on it) and a checksum of html, and returns the
+// marker to put in its place. The checksum makes the marker change when
+// the fragment does, so that the preview (which re-renders only the pages
+// whose staged bytes changed) renders the page again.
+func (t *Table) Add(name string, html []byte) string {
+	key := name + "." + strconv.FormatUint(uint64(crc32.Checksum(html, castagnoli)), 36)
+	t.m[key] = html
+	return open + key + close
+}
+
+// Merge adds the fragments of o to t. Their names must differ from t's.
+func (t *Table) Merge(o *Table) {
+	maps.Copy(t.m, o.m)
+}
+
+// page is the page a fragment's key names (the name's part before '#').
+func page(key string) string {
+	if i := strings.LastIndexByte(key, '#'); i >= 0 {
+		return key[:i]
+	}
+	return key
+}
+
+// PageSizes is the bytes of the fragments of each page, by the page named
+// before '#' in their names.
+func (t *Table) PageSizes() map[string]int64 {
+	n := map[string]int64{}
+	for k, html := range t.m {
+		n[page(k)] += int64(len(html))
+	}
+	return n
+}
+
+// Take moves the fragments of the pages that keep accepts (by the page
+// named before '#') into a table of their own, which it returns.
+func (t *Table) Take(keep func(page string) bool) *Table {
+	out := NewTable()
+	for k, html := range t.m {
+		if keep(page(k)) {
+			out.m[k] = html
+			delete(t.m, k)
+		}
+	}
+	return out
+}
+
+// Len is the number of fragments in the table.
+func (t *Table) Len() int { return len(t.m) }
+
+// Size is the number of bytes of the fragments in the table.
+func (t *Table) Size() int64 {
+	var n int64
+	for _, html := range t.m {
+		n += int64(len(html))
+	}
+	return n
+}
+
+// Get returns the fragment a marker stands for, if the table holds it.
+func (t *Table) Get(marker string) ([]byte, bool) {
+	key, ok := bytes.CutPrefix([]byte(marker), []byte(open))
+	if !ok {
+		return nil, false
+	}
+	key, ok = bytes.CutSuffix(key, []byte(close))
+	if !ok {
+		return nil, false
+	}
+	html, ok := t.m[string(key)]
+	return html, ok
+}
+
+// Has reports whether page holds a marker.
+func Has(page []byte) bool { return bytes.Contains(page, []byte(open)) }
+
+// Apply appends page to dst with every marker replaced by its fragment. A
+// marker the table does not hold is an error (and stays in the output).
+func (t *Table) Apply(dst, page []byte) ([]byte, error) {
+	var err error
+	for {
+		i := bytes.Index(page, []byte(open))
+		if i < 0 {
+			return append(dst, page...), err
+		}
+		dst = append(dst, page[:i]...)
+		rest := page[i+len(open):]
+		j := bytes.Index(rest, []byte(close))
+		if j < 0 {
+			return append(dst, page[i:]...), fmt.Errorf("splice: a marker without its end at byte %d", i)
+		}
+		html, ok := t.m[string(rest[:j])]
+		if !ok {
+			if err == nil {
+				err = fmt.Errorf("splice: no fragment %q", rest[:j])
+			}
+			html = page[i : i+len(open)+j+len(close)]
+		}
+		dst = append(dst, html...)
+		page = rest[j+len(close):]
+	}
+}
+
+// HTMLMinifier is Hugo's HTML minifier, configured as Hugo configures it
+// (hugo/minifiers/config.go), for whatever the generator writes into or
+// beside the pages Hugo minifies.
+func HTMLMinifier() *html.Minifier {
+	return &html.Minifier{KeepDocumentTags: true, KeepSpecialComments: true, KeepEndTags: true, KeepDefaultAttrVals: true}
+}
+
+// Minifier minifies fragments of HTML as Hugo minifies a page. It is safe
+// for concurrent use.
+type Minifier struct {
+	m *minify.M
+}
+
+// NewMinifier returns a Minifier.
+func NewMinifier() *Minifier {
+	m := minify.New()
+	m.Add("text/html", HTMLMinifier())
+	return &Minifier{m: m}
+}
+
+// Minify minifies dst[from:], a fragment of HTML that is whole elements
+// (the minifier sees no context around it, so it must need none), in
+// place. It skips the minifier for a fragment it would leave as it is: one
+// without quotes, character references or runs of white space, which is
+// what the list-item templates write for most rows (html/template writes
+// a quote in text as a reference).
+func (m *Minifier) Minify(dst []byte, from int) ([]byte, error) {
+	b := dst[from:]
+	if bytes.IndexAny(b, "\"&\n\r\t\f") < 0 && !bytes.Contains(b, []byte("  ")) {
+		return dst, nil
+	}
+	out, err := m.m.Bytes("text/html", b)
+	if err != nil {
+		return dst, fmt.Errorf("splice: minify: %w", err)
+	}
+	return append(dst[:from], out...), nil
+}

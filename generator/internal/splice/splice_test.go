@@ -1,0 +1,99 @@
+package splice_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
+)
+
+// A page gets each fragment in its marker's place, however many there are
+// and wherever they sit; a marker's key changes with its fragment.
+func TestApplyPutsEachFragmentInPlace(t *testing.T) {
+	t.Parallel()
+	tb := splice.NewTable()
+	a := tb.Add("actors/x.md#1", []byte("<li>A</li>"))
+	b := tb.Add("actors/x.md#2", []byte("<li>B & C</li>"))
+	if a == b || !strings.HasPrefix(a, "<tb-slot k=actors/x.md#1.") {
+		t.Fatalf("markers %q and %q", a, b)
+	}
+	if again := splice.NewTable().Add("actors/x.md#1", []byte("<li>A2</li>")); again == a {
+		t.Errorf("a changed fragment kept its marker %q", a)
+	}
+	page := "<ol>" + a + "</ol><ul>" + b + a + "</ul>"
+	got, err := tb.Apply([]byte("head:"), []byte(page))
+	if want := "head:<ol><li>A</li></ol><ul><li>B & C</li><li>A</li></ul>"; err != nil || string(got) != want {
+		t.Errorf("got %q (%v), want %q", got, err, want)
+	}
+	if !splice.Has([]byte(page)) || splice.Has([]byte("<ol><li>A</li></ol>")) {
+		t.Error("Has is wrong")
+	}
+	if html, ok := tb.Get(b); !ok || string(html) != "<li>B & C</li>" {
+		t.Errorf("Get(%q) = %q, %v", b, html, ok)
+	}
+}
+
+// A marker the table lacks, or one cut short, is an error, and the page
+// keeps it rather than losing text.
+func TestApplyReportsAMissingFragment(t *testing.T) {
+	t.Parallel()
+	tb := splice.NewTable()
+	stray := splice.NewTable().Add("briefs/2024/a.md#1", []byte("<li>gone</li>"))
+	got, err := tb.Apply(nil, []byte("<p>a</p>"+stray+"<p>b</p>"))
+	if err == nil || !strings.Contains(err.Error(), "briefs/2024/a.md#1") {
+		t.Errorf("error %v", err)
+	}
+	if string(got) != "<p>a</p>"+stray+"<p>b</p>" {
+		t.Errorf("the page became %q", got)
+	}
+	cut := "<p>a</p><tb-slot k=x#1"
+	if got, err := tb.Apply(nil, []byte(cut)); err == nil || string(got) != cut {
+		t.Errorf("a cut marker: %q, %v", got, err)
+	}
+}
+
+// Take moves the fragments of some pages into a table of their own, and
+// PageSizes counts each page's bytes.
+func TestTakeByPage(t *testing.T) {
+	t.Parallel()
+	tb := splice.NewTable()
+	a1 := tb.Add("a.md#1", []byte("12345"))
+	tb.Add("a.md#2", []byte("678"))
+	b1 := tb.Add("b/c.md#1", []byte("9"))
+	if got := tb.PageSizes(); len(got) != 2 || got["a.md"] != 8 || got["b/c.md"] != 1 {
+		t.Errorf("PageSizes = %v", got)
+	}
+	part := tb.Take(func(page string) bool { return page == "a.md" })
+	if part.Len() != 2 || tb.Len() != 1 || part.Size() != 8 || tb.Size() != 1 {
+		t.Errorf("took %d (%d bytes), left %d (%d bytes)", part.Len(), part.Size(), tb.Len(), tb.Size())
+	}
+	if _, ok := part.Get(a1); !ok {
+		t.Error("the part lacks a.md#1")
+	}
+	if _, ok := tb.Get(b1); !ok {
+		t.Error("the table lost b/c.md#1")
+	}
+	merged := splice.NewTable()
+	merged.Merge(part)
+	merged.Merge(tb)
+	if merged.Len() != 3 {
+		t.Errorf("merged %d", merged.Len())
+	}
+}
+
+// Minify writes a fragment as Hugo's minifier writes a page, and leaves
+// alone one it would not change.
+func TestMinify(t *testing.T) {
+	t.Parallel()
+	m := splice.NewMinifier()
+	for in, want := range map[string]string{
+		`<li><a href=x/ title="Impact">Sandworm&#39;s  &amp; &#34;q&#34;</a></li>`:                    `<li><a href=x/ title=Impact>Sandworm's & "q"</a></li>`,
+		`<li class=s1><a href=x/><code>T1</code> Name</a> <b>2</b></li>`:                              `<li class=s1><a href=x/><code>T1</code> Name</a> <b>2</b></li>`,
+		`<li><a class=ext href="https://a.example/?a=1&amp;b=2" rel="noopener noreferrer">t</a></li>`: `<li><a class=ext href="https://a.example/?a=1&amp;b=2" rel="noopener noreferrer">t</a></li>`,
+	} {
+		got, err := m.Minify([]byte("kept"+in), len("kept"))
+		if err != nil || string(got) != "kept"+want {
+			t.Errorf("Minify(%s) = %s (%v), want kept%s", in, got, err, want)
+		}
+	}
+}
