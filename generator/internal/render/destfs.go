@@ -8,6 +8,7 @@ import (
 
 	"github.com/spf13/afero"
 
+	"github.com/threatbriefs/threatbriefs/generator/internal/atomicfile"
 	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 )
 
@@ -28,6 +29,11 @@ import (
 // it, then written. A marker frags lacks is not a write error (see above):
 // the file is written with it, and failed reports it after the build.
 //
+// A preview session (keep) also keeps, for each file with markers, the
+// file as Hugo wrote it (raw) and, for each marker, the files that hold
+// it (users): when only a fragment changes, the session puts it into
+// those files again without Hugo (Session.Update).
+//
 // onWrite, when set, hears of each file written, once it is closed.
 type destFs struct {
 	afero.Fs
@@ -35,9 +41,13 @@ type destFs struct {
 	stop    func(error)
 	onWrite func(path string)
 	frags   *splice.Table
+	keep    bool
 
-	mu  sync.Mutex
-	err error // the first splice error
+	mu      sync.Mutex
+	err     error                      // the first splice error
+	raw     map[string][]byte          // keep: file → as Hugo wrote it
+	users   map[string]map[string]bool // keep: fragment name → files
+	written map[string]bool            // keep: the files Hugo wrote in this build
 }
 
 func (d *destFs) Create(name string) (afero.File, error) {
@@ -54,6 +64,46 @@ func (d *destFs) OpenFile(name string, flag int, perm os.FileMode) (afero.File, 
 		return f, err
 	}
 	return &writtenFile{File: f, d: d}, nil
+}
+
+// remember keeps what Hugo wrote to name, and which fragments it holds.
+func (d *destFs) remember(name string, raw []byte) {
+	keys := splice.Keys(raw)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.raw[name] = raw
+	d.written[name] = true
+	for _, k := range keys {
+		if d.users[k] == nil {
+			d.users[k] = map[string]bool{}
+		}
+		d.users[k][name] = true
+	}
+}
+
+// resplice puts the fragments of next named changed into the files that
+// hold them and that Hugo did not write in this build, and returns how
+// many files it wrote. Each file is replaced whole (renamed into place),
+// as the preview serves the directory meanwhile.
+func (d *destFs) resplice(next *splice.Table, changed []string) (int, error) {
+	files := map[string]bool{}
+	for _, k := range changed {
+		for f := range d.users[k] {
+			if !d.written[f] {
+				files[f] = true
+			}
+		}
+	}
+	for f := range files {
+		out, err := next.Apply(nil, d.raw[f])
+		if err != nil {
+			return 0, fmt.Errorf("render: %s: %w", f, err)
+		}
+		if err := atomicfile.Write(f, out); err != nil {
+			return 0, fmt.Errorf("render: %w", err)
+		}
+	}
+	return len(files), nil
 }
 
 // failed returns the first marker that had no fragment, if any.
@@ -86,6 +136,7 @@ func (f *writtenFile) Close() error {
 	if f.d.frags != nil {
 		out := f.buf
 		if splice.Has(out) {
+			raw := out
 			var err error
 			if out, err = f.d.frags.Apply(make([]byte, 0, 2*len(out)), out); err != nil {
 				f.d.mu.Lock()
@@ -93,6 +144,9 @@ func (f *writtenFile) Close() error {
 					f.d.err = fmt.Errorf("render: %s: %w", f.Name(), err)
 				}
 				f.d.mu.Unlock()
+			}
+			if f.d.keep {
+				f.d.remember(f.Name(), raw)
 			}
 		}
 		if _, err := f.File.Write(out); err != nil {

@@ -31,7 +31,8 @@ func Open(o Options) (*Session, Stats, error) {
 	ss := &Session{seen: map[string][sha256.Size]byte{}}
 	ss.remember("content", o.Content)
 	ss.remember("data", o.Data)
-	ss.dest = &destFs{Fs: afero.NewOsFs(), ctx: context.Background(), frags: o.Fragments}
+	ss.dest = &destFs{Fs: afero.NewOsFs(), ctx: context.Background(), frags: o.Fragments, keep: true,
+		raw: map[string][]byte{}, users: map[string]map[string]bool{}}
 	s, err := newSite(o, true, ss.dest)
 	if err != nil {
 		return nil, Stats{}, err
@@ -59,10 +60,14 @@ func (ss *Session) remember(root string, files map[string][]byte) {
 // Update stages a complete new set of files and re-renders what changed:
 // the staged files whose bytes differ, and the project files (templates,
 // assets) named in changed, as absolute paths. sources are the new set's
-// Options.Sources, frags its Options.Fragments. It reports how many files
+// Options.Sources, frags its Options.Fragments. A page whose staged bytes
+// are the same but whose fragments changed (a term page listing a brief
+// whose title changed) is not rendered again: the session writes it again
+// with its new fragments. It reports how many staged files and pages
 // changed.
 func (ss *Session) Update(content, data map[string][]byte, sources map[string]string, frags *splice.Table, changed []string) (Stats, int, error) {
 	ss.s.teller.sources = sources
+	old := ss.dest.frags
 	ss.dest.frags = frags
 	var events []fsnotify.Event
 	for _, p := range changed {
@@ -113,16 +118,28 @@ func (ss *Session) Update(content, data map[string][]byte, sources map[string]st
 		events = append(events, fsnotify.Event{Name: p, Op: fsnotify.Remove})
 	}
 	ss.seen = next
-	if len(events) == 0 {
-		return Stats{}, 0, nil
+	var st Stats
+	if len(events) > 0 {
+		var err error
+		if st, err = ss.build(events...); err != nil {
+			return st, len(events), err
+		}
 	}
-	st, err := ss.build(events...)
-	return st, len(events), err
+	n := 0
+	if old != nil && frags != nil {
+		var err error
+		if n, err = ss.dest.resplice(frags, old.Changed(frags)); err != nil {
+			return st, len(events) + n, err
+		}
+	}
+	return st, len(events) + n, nil
 }
 
 // build renders and reports a marker that had no fragment (see destFs).
 func (ss *Session) build(events ...fsnotify.Event) (Stats, error) {
-	ss.dest.err = nil
+	ss.dest.mu.Lock()
+	ss.dest.err, ss.dest.written = nil, map[string]bool{}
+	ss.dest.mu.Unlock()
 	st, err := ss.s.build(events...)
 	if err == nil {
 		err = ss.dest.failed()

@@ -25,9 +25,7 @@ package splice
 import (
 	"bytes"
 	"fmt"
-	"hash/crc32"
 	"maps"
-	"strconv"
 	"strings"
 
 	"github.com/tdewolff/minify/v2"
@@ -42,8 +40,6 @@ const (
 	close = "></tb-slot>"
 )
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
-
 // Table holds the fragments of one build, by key. It is not safe for
 // concurrent Add; Apply may run concurrently once it is complete.
 type Table struct {
@@ -53,16 +49,16 @@ type Table struct {
 // NewTable returns an empty table.
 func NewTable() *Table { return &Table{m: map[string][]byte{}} }
 
-// Add keeps html under a key made of name (which must be unique in the
-// table and hold no space, quote, '<', '>' or '=': a staged page's path and
-// the fragment's number on it) and a checksum of html, and returns the
-// marker to put in its place. The checksum makes the marker change when
-// the fragment does, so that the preview (which re-renders only the pages
-// whose staged bytes changed) renders the page again.
+// Add keeps html under name, which must be unique in the table and hold
+// no space, quote, '<', '>' or '=' (a staged page's path and the
+// fragment's number on it), and returns the marker to put in its place.
+// The marker does not change when the fragment does, so the staged page
+// does not either: the preview re-renders only the pages whose staged
+// bytes changed, and puts the new fragments into the others itself
+// (package render's Session).
 func (t *Table) Add(name string, html []byte) string {
-	key := name + "." + strconv.FormatUint(uint64(crc32.Checksum(html, castagnoli)), 36)
-	t.m[key] = html
-	return open + key + close
+	t.m[name] = html
+	return open + name + close
 }
 
 // Merge adds the fragments of o to t. Their names must differ from t's.
@@ -125,6 +121,36 @@ func (t *Table) Get(marker string) ([]byte, bool) {
 	}
 	html, ok := t.m[string(key)]
 	return html, ok
+}
+
+// Changed lists the names whose fragments differ between t and next, of
+// the names both hold.
+func (t *Table) Changed(next *Table) []string {
+	var out []string
+	for k, html := range next.m {
+		if old, ok := t.m[k]; ok && !bytes.Equal(old, html) {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// Keys lists the names of the markers in page, in order.
+func Keys(page []byte) []string {
+	var out []string
+	for {
+		i := bytes.Index(page, []byte(open))
+		if i < 0 {
+			return out
+		}
+		rest := page[i+len(open):]
+		j := bytes.Index(rest, []byte(close))
+		if j < 0 {
+			return out
+		}
+		out = append(out, string(rest[:j]))
+		page = rest[j+len(close):]
+	}
 }
 
 // Has reports whether page holds a marker.
