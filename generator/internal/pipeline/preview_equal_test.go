@@ -14,9 +14,10 @@ import (
 )
 
 // After a save that retitles a brief of a synthetic library (its actors,
-// sectors, techniques... each list it by title on their pages), every page
-// the preview session rewrote, and every one it left alone, is what a
-// fresh build of the same content writes. A term page whose staged bytes
+// sectors, techniques... each list it by title on their pages), a second
+// one, and one that adds a brief naming the same terms, every page the
+// preview session rewrote, and every one it left alone, is what a fresh
+// build of the same content writes. A term page whose staged bytes
 // stay the same while its lists change is the case to watch: Hugo does
 // not render it again, and the session must put its new lists in.
 func TestPreviewRebuildMatchesAFullBuild(t *testing.T) {
@@ -41,8 +42,12 @@ func TestPreviewRebuildMatchesAFullBuild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, title := range []string{"Retitled once", "Retitled twice"} {
-		if err := os.WriteFile(file, bytes.Replace(orig, []byte("title: \""), []byte("title: \""+title+": "), 1), 0o644); err != nil {
+	for _, title := range []string{"Retitled once", "Retitled twice", "Copied"} {
+		target, data := file, bytes.Replace(orig, []byte("title: \""), []byte("title: \""+title+": "), 1)
+		if title == "Copied" {
+			target = filepath.Join(dir, "content", "briefs", "2020", "zz-copy.md")
+		}
+		if err := os.WriteFile(target, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
 		if _, err := s.Rebuild(context.Background(), nil); err != nil {
