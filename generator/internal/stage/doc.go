@@ -18,11 +18,13 @@
 // shortcode delimiters escaped: a brief is text, not a template.
 //
 // The longest lists (a term's briefs, a brief's terms, claims, sources,
-// indicators...) are staged pre-rendered, one string of HTML each, which
-// templates paste with safeHTML: the generator renders them with Go's
-// html/template from the templates in layouts/_partials/items/, over the
-// typed rows of items.go (see Items for why and how). No Go code writes
-// markup.
+// indicators, a matrix's columns, a chart's bars...) are pre-rendered: the
+// generator renders them with Go's html/template from the templates in
+// layouts/_partials/items/, over the typed rows of items.go (see Items for
+// why and how), and stages a marker for each, which templates paste with
+// safeHTML; package render puts the list in the marker's place as Hugo
+// writes the page (package splice; Site.Fragments holds the lists). No Go
+// code writes markup.
 //
 // # Keys
 //

@@ -26,10 +26,14 @@ import (
 // library has some 200,000 such items: as front matter, Hugo keeps each as a
 // map (copied again when it lower-cases keys) and runs a template loop over
 // it, which made them most of the memory and much of the time of a build.
-// As one string, each list costs Hugo nothing to hold or paste. (Files the
-// templates read with os.ReadFile instead would be held in memory once
-// rather than in every copy Hugo keeps of a page's front matter, but the
-// 140,000 reads of a 10,000-brief library cost more time than that saved.)
+// As one string, each list cost Hugo little to paste, but Hugo still
+// decoded it from JSON, kept it in every copy it makes of a page's
+// parameters and minified it: with the matrices, maps and charts, half of
+// a 1,000-brief build's memory. So a list is staged as a marker, and
+// package render puts the list in its place as Hugo writes the page
+// (package splice, lists.fragment). (Files the templates read with
+// os.ReadFile instead would be held in memory once, but the 140,000 reads
+// of a 10,000-brief library cost more time than that saved.)
 //
 // The markup stays in layouts/: the items are rendered here, with Go's
 // html/template, from the templates in layouts/_partials/items/ (Items),
