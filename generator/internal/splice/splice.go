@@ -205,13 +205,11 @@ func NewMinifier() *Minifier {
 
 // Minify minifies dst[from:], a fragment of HTML that is whole elements
 // (the minifier sees no context around it, so it must need none), in
-// place. It skips the minifier for a fragment it would leave as it is: one
-// without quotes, character references or runs of white space, which is
-// what the list-item templates write for most rows (html/template writes
-// a quote in text as a reference).
+// place. It skips the minifier for a fragment it would leave as it is
+// (mayShrink), which is what the list-item templates write for most rows.
 func (m *Minifier) Minify(dst []byte, from int) ([]byte, error) {
 	b := dst[from:]
-	if bytes.IndexAny(b, "\"&\n\r\t\f") < 0 && !bytes.Contains(b, []byte("  ")) {
+	if !mayShrink(b) {
 		return dst, nil
 	}
 	out, err := m.m.Bytes("text/html", b)
@@ -219,4 +217,43 @@ func (m *Minifier) Minify(dst []byte, from int) ([]byte, error) {
 		return dst, fmt.Errorf("splice: minify: %w", err)
 	}
 	return append(dst[:from], out...), nil
+}
+
+// mayShrink reports whether the HTML minifier might change b, as written
+// by html/template: it might if b has white space other than single
+// spaces, a character reference other than &lt; (html/template writes a
+// quote or an apostrophe in text as one, the minifier as the character),
+// or an attribute value in quotes that needs none. It errs on the side of
+// true.
+func mayShrink(b []byte) bool {
+	if bytes.IndexAny(b, "\n\r\t\f") >= 0 || bytes.Contains(b, []byte("  ")) {
+		return true
+	}
+	for rest := b; ; {
+		i := bytes.IndexByte(rest, '&')
+		if i < 0 {
+			break
+		}
+		if !bytes.HasPrefix(rest[i:], []byte("&lt;")) {
+			return true
+		}
+		rest = rest[i+1:]
+	}
+	for rest := b; ; {
+		i := bytes.IndexByte(rest, '"')
+		if i < 0 {
+			return false
+		}
+		if i == 0 || rest[i-1] != '=' {
+			return true // a quote that opens no value
+		}
+		j := bytes.IndexByte(rest[i+1:], '"')
+		if j < 0 {
+			return true
+		}
+		if v := rest[i+1 : i+1+j]; len(v) == 0 || bytes.IndexAny(v, " '=<>`") < 0 {
+			return true // the minifier would write it without quotes
+		}
+		rest = rest[i+1+j+1:]
+	}
 }

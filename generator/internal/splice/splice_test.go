@@ -109,6 +109,9 @@ func TestMinify(t *testing.T) {
 		`<li><a href=x/ title="Impact">Sandworm&#39;s  &amp; &#34;q&#34;</a></li>`:                    `<li><a href=x/ title=Impact>Sandworm's & "q"</a></li>`,
 		`<li class=s1><a href=x/><code>T1</code> Name</a> <b>2</b></li>`:                              `<li class=s1><a href=x/><code>T1</code> Name</a> <b>2</b></li>`,
 		`<li><a class=ext href="https://a.example/?a=1&amp;b=2" rel="noopener noreferrer">t</a></li>`: `<li><a class=ext href="https://a.example/?a=1&amp;b=2" rel="noopener noreferrer">t</a></li>`,
+		`<li><span class="confidence c2">x &lt;y</span></li>`:                                         `<li><span class="confidence c2">x &lt;y</span></li>`,
+		`<li><a href=x title="Impact">y</a></li>`:                                                     `<li><a href=x title=Impact>y</a></li>`,
+		"<li>a\n  b</li>": "<li>a\nb</li>",
 	} {
 		got, err := m.Minify([]byte("kept"+in), len("kept"))
 		if err != nil || string(got) != "kept"+want {
