@@ -32,7 +32,7 @@ func Open(o Options) (*Session, Stats, error) {
 	ss.remember("content", o.Content)
 	ss.remember("data", o.Data)
 	ss.dest = &destFs{Fs: afero.NewOsFs(), ctx: context.Background(), frags: o.Fragments, keep: true,
-		raw: map[string][]byte{}, users: map[string]map[string]bool{}}
+		raw: map[string][]byte{}, users: map[string]map[string]bool{}, written: map[string]bool{}}
 	s, err := newSite(o, true, ss.dest)
 	if err != nil {
 		return nil, Stats{}, err
@@ -69,6 +69,11 @@ func (ss *Session) Update(content, data map[string][]byte, sources map[string]st
 	ss.s.teller.sources = sources
 	old := ss.dest.frags
 	ss.dest.frags = frags
+	// What Hugo writes in this update has the new fragments; resplice
+	// writes the rest, even when Hugo writes nothing.
+	ss.dest.mu.Lock()
+	ss.dest.written = map[string]bool{}
+	ss.dest.mu.Unlock()
 	var events []fsnotify.Event
 	for _, p := range changed {
 		op := fsnotify.Write
@@ -138,7 +143,7 @@ func (ss *Session) Update(content, data map[string][]byte, sources map[string]st
 // build renders and reports a marker that had no fragment (see destFs).
 func (ss *Session) build(events ...fsnotify.Event) (Stats, error) {
 	ss.dest.mu.Lock()
-	ss.dest.err, ss.dest.written = nil, map[string]bool{}
+	ss.dest.err = nil
 	ss.dest.mu.Unlock()
 	st, err := ss.s.build(events...)
 	if err == nil {
