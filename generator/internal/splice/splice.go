@@ -58,8 +58,11 @@ func NewTable() *Table { return &Table{m: map[string][]byte{}} }
 // (package render's Session).
 func (t *Table) Add(name string, html []byte) string {
 	t.m[name] = html
-	return open + name + close
+	return Marker(name)
 }
+
+// Marker is the marker that stands for the fragment called name.
+func Marker(name string) string { return open + name + close }
 
 // Merge adds the fragments of o to t. Their names must differ from t's.
 func (t *Table) Merge(o *Table) {
@@ -139,19 +142,32 @@ func (t *Table) Changed(next *Table) []string {
 func Keys(page []byte) []string {
 	var out []string
 	for {
-		i := bytes.Index(page, []byte(open))
-		if i < 0 {
+		start, end := find(page)
+		if start < 0 || end < 0 {
 			return out
 		}
-		rest := page[i+len(open):]
-		j := bytes.Index(rest, []byte(close))
-		if j < 0 {
-			return out
-		}
-		out = append(out, string(rest[:j]))
-		page = rest[j+len(close):]
+		out = append(out, string(nameAt(page, start, end)))
+		page = page[end:]
 	}
 }
+
+// find returns where the first marker of page starts and where it ends
+// (past its close): start is -1 when there is none, end is -1 when the
+// marker is cut short.
+func find(page []byte) (start, end int) {
+	start = bytes.Index(page, []byte(open))
+	if start < 0 {
+		return -1, -1
+	}
+	j := bytes.Index(page[start+len(open):], []byte(close))
+	if j < 0 {
+		return start, -1
+	}
+	return start, start + len(open) + j + len(close)
+}
+
+// nameAt is the name of the marker that find found at page[start:end].
+func nameAt(page []byte, start, end int) []byte { return page[start+len(open) : end-len(close)] }
 
 // Has reports whether page holds a marker.
 func Has(page []byte) bool { return bytes.Contains(page, []byte(open)) }
@@ -161,25 +177,23 @@ func Has(page []byte) bool { return bytes.Contains(page, []byte(open)) }
 func (t *Table) Apply(dst, page []byte) ([]byte, error) {
 	var err error
 	for {
-		i := bytes.Index(page, []byte(open))
-		if i < 0 {
+		start, end := find(page)
+		if start < 0 {
 			return append(dst, page...), err
 		}
-		dst = append(dst, page[:i]...)
-		rest := page[i+len(open):]
-		j := bytes.Index(rest, []byte(close))
-		if j < 0 {
-			return append(dst, page[i:]...), fmt.Errorf("splice: a marker without its end at byte %d", i)
+		if end < 0 {
+			return append(dst, page...), fmt.Errorf("splice: a marker without its end at byte %d", start)
 		}
-		html, ok := t.m[string(rest[:j])]
+		dst = append(dst, page[:start]...)
+		html, ok := t.m[string(nameAt(page, start, end))]
 		if !ok {
 			if err == nil {
-				err = fmt.Errorf("splice: no fragment %q", rest[:j])
+				err = fmt.Errorf("splice: no fragment %q", nameAt(page, start, end))
 			}
-			html = page[i : i+len(open)+j+len(close)]
+			html = page[start:end]
 		}
 		dst = append(dst, html...)
-		page = rest[j+len(close):]
+		page = page[end:]
 	}
 }
 

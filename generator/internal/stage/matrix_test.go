@@ -1,13 +1,14 @@
 package stage
 
 import (
+	"bytes"
 	"encoding/json"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/threatbriefs/threatbriefs/generator/internal/brief"
+	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 )
 
 // matrixSite stages briefs, each naming the actor X and the techniques
@@ -32,9 +33,6 @@ func matrixSite(t *testing.T, techniques ...[]string) *Site {
 	return site
 }
 
-// markerRE matches a fragment's marker (package splice).
-var markerRE = regexp.MustCompile(`<tb-slot k=[^>]*></tb-slot>`)
-
 // frontMatter decodes a staged page's front matter into fm, with each
 // fragment's HTML in place of its marker (as the page will show it).
 func frontMatter(t *testing.T, site *Site, path string, fm any) {
@@ -43,14 +41,15 @@ func frontMatter(t *testing.T, site *Site, path string, fm any) {
 	if !ok {
 		t.Fatalf("%s is not staged", path)
 	}
-	data = markerRE.ReplaceAllFunc(data, func(m []byte) []byte {
-		html, ok := site.Fragments.Get(string(m))
+	for _, name := range splice.Keys(data) {
+		marker := splice.Marker(name)
+		html, ok := site.Fragments.Get(marker)
 		if !ok {
-			t.Fatalf("%s: no fragment for %s", path, m)
+			t.Fatalf("%s: no fragment for %s", path, marker)
 		}
 		quoted, _ := json.Marshal(string(html))
-		return quoted[1 : len(quoted)-1]
-	})
+		data = bytes.Replace(data, []byte(marker), quoted[1:len(quoted)-1], 1)
+	}
 	if err := json.NewDecoder(strings.NewReader(string(data))).Decode(fm); err != nil {
 		t.Fatalf("%s: %v", path, err)
 	}
