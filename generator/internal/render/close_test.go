@@ -11,16 +11,14 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/render"
 )
 
-// A finished Render leaves nothing running: Hugo's memory cache starts a
-// goroutine that keeps the whole rendered site reachable until the cache is
-// closed, so an unclosed site would hold its memory through the rest of a
-// build (post-processing, verification) and, in a long-lived process,
-// forever.
-func TestRenderReleasesHugo(t *testing.T) {
+// hugoProject writes a minimal Hugo project (pages and sections only) whose
+// page template is pageLayout, and returns its directory.
+func hugoProject(t *testing.T, pageLayout string) string {
+	t.Helper()
 	project := t.TempDir()
 	for name, data := range map[string]string{
 		"config.toml":          "baseURL = \"https://briefs.test/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
-		"layouts/page.html":    "{{ .Content }}",
+		"layouts/page.html":    pageLayout,
 		"layouts/home.html":    "home",
 		"layouts/section.html": "section",
 	} {
@@ -30,6 +28,16 @@ func TestRenderReleasesHugo(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	return project
+}
+
+// A finished Render leaves nothing running: Hugo's memory cache starts a
+// goroutine that keeps the whole rendered site reachable until the cache is
+// closed, so an unclosed site would hold its memory through the rest of a
+// build (post-processing, verification) and, in a long-lived process,
+// forever.
+func TestRenderReleasesHugo(t *testing.T) {
+	project := hugoProject(t, "{{ .Content }}")
 	renderOnce := func() {
 		t.Helper()
 		_, err := render.Render(context.Background(), render.Options{

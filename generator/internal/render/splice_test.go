@@ -11,26 +11,9 @@ import (
 	"github.com/threatbriefs/threatbriefs/generator/internal/splice"
 )
 
-// spliceProject is a Hugo project whose page template prints a page's
-// "list" parameter unescaped, as the site's layouts paste a pre-rendered
-// list.
-func spliceProject(t *testing.T) string {
-	t.Helper()
-	project := t.TempDir()
-	for name, data := range map[string]string{
-		"config.toml":          "baseURL = \"https://briefs.test/\"\ndisableKinds = [\"taxonomy\", \"term\", \"rss\", \"sitemap\", \"robotsTXT\", \"404\"]\n",
-		"layouts/page.html":    "<ul>{{ .Params.list | safeHTML }}</ul>",
-		"layouts/home.html":    "home",
-		"layouts/section.html": "section",
-	} {
-		p := filepath.Join(project, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(p), 0o755)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return project
-}
+// listLayout prints a page's "list" parameter unescaped, as the site's
+// layouts paste a pre-rendered list.
+const listLayout = "<ul>{{ .Params.list | safeHTML }}</ul>"
 
 func page(marker string) map[string][]byte {
 	return map[string][]byte{"briefs/a.md": []byte(`{"title": "A", "list": "` + marker + `"}` + "\nBody.")}
@@ -48,7 +31,7 @@ func read(t *testing.T, path string) string {
 // Render writes each fragment in its marker's place, and fails, naming the
 // file, on a marker whose fragment it was not given.
 func TestRenderSplicesFragments(t *testing.T) {
-	project := spliceProject(t)
+	project := hugoProject(t, listLayout)
 	frags := splice.NewTable()
 	marker := frags.Add("briefs/a.md#1", []byte("<li>First</li>"))
 	dest := t.TempDir()
@@ -68,7 +51,7 @@ func TestRenderSplicesFragments(t *testing.T) {
 // writes the page again with the new fragment, without Hugo (which sees no
 // change), and says a file changed.
 func TestSessionRewritesAPageWhoseFragmentChanged(t *testing.T) {
-	project := spliceProject(t)
+	project := hugoProject(t, listLayout)
 	dest := t.TempDir()
 	first := splice.NewTable()
 	marker := first.Add("briefs/a.md#1", []byte("<li>First</li>"))
