@@ -36,8 +36,15 @@ func TestApplySetsTheLimitAndTurnsGOGCOff(t *testing.T) {
 			t.Skipf("%s is set in this environment", v)
 		}
 	}
-	want := membudget.Limit(20_000_000)
-	if got := membudget.Apply(20_000_000, 20_000_000); got != want {
+	// Whatever this test process holds, the limit is at most PartLimit's
+	// and no less than what the heap holds now plus Hugo's share.
+	most := membudget.Limit(20_000_000)
+	got := membudget.Apply(20_000_000, 20_000_000)
+	if got > most || got < 90_000_000 {
+		t.Errorf("Apply = %d, want at most %d and at least 1.6 × 4.5 × 20 MB", got, most)
+	}
+	want := got
+	if got != want {
 		t.Errorf("Apply = %d, want %d", got, want)
 	}
 	if got := debug.SetMemoryLimit(-1); got != want {
@@ -76,13 +83,13 @@ func TestApplyRespectsTheUsersSettings(t *testing.T) {
 
 func TestLimitIsAtMostHalfTheMachine(t *testing.T) {
 	const staged = 133_383_836 // the 10,000-brief corpus: 1.4 GB
-	if got := membudget.LimitOn(staged, staged, 2_000_000_000); got != 1_000_000_000 {
+	if got := membudget.LimitOn(membudget.Limit(staged), 2_000_000_000); got != 1_000_000_000 {
 		t.Errorf("on a 2 GB machine: %d, want 1 GB", got)
 	}
-	if got, want := membudget.LimitOn(staged, staged, 24_000_000_000), membudget.Limit(staged); got != want {
+	if got, want := membudget.LimitOn(membudget.Limit(staged), 24_000_000_000), membudget.Limit(staged); got != want {
 		t.Errorf("on a 24 GB machine: %d, want %d", got, want)
 	}
-	if got, want := membudget.LimitOn(staged, staged, 0), membudget.Limit(staged); got != want {
+	if got, want := membudget.LimitOn(membudget.Limit(staged), 0), membudget.Limit(staged); got != want {
 		t.Errorf("memory unknown: %d, want %d", got, want)
 	}
 }
@@ -100,25 +107,70 @@ func TestPartLimitFollowsTheLargestPart(t *testing.T) {
 	}
 }
 
-func TestStagingLowersGOGCUnlessTheUserSetIt(t *testing.T) {
+func TestStagingSetsALimitForASmallLibraryAndGOGC50ForALargeOne(t *testing.T) {
 	restore(t)
 	for _, v := range []string{"GOMEMLIMIT", "GOGC"} {
 		if _, set := os.LookupEnv(v); set {
 			t.Skipf("%s is set in this environment", v)
 		}
 	}
+	const small, large = 3_365_081, 33_663_538 // the 1,000- and 10,000-brief corpora's content files
 	debug.SetGCPercent(100)
-	if !membudget.Staging() {
+	if !membudget.Staging(small) {
+		t.Error("Staging changed nothing with neither GOGC nor GOMEMLIMIT set")
+	}
+	if got := debug.SetGCPercent(100); got != -1 {
+		t.Errorf("GOGC is %d while staging a small library, want off (-1)", got)
+	}
+	if got, want := debug.SetMemoryLimit(-1), membudget.StagingLimit(small); got != want || want == 0 {
+		t.Errorf("the limit while staging a small library is %d, want %d", got, want)
+	}
+	debug.SetMemoryLimit(math.MaxInt64)
+	if !membudget.Staging(large) {
 		t.Error("Staging changed nothing with neither GOGC nor GOMEMLIMIT set")
 	}
 	if got := debug.SetGCPercent(100); got != 50 {
-		t.Errorf("GOGC is %d while staging, want 50", got)
+		t.Errorf("GOGC is %d while staging a large library, want 50", got)
+	}
+	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
+		t.Errorf("staging a large library set a limit of %d", got)
 	}
 	t.Setenv("GOGC", "100")
-	if membudget.Staging() {
+	if membudget.Staging(small) {
 		t.Error("with GOGC set, Staging changed it")
 	}
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("with GOGC set, it is %d, want 100", got)
+	}
+}
+
+// The staging limit follows the content, never below its floor; a
+// library beyond the model's reach gets none (and GOGC=50).
+func TestStagingLimit(t *testing.T) {
+	const mb = 1_000_000
+	for content, want := range map[int64]int64{0: 67, 139_304: 67, 3_365_081: 129, 3_436_273: 132, 33_663_538: 0} {
+		if got := membudget.StagingLimit(content) / mb; got != want {
+			t.Errorf("StagingLimit(%d) = %d MB, want %d MB", content, got, want)
+		}
+	}
+}
+
+// The render's limit follows the live heap when the staged bytes
+// overstate what Hugo will hold (the 1,000-brief corpus, whose lists are
+// three quarters of its staged bytes), and is PartLimit's otherwise (the
+// 10,000-brief unique corpus).
+func TestRenderLimitFollowsTheLiveHeap(t *testing.T) {
+	const mb = 1_000_000
+	for _, c := range []struct{ staged, part, live, want int64 }{
+		{40_232_153, 33_543_508, 70_375_336, 354},   // 1,000 shared: PartLimit 443
+		{340_387_706, 33_554_771, 559_869_400, 953}, // 10,000 unique: 1.6 × 711 MB is more
+		{1_000_000, 1_000_000, 10_000_000, 23},
+	} {
+		if got := membudget.RenderLimit(c.staged, c.part, c.live) / mb; got != c.want {
+			t.Errorf("RenderLimit(%d, %d, %d) = %d MB, want %d MB", c.staged, c.part, c.live, got, c.want)
+		}
+		if got, most := membudget.RenderLimit(c.staged, c.part, c.live), membudget.PartLimit(c.staged, c.part); got > most {
+			t.Errorf("RenderLimit(%d, %d, %d) = %d, above PartLimit's %d", c.staged, c.part, c.live, got, most)
+		}
 	}
 }
