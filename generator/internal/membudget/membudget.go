@@ -131,21 +131,24 @@ func Staging(content int64) bool {
 	return true
 }
 
-// While Hugo renders a part, the live heap grows by about hugoPerByte bytes
-// per byte of the part's staged content over what the stages left live.
-// Measured (BENCHMARKS.md, 2026-12-04), in parts of 33.5 MB: 101 and
-// 111 MB over 70 and 83 MB at 1,000 briefs, 151 and 136 MB over 389 and
-// 560 MB at 10,000.
+// While Hugo renders a part, the live heap grows by about hugoFixed plus
+// hugoPerByte bytes per byte of the part's staged content over what the
+// stages left live. Measured (BENCHMARKS.md, 2026-12-04): 22 MB over
+// 10 MB for the example site (2.3 MB staged), 101 and 111 MB over 70
+// and 83 MB for the 1,000-brief shared and unique corpora (two parts,
+// the larger 33.5 MB); the model gives 23 and 101 MB. At 10,000 briefs
+// (151 and 136 MB over 389 and 560 MB) PartLimit is the lower limit.
 const (
-	hugoPerByte  = 4.5
-	liveHeadroom = 1.6 // the limit over the expected peak live heap
+	hugoFixed    = 16 << 20
+	hugoPerByte  = 2.5
+	liveHeadroom = 2 // the limit over the expected peak live heap
 )
 
 // RenderLimit is the soft memory limit for rendering, in parts of at most
 // part bytes, staged bytes of content, when live bytes of heap are live as
 // the render starts: PartLimit(staged, part), or liveHeadroom over the
-// live heap the render is expected to peak at (live plus hugoPerByte
-// bytes per byte of the part) if that is less. PartLimit's model counts
+// live heap the render is expected to peak at (live plus hugoFixed plus
+// hugoPerByte bytes per byte of the part) if that is less. PartLimit's model counts
 // every staged byte as Hugo holding it; the lists the generator renders
 // (package splice) are in the staged bytes but Hugo never holds them, and
 // on a 1,000-brief library they are three quarters of the bytes:
@@ -154,7 +157,7 @@ const (
 // lower limit adds (BENCHMARKS.md).
 func RenderLimit(staged, part, live int64) int64 {
 	part = min(part, staged)
-	return min(PartLimit(staged, part), int64(liveHeadroom*(float64(live)+hugoPerByte*float64(part))))
+	return min(PartLimit(staged, part), int64(liveHeadroom*(float64(live)+hugoFixed+hugoPerByte*float64(part))))
 }
 
 // liveHeap is the heap's live bytes: as of the last collection, if that
