@@ -138,7 +138,7 @@ func (f *writtenFile) Close() error {
 		if splice.Has(out) {
 			raw := out
 			var err error
-			if out, err = f.d.frags.Apply(make([]byte, 0, 2*len(out)), out); err != nil {
+			if out, err = f.d.frags.Apply(nil, out); err != nil {
 				f.d.mu.Lock()
 				if f.d.err == nil {
 					f.d.err = fmt.Errorf("render: %s: %w", f.Name(), err)

@@ -1,6 +1,7 @@
 package splice_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -27,6 +28,25 @@ func TestApplyPutsEachFragmentInPlace(t *testing.T) {
 	}
 	if html, ok := tb.Get(b); !ok || string(html) != "<li>B & C</li>" {
 		t.Errorf("Get(%q) = %q, %v", b, html, ok)
+	}
+}
+
+// A page with more markers than Apply finds room for on its stack (a
+// term page's matrix has a column each for up to 14 tactics, among other
+// lists) gets every fragment too.
+func TestApplyPutsManyFragmentsInPlace(t *testing.T) {
+	t.Parallel()
+	tb := splice.NewTable()
+	var page, want strings.Builder
+	for i := range 100 {
+		html := strings.Repeat("x", i) + "|"
+		page.WriteString("<p>")
+		page.WriteString(tb.Add("kind/t.md#"+strconv.Itoa(i), []byte(html)))
+		want.WriteString("<p>" + html)
+	}
+	got, err := tb.Apply(nil, []byte(page.String()))
+	if err != nil || string(got) != want.String() {
+		t.Errorf("got %d bytes (%v), want %d: %.80q...", len(got), err, want.Len(), got)
 	}
 }
 
