@@ -41,6 +41,30 @@ func TestSplitKeepsASmallSiteWhole(t *testing.T) {
 	}
 }
 
+// A site of less than twice the part size is rendered whole: split, it
+// would take two page parts and the site part, three starts of Hugo, to
+// save at most one part's memory. From twice the part size it is split.
+func TestSplitKeepsASiteUnderTwoPartsWhole(t *testing.T) {
+	var total int64
+	for _, data := range site() {
+		total += int64(len(data))
+	}
+	parts, err := batch.Split(site(), total/2+1, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 1 || parts[0].Pages {
+		t.Errorf("a site of %d bytes in parts of %d: %d parts, want it whole", total, total/2+1, len(parts))
+	}
+	parts, err = batch.Split(site(), total/2, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) < 3 {
+		t.Errorf("a site of %d bytes in parts of %d: %d parts, want two or more parts of pages and the site part", total, total/2, len(parts))
+	}
+}
+
 func TestSplitPutsPagesInPartsAndStubsInTheSitePart(t *testing.T) {
 	orig := site()
 	content := site()

@@ -74,8 +74,8 @@ type Options struct {
 	FS fs.FS
 	// Kinds are the site's taxonomies; default taxonomy.Kinds().
 	Kinds taxonomy.Table
-	// PartBytes, when positive, has Build render a site of more staged
-	// bytes than that in parts (package batch): its regular pages in parts
+	// PartBytes, when positive, has Build render a site of at least twice
+	// that many staged bytes in parts (package batch): its regular pages in parts
 	// of at most PartBytes each, one Hugo run after another, so that Hugo
 	// never holds the whole site. Zero renders it in one run. The output
 	// is the same.
