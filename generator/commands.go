@@ -57,17 +57,18 @@ func (f *siteFlags) options(cmd *cobra.Command, log io.Writer) (pipeline.Options
 }
 
 // partBytes is the most staged content a one-shot build has Hugo render at
-// once (pipeline.Options.PartBytes): a larger site is rendered in parts.
-// Each part costs a start of Hugo (its configuration, templates and
-// assets: about 0.1 s of CPU), and holds about six times its bytes in
-// memory while it renders (BENCHMARKS.md, issue 17).
+// once (pipeline.Options.PartBytes) when a site is rendered in parts: one
+// of twice that or more (package batch says why not less). Each part costs
+// a start of Hugo (its configuration, templates and assets: about 0.1 s of
+// CPU), and holds about six times its bytes in memory while it renders
+// (BENCHMARKS.md, issue 17).
 const partBytes = 32 << 20
 
 // boundMemory bounds the memory of a one-shot build (build, export), in
 // three ways, the last two unless the user has set their variables:
 //
-//   - Sites of more than partBytes of staged content are rendered in parts
-//     (package batch).
+//   - Sites of twice partBytes of staged content or more are rendered in
+//     parts (package batch).
 //   - HUGO_MEMORYLIMIT (in GB) caps Hugo's content cache. Hugo reads that
 //     variable, and nothing else, when it creates its cache; by default it
 //     allows a quarter of the machine's memory, and so keeps every page's
