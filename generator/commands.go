@@ -96,15 +96,18 @@ func boundMemory(o *pipeline.Options) {
 }
 
 // contentBytes is the size of the files under dir, what membudget.Staging
-// sizes its limit by; 0 if dir cannot be read (the build then reports
-// why).
+// sizes its limit by, following symbolic links as the loader does (it reads
+// content/ through os.DirFS); 0 if dir cannot be read, which Staging takes
+// as unknown (the build then reports why).
 func contentBytes(dir string) int64 {
 	var n int64
-	filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
-		if err == nil && d.Type().IsRegular() {
-			if info, err := d.Info(); err == nil {
-				n += info.Size()
-			}
+	fsys := os.DirFS(dir)
+	fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return nil
+		}
+		if info, err := fs.Stat(fsys, p); err == nil && info.Mode().IsRegular() {
+			n += info.Size()
 		}
 		return nil
 	})

@@ -45,8 +45,13 @@ func TestBuildBoundsMemory(t *testing.T) {
 	// The example's staged content is a few megabytes, and its live heap
 	// tens of megabytes: the limit is sized for those (RenderLimit), under
 	// what the staged bytes alone would give.
-	if got := debug.SetMemoryLimit(-1); got < 32<<20 || got > membudget.Limit(10<<20) {
+	// It is Apply's, not the limit the content was staged under.
+	got := debug.SetMemoryLimit(-1)
+	if got < 32<<20 || got > membudget.Limit(10<<20) {
 		t.Errorf("memory limit %d, want one sized for a few megabytes of content (%d to %d)", got, 32<<20, membudget.Limit(10<<20))
+	}
+	if staging := membudget.StagingLimit(contentBytes(filepath.Join(root, "content"))); staging == 0 || got == staging {
+		t.Errorf("memory limit %d after the build, the staging limit %d: want the render's limit in place of a staging limit", got, staging)
 	}
 	if got := debug.SetGCPercent(-1); got != -1 {
 		t.Errorf("GOGC %d, want off", got)
@@ -68,5 +73,34 @@ func TestBuildBoundsMemory(t *testing.T) {
 	}
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC %d, want the 100 it was", got)
+	}
+}
+
+// contentBytes counts what the loader reads: files under content/, through
+// a symbolic link to the directory or to a file as well.
+func TestContentBytesFollowsLinks(t *testing.T) {
+	real := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(real, "briefs"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(real, "briefs", "a.md"), make([]byte, 1000), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	other := filepath.Join(t.TempDir(), "b.md")
+	if err := os.WriteFile(other, make([]byte, 500), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(other, filepath.Join(real, "briefs", "b.md")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	link := filepath.Join(t.TempDir(), "content")
+	if err := os.Symlink(real, link); err != nil {
+		t.Fatal(err)
+	}
+	if got := contentBytes(link); got != 1500 {
+		t.Errorf("contentBytes through a linked directory and a linked file = %d, want 1500", got)
+	}
+	if got := contentBytes(filepath.Join(t.TempDir(), "none")); got != 0 {
+		t.Errorf("contentBytes of a missing directory = %d, want 0", got)
 	}
 }

@@ -18,7 +18,7 @@
 // a collection finishes, and the process's peak memory with it; and the
 // collector runs dozens of times before the peak, while the heap is still
 // small, for nothing: the peak is what memory must be found for anyway.
-// Apply instead sets a soft limit 60-70% above the expected live heap and
+// Apply instead sets a soft limit 70 to 100% above the expected live heap and
 // turns the proportional collector off, so the heap is collected when it
 // nears the limit: a few collections per build, and a peak below the limit.
 // The limit is soft: Go never fails an allocation because of it, and a
@@ -91,9 +91,13 @@ const stagingGC = 50
 
 // StagingLimit is the soft memory limit for checking and staging a
 // project of content bytes of content files, or 0 when the library is too
-// large to stage under one (more than stageMost): stageHeadroom over the
-// expected live heap, and at least stageFloor.
+// large to stage under one (more than stageMost) or its size is unknown
+// (content 0 or less): stageHeadroom over the expected live heap, and at
+// least stageFloor.
 func StagingLimit(content int64) int64 {
+	if content <= 0 {
+		return 0
+	}
 	l := max(int64(stageHeadroom*(stageFixed+stagePerByte*float64(content))), stageFloor)
 	if l > stageMost {
 		return 0
@@ -114,7 +118,7 @@ func StagingLimit(content int64) int64 {
 // collects thirty times in the first second (a 1,000-brief build), where
 // a limit sized for the library collects two or three times. So a library
 // whose StagingLimit is not 0 is staged under it, with the proportional
-// collector off; a larger one at GOGC=50. Staging returns true, unless the
+// collector off; a larger one, or one of unknown size, at GOGC=50. Staging returns true, unless the
 // user set GOGC or GOMEMLIMIT, when it changes nothing.
 func Staging(content int64) bool {
 	for _, v := range []string{"GOGC", "GOMEMLIMIT"} {
@@ -161,9 +165,9 @@ func RenderLimit(staged, part, live int64) int64 {
 }
 
 // liveHeap is the heap's live bytes: as of the last collection, if that
-// already gives PartLimit (the live heap only grows while staging, so the
-// measure is at most stale by less); else after a collection, for the
-// exact figure.
+// figure already gives PartLimit (the heap has mostly grown since, as the
+// stages keep what they build, so the exact figure would give it too);
+// else after a collection, for the exact figure.
 func liveHeap(staged, part int64) int64 {
 	s := []metrics.Sample{{Name: "/gc/heap/live:bytes"}}
 	metrics.Read(s)
