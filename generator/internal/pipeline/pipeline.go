@@ -234,12 +234,27 @@ func Build(ctx context.Context, o Options) (*Result, error) {
 				}
 			}
 		}
+		// Each part gets its pages' fragments (a page in several parts,
+		// as a stub or a section, the first's), which go once it is
+		// written.
+		partOf := map[string]int{}
+		for i, p := range parts {
+			for page := range p.Content {
+				if _, ok := partOf[page]; !ok {
+					partOf[page] = i
+				}
+			}
+		}
+		frags := staged.Fragments.Divide(len(parts), func(page string) int {
+			if i, ok := partOf[page]; ok {
+				return i
+			}
+			return -1
+		})
 		for i := range parts {
 			ro := renderOptions(o, staged, tmp)
 			ro.Content, ro.PagesOnly = parts[i].Content, parts[i].Pages
-			// Each part takes its pages' fragments, which go once it
-			// is written.
-			ro.Fragments = staged.Fragments.Take(func(page string) bool { _, ok := ro.Content[page]; return ok })
+			ro.Fragments, frags[i] = frags[i], nil
 			// Render consumes the data files; every part needs them.
 			ro.Data = maps.Clone(staged.Data)
 			parts[i] = batch.Part{} // the part's files are Hugo's now

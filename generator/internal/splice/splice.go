@@ -88,13 +88,18 @@ func (t *Table) PageSizes() map[string]int64 {
 	return n
 }
 
-// Take moves the fragments of the pages that keep accepts (by the page
-// named before '#') into a table of their own, which it returns.
-func (t *Table) Take(keep func(page string) bool) *Table {
-	out := NewTable()
+// Divide moves each fragment into the table of its page's part: out[i]
+// holds those whose page (named before '#') part maps to i, for i in
+// [0, n); a fragment part maps elsewhere stays in t. One pass over the
+// table, however many parts.
+func (t *Table) Divide(n int, part func(page string) int) []*Table {
+	out := make([]*Table, n)
+	for i := range out {
+		out[i] = NewTable()
+	}
 	for k, html := range t.m {
-		if keep(page(k)) {
-			out.m[k] = html
+		if i := part(page(k)); i >= 0 && i < n {
+			out[i].m[k] = html
 			delete(t.m, k)
 		}
 	}

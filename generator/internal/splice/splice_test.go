@@ -93,29 +93,43 @@ func TestChangedAndKeys(t *testing.T) {
 
 // Take moves the fragments of some pages into a table of their own, and
 // PageSizes counts each page's bytes.
-func TestTakeByPage(t *testing.T) {
+func TestDivideByPage(t *testing.T) {
 	t.Parallel()
 	tb := splice.NewTable()
 	a1 := tb.Add("a.md#1", []byte("12345"))
 	tb.Add("a.md#2", []byte("678"))
 	b1 := tb.Add("b/c.md#1", []byte("9"))
-	if got := tb.PageSizes(); len(got) != 2 || got["a.md"] != 8 || got["b/c.md"] != 1 {
+	d1 := tb.Add("d.md#1", []byte("0"))
+	if got := tb.PageSizes(); len(got) != 3 || got["a.md"] != 8 || got["b/c.md"] != 1 {
 		t.Errorf("PageSizes = %v", got)
 	}
-	part := tb.Take(func(page string) bool { return page == "a.md" })
-	if part.Len() != 2 || tb.Len() != 1 || part.Size() != 8 || tb.Size() != 1 {
-		t.Errorf("took %d (%d bytes), left %d (%d bytes)", part.Len(), part.Size(), tb.Len(), tb.Size())
+	parts := tb.Divide(2, func(page string) int {
+		switch page {
+		case "a.md":
+			return 0
+		case "d.md":
+			return 1
+		}
+		return -1 // b/c.md: in no part
+	})
+	if len(parts) != 2 || parts[0].Len() != 2 || parts[0].Size() != 8 || parts[1].Len() != 1 || tb.Len() != 1 || tb.Size() != 1 {
+		t.Fatalf("divided into %d parts, left %d (%d bytes)", len(parts), tb.Len(), tb.Size())
 	}
-	if _, ok := part.Get(a1); !ok {
-		t.Error("the part lacks a.md#1")
+	if _, ok := parts[0].Get(a1); !ok {
+		t.Error("the first part lacks a.md#1")
+	}
+	if _, ok := parts[1].Get(d1); !ok {
+		t.Error("the second part lacks d.md#1")
 	}
 	if _, ok := tb.Get(b1); !ok {
-		t.Error("the table lost b/c.md#1")
+		t.Error("the table lost b/c.md#1, which is in no part")
 	}
 	merged := splice.NewTable()
-	merged.Merge(part)
+	for _, p := range parts {
+		merged.Merge(p)
+	}
 	merged.Merge(tb)
-	if merged.Len() != 3 {
+	if merged.Len() != 4 {
 		t.Errorf("merged %d", merged.Len())
 	}
 }
