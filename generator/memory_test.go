@@ -44,8 +44,8 @@ func TestBuildBoundsMemory(t *testing.T) {
 	}
 	// The example's staged content is a few megabytes, and its live heap
 	// tens of megabytes: the limit is sized for those (RenderLimit), under
-	// what the staged bytes alone would give.
-	// It is Apply's, not the limit the content was staged under.
+	// what the staged bytes alone would give; and it is Apply's, not the
+	// limit the content was staged under.
 	got := debug.SetMemoryLimit(-1)
 	if got < 32<<20 || got > membudget.Limit(10<<20) {
 		t.Errorf("memory limit %d, want one sized for a few megabytes of content (%d to %d)", got, 32<<20, membudget.Limit(10<<20))

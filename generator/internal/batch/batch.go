@@ -65,10 +65,11 @@ type Part struct {
 // be split in two page parts and the site part takes three starts of Hugo
 // where one would do (a 1,000-brief library of 40 MB staged, with max
 // 32 MiB: whole, 6% less wall time for 35 MB more memory; BENCHMARKS.md),
-// while the memory its parts would save is at most one part's. A page's bytes are
-// its staged bytes and extra[path]: the fragments that go into its output
-// (package splice), which wait in memory until it is rendered. Split
-// consumes content: each file is deleted from it once a part holds it.
+// while the memory its parts would save is at most one part's. A page's
+// bytes are its staged bytes and extra[path]: the fragments that go into
+// its output (package splice), which wait in memory until it is rendered.
+// Split consumes content: each file is deleted from it once a part holds
+// it.
 func Split(content map[string][]byte, max int64, extra map[string]int64) ([]Part, error) {
 	var total int64
 	for p, data := range content {
