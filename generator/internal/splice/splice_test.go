@@ -91,8 +91,8 @@ func TestChangedAndKeys(t *testing.T) {
 	}
 }
 
-// Take moves the fragments of some pages into a table of their own, and
-// PageSizes counts each page's bytes.
+// Divide moves the fragments of each part's pages into a table of that
+// part's, leaves the others, and PageSizes counts each page's bytes.
 func TestDivideByPage(t *testing.T) {
 	t.Parallel()
 	tb := splice.NewTable()
